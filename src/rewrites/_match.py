@@ -1,0 +1,249 @@
+"""Stage 3: `Pattern` (a compiled source) and `Match` (what it captured from a path)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias
+
+import attrs
+import regex
+
+from ._compile import JsRegex, modify_route_regex, to_js_regex, translate_js
+from ._jsregex import from_utf16, to_utf16
+from ._syntax import Key, Token, parse
+from .errors import PatternError
+
+__all__ = ["Match", "ParamValue", "Pattern", "compile"]
+
+#: A captured value: a string, or a tuple of strings for a repeated (`*`, `+`) parameter.
+ParamValue: TypeAlias = "str | tuple[str, ...]"
+
+
+@attrs.frozen
+class Match:
+    """What a pattern captured from a path.
+
+    `params` maps parameter names to their raw (still percent-encoded) values, repeated parameters
+    to tuples, unnamed groups to int keys 0, 1, ... (a route pattern, as Next.js matches, leaves
+    those out); absent optional parameters are left out. `groups` has one entry per key, in order,
+    None where absent: `$1` is `groups[0]`. `path` is the matched text.
+
+    >>> compile("/api/:path*").match("/api/a/b").params
+    {'path': ('a', 'b')}
+    """
+
+    path: str
+    params: dict[str | int, ParamValue] = attrs.field(hash=False)
+    groups: tuple[ParamValue | None, ...]
+
+
+@attrs.frozen
+class Pattern:
+    """A compiled path-to-regexp 6.3.0 source.
+
+    `source` is the text, `keys` its parameters in order, `js_regex` the JavaScript regex Next.js
+    builds from it (with `flags`), and `regex` the equivalent compiled `regex` pattern (built on
+    first use). `route` patterns match as Next.js's server does (see `as_route`).
+
+    >>> p = compile("/blog/:slug")
+    >>> p.match("/Blog/hello").params
+    {'slug': 'hello'}
+    >>> p.format({"slug": "bye"})
+    '/blog/bye'
+    """
+
+    source: str
+    tokens: tuple[Token, ...] = attrs.field(repr=False)
+    keys: tuple[Key, ...] = attrs.field(repr=False)
+    js_regex: str = attrs.field(repr=False)
+    _js: JsRegex = attrs.field(repr=False, eq=False, alias="js")
+    case_sensitive: bool = False
+    route: bool = False
+    _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, init=False)
+
+    @property
+    def flags(self) -> str:
+        """The JavaScript flags: "i" unless case-sensitive."""
+        return "" if self.case_sensitive else "i"
+
+    def _translated(self) -> tuple[str, int]:
+        """The `regex` source and capture-group count (cached)."""
+        found: tuple[str, int] | None = self._cache.get("py")
+        if found is None:
+            found = translate_js(
+                attrs.evolve(self._js, source=self.js_regex),
+                case_sensitive=self.case_sensitive,
+                text=self.source,
+            )
+            self._cache["py"] = found
+        return found
+
+    @property
+    def regex(self) -> regex.Pattern[str]:
+        """The compiled `regex` pattern (compiled on first use)."""
+        compiled: regex.Pattern[str] | None = self._cache.get("regex")
+        if compiled is None:
+            compiled = regex.compile(self._translated()[0], regex.V0)
+            self._cache["regex"] = compiled
+        return compiled
+
+    def as_route(self, *, restricted: Sequence[str] = ()) -> Pattern:
+        """This source as Next.js's server matches a custom route (`getPathMatch`, §1.2).
+
+        One optional trailing slash is accepted (`modifyRouteRegex`), paths starting with any of
+        `restricted` are refused (redirects pass `[basePath + "/_next"]`), and unnamed groups are
+        matched but left out of `params`.
+        """
+        return attrs.evolve(
+            self, js_regex=modify_route_regex(to_js_regex_of(self), restricted), route=True
+        )
+
+    def match(self, path: str) -> Match | None:
+        """Match a whole path; None when it does not match. Never raises for a str.
+
+        >>> compile("/api/((?!auth).*)").match("/api/users").params
+        {0: 'users'}
+        """
+        ascii_only = path.isascii()
+        subject = path if ascii_only else to_utf16(path)
+        found = self.regex.match(subject)
+        if found is None:
+            return None
+        count = self._translated()[1]
+        params: dict[str | int, ParamValue] = {}
+        groups: list[ParamValue | None] = []
+        for index, key in enumerate(self.keys, 1):
+            raw = found.group(index) if index <= count else None
+            if raw is None:
+                groups.append(None)
+                continue
+            value: ParamValue
+            if key.repeat:
+                parts = raw.split(key.prefix + key.suffix)
+                value = tuple(parts if ascii_only else map(from_utf16, parts))
+            else:
+                value = raw if ascii_only else from_utf16(raw)
+            groups.append(value)
+            if not (self.route and isinstance(key.name, int)):
+                params[key.name] = value
+        matched = found.group(0)
+        return Match(matched if ascii_only else from_utf16(matched), params, tuple(groups))
+
+    def format(self, params: Mapping[str | int, object] | None = None) -> str:
+        """Build a path from parameter values (path-to-regexp's `compile`, validating).
+
+        Repeated parameters take a list or tuple; values are inserted as given (not encoded).
+
+        >>> compile("/docs/:path+").format({"path": ["a", "b"]})
+        '/docs/a/b'
+        """
+        data = params or {}
+        out: list[str] = []
+        for token in self.tokens:
+            if isinstance(token, str):
+                out.append(token)
+                continue
+            value = _lookup(data, token.name)
+            if isinstance(value, list | tuple):
+                if not token.repeat:
+                    raise self._format_error(
+                        token,
+                        f"Parameter {token.label} does not repeat, but got a sequence: {value!r}",
+                        f'Expected "{token.name}" to not repeat, but got an array',
+                    )
+                if not value:
+                    if token.optional:
+                        continue
+                    raise self._format_error(
+                        token,
+                        f"Parameter {token.label} needs at least one value, got an empty sequence",
+                        f'Expected "{token.name}" to not be empty',
+                    )
+                for item in value:
+                    segment = self._checked(token, item, each=True)
+                    out.append(token.prefix + segment + token.suffix)
+                continue
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                segment = self._checked(token, value, each=False)
+                out.append(token.prefix + segment + token.suffix)
+                continue
+            if token.optional and value is None:
+                continue
+            kind = "an array" if token.repeat else "a string"
+            got = "nothing" if value is None else f"{value!r} ({type(value).__name__})"
+            raise self._format_error(
+                token,
+                f"Parameter {token.label} needs {'a list of strings' if token.repeat else 'a string'}"
+                f", got {got}",
+                f'Expected "{token.name}" to be {kind}',
+            )
+        return "".join(out)
+
+    def _checked(self, key: Key, value: object, *, each: bool) -> str:
+        """A value as text, checked against the parameter's pattern as path-to-regexp does."""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self._format_error(
+                key,
+                f"Parameter {key.label} needs strings, got {value!r} ({type(value).__name__})",
+                f'Expected all "{key.name}" to be a string',
+            )
+        segment = str(value)
+        if not self._validator(key).match(segment if segment.isascii() else to_utf16(segment)):
+            all_ = "all " if each else ""
+            raise self._format_error(
+                key,
+                f"Parameter {key.label} must match {key.pattern!r}, but got {segment!r}",
+                f'Expected {all_}"{key.name}" to match "{key.pattern}", but got "{segment}"',
+            )
+        return segment
+
+    def _validator(self, key: Key) -> regex.Pattern[str]:
+        """`^(?:pattern)$` for one key, as tokensToFunction builds it (cached)."""
+        name = f"validate:{self.tokens.index(key)}"
+        compiled: regex.Pattern[str] | None = self._cache.get(name)
+        if compiled is None:
+            js = JsRegex(f"^(?:{key.pattern})$", (key,), ((4, 4 + len(key.pattern), key),))
+            py, _ = translate_js(js, case_sensitive=self.case_sensitive, text=self.source)
+            compiled = regex.compile(py, regex.V0)
+            self._cache[name] = compiled
+        return compiled
+
+    def _format_error(self, key: Key, message: str, js_message: str) -> PatternError:
+        """A `format` error pointing at the parameter in the source."""
+        return PatternError(message, self.source, key.span, js_message=js_message)
+
+
+def to_js_regex_of(pattern: Pattern) -> str:
+    """The unmodified JavaScript regex of a pattern (a route pattern keeps its original)."""
+    return pattern._js.source
+
+
+def _lookup(data: Mapping[str | int, object], name: str | int) -> object:
+    """`data[name]`, where an unnamed group's number may also be given as a string."""
+    if name in data:
+        return data[name]
+    if isinstance(name, int):
+        return data.get(str(name))
+    return None
+
+
+def compile(
+    source: str, *, case_sensitive: bool = False, strict: bool = True, end: bool = True
+) -> Pattern:
+    """Compile a path-to-regexp 6.3.0 source with the options Next.js uses for custom routes.
+
+    Case-insensitive (custom groups included), strict and delimited by '/' unless told otherwise.
+    Raises `PatternError` (and nothing else) for a source path-to-regexp or JavaScript rejects.
+
+    >>> compile("/api/:path*").match("/api/a/b").params
+    {'path': ('a', 'b')}
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"got source={source!r} ({type(source).__name__}); expected a str")
+    tokens = parse(source)
+    js = to_js_regex(tokens, source, strict=strict, end=end)
+    pattern = Pattern(source, tokens, js.keys, js.source, js, case_sensitive=case_sensitive)
+    if js.spans:
+        # A user's custom group is JavaScript: check it now, so that matching can never fail later.
+        pattern._translated()
+    return pattern

@@ -1,0 +1,381 @@
+"""Stage 1: source text → tokens, exactly as path-to-regexp 6.3.0's `lexer` and `parse`.
+
+Next.js 16 vendors path-to-regexp 6.3.0 (../shared/reference/nextjs-semantics.md §1.1, §2). This is a
+port of its grammar, quirks included, with spans kept for error messages. Each path-to-regexp error
+has a `PatternError` counterpart carrying the original message in `js_message`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import attrs
+
+from .errors import PatternError
+
+__all__ = ["DELIMITER", "PREFIXES", "Key", "Token", "escape_js", "parse"]
+
+#: Next.js compiles custom routes with `delimiter: '/'` and the default prefixes `./`.
+DELIMITER = "/"
+PREFIXES = "./"
+
+LexKind: TypeAlias = Literal["MODIFIER", "ESCAPED_CHAR", "OPEN", "CLOSE", "NAME", "PATTERN", "CHAR", "END"]
+
+_NAME_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_JS_SPECIAL = frozenset(".+*?=^!:${}()[]|/\\")
+
+
+def escape_js(text: str) -> str:
+    """path-to-regexp's `escapeString`: backslash every JavaScript regex metacharacter."""
+    return "".join("\\" + ch if ch in _JS_SPECIAL else ch for ch in text)
+
+
+@attrs.frozen
+class Key:
+    """A parameter (or a `{...}` group) of a source pattern.
+
+    `name` is the parameter name, an int for unnamed groups (`(.*)` is 0, the next 1, ...), or ""
+    for a literal group such as `{abc}?`, which has no `pattern` and is not a key of the pattern.
+    `custom` tells whether the pattern was written by the user (`:id(\\d+)`) or is path-to-regexp's
+    default one. `span` is where the parameter sits in the source.
+    """
+
+    name: str | int
+    prefix: str
+    suffix: str
+    pattern: str
+    modifier: str
+    span: tuple[int, int] = attrs.field(eq=False, repr=False)
+    custom: bool = attrs.field(default=False, eq=False, repr=False)
+
+    @property
+    def repeat(self) -> bool:
+        """`*` and `+` parameters match one or more segments and give a tuple."""
+        return self.modifier in ("*", "+")
+
+    @property
+    def optional(self) -> bool:
+        """`?` and `*` parameters may be absent."""
+        return self.modifier in ("?", "*")
+
+    @property
+    def label(self) -> str:
+        """How the parameter is named in messages: 'slug', or 'group 0' for unnamed groups."""
+        return f"group {self.name}" if isinstance(self.name, int) else repr(self.name)
+
+
+#: The token tree: literal text and parameters, in order.
+Token: TypeAlias = "str | Key"
+
+
+@attrs.frozen
+class _Lex:
+    """One lexer token: kind, value, and where it starts and ends in the source."""
+
+    kind: LexKind
+    value: str | None
+    start: int
+    end: int
+
+
+_DESCRIBE = {
+    "MODIFIER": "modifier",
+    "ESCAPED_CHAR": "escaped character",
+    "OPEN": "'{'",
+    "CLOSE": "'}'",
+    "NAME": "parameter",
+    "PATTERN": "pattern",
+    "CHAR": "character",
+    "END": "end of the pattern",
+}
+
+
+def _lex(source: str) -> list[_Lex]:
+    """lexer = (MODIFIER | ESCAPED_CHAR | OPEN | CLOSE | NAME | PATTERN | CHAR)* END"""
+    tokens: list[_Lex] = []
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch in "*+?":
+            tokens.append(_Lex("MODIFIER", ch, i, i + 1))
+            i += 1
+        elif ch == "\\":
+            # A backslash at the very end lexes to an escaped *nothing*; the parser then drops it.
+            value = source[i + 1] if i + 1 < n else None
+            tokens.append(_Lex("ESCAPED_CHAR", value, i, min(i + 2, n)))
+            i += 2
+        elif ch == "{":
+            tokens.append(_Lex("OPEN", ch, i, i + 1))
+            i += 1
+        elif ch == "}":
+            tokens.append(_Lex("CLOSE", ch, i, i + 1))
+            i += 1
+        elif ch == ":":
+            j = i + 1
+            while j < n and source[j] in _NAME_CHARS:
+                j += 1
+            if j == i + 1:
+                raise PatternError(
+                    "Missing parameter name after ':'",
+                    source,
+                    (i, i + 1),
+                    hint="Name the parameter (':id'), or escape the colon as '\\:' "
+                    "to match a literal ':'",
+                    js_message=f"Missing parameter name at {i}",
+                )
+            tokens.append(_Lex("NAME", source[i + 1 : j], i, j))
+            i = j
+        elif ch == "(":
+            j = _lex_pattern(source, i)
+            tokens.append(_Lex("PATTERN", source[i + 1 : j - 1], i, j))
+            i = j
+        else:
+            tokens.append(_Lex("CHAR", ch, i, i + 1))
+            i += 1
+    # After a trailing backslash `i` is one past the end, and so is END's index, as in JS.
+    tokens.append(_Lex("END", "", i, i))
+    return tokens
+
+
+def _lex_pattern(source: str, start: int) -> int:
+    """pattern = "(" (ESCAPE | "(?" | not-paren)* ")"; returns the index after the closing ')'."""
+    n = len(source)
+    j = start + 1
+    if j < n and source[j] == "?":
+        raise PatternError(
+            "A parameter's pattern cannot start with '?'",
+            source,
+            (start, j + 1),
+            hint="Put the assertion inside a pattern, as in '((?!auth).*)', or escape the "
+            "parenthesis as '\\(' to match a literal '('",
+            js_message=f'Pattern cannot start with "?" at {j}',
+        )
+    depth = 1
+    while j < n:
+        ch = source[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == ")":
+            depth -= 1
+            if depth == 0:
+                j += 1
+                break
+        elif ch == "(":
+            depth += 1
+            if source[j + 1 : j + 2] != "?":
+                raise PatternError(
+                    "Capturing groups are not allowed inside a parameter's pattern",
+                    source,
+                    (j, j + 1),
+                    hint="Use a non-capturing group '(?:...)' instead",
+                    js_message=f"Capturing groups are not allowed at {j}",
+                )
+        j += 1
+    if depth:
+        raise PatternError(
+            "Unbalanced '(': the pattern is never closed",
+            source,
+            (start, n),
+            hint="Close it with ')', or escape it as '\\(' to match a literal '('",
+            js_message=f"Unbalanced pattern at {start}",
+        )
+    if j - start == 2:
+        raise PatternError(
+            "Empty pattern '()'",
+            source,
+            (start, j),
+            hint="Write a pattern between the parentheses, or escape them as '\\(\\)' "
+            "to match them literally",
+            js_message=f"Missing pattern at {start}",
+        )
+    return min(j, n)
+
+
+class _Parser:
+    """path-to-regexp's `parse`, with spans: a cursor over the lexer's tokens."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tokens = _lex(source)
+        self.i = 0
+        self.result: list[Token] = []
+        self.key = 0  # the running number of unnamed groups
+
+    def try_consume(self, kind: LexKind) -> _Lex | None:
+        """Take the next token if it is of `kind`."""
+        tok = self.tokens[self.i]
+        if tok.kind == kind:
+            self.i += 1
+            return tok
+        return None
+
+    def must_consume(self, kind: LexKind, *, context: _Lex | None = None) -> _Lex:
+        """Take the next token, which must be of `kind`."""
+        tok = self.try_consume(kind)
+        if tok is not None:
+            return tok
+        raise self._unexpected(self.tokens[self.i], kind, context)
+
+    def _unexpected(self, tok: _Lex, expected: LexKind, context: _Lex | None) -> PatternError:
+        """The error for a token the grammar does not allow here, with the likely fix."""
+        js = f"Unexpected {tok.kind} at {tok.start}, expected {expected}"
+        span = (tok.start, max(tok.end, tok.start + 1))
+        hint: str | None = None
+        if expected == "END" and tok.kind == "MODIFIER":
+            message = f"Unexpected {tok.value!r}: a modifier must follow a parameter or a '{{...}}' group"
+            hint = f"Escape it as '\\{tok.value}' to match a literal {tok.value!r}"
+        elif expected == "END" and tok.kind == "CLOSE":
+            message = "Unexpected '}' without a matching '{'"
+            hint = "Escape it as '\\}' to match a literal '}'"
+        elif tok.kind == "END":
+            message = "Unclosed '{': the group is never closed"
+            hint = "Close the group with '}', or escape the brace as '\\{' to match a literal '{'"
+            if context is not None:
+                span = (context.start, len(self.source))
+        elif tok.kind == "MODIFIER":
+            message = f"Unexpected {tok.value!r} inside a '{{...}}' group"
+            hint = f"Put the modifier after the closing brace ('{{...}}{tok.value}'), or escape it"
+        elif tok.kind == "OPEN":
+            message = "Groups '{...}' cannot be nested"
+            hint = "Escape the inner brace as '\\{' to match a literal '{'"
+        elif tok.kind in ("NAME", "PATTERN"):
+            message = "A '{...}' group holds at most one parameter"
+            hint = "Split it into two groups, or escape the ':' or '(' to match it literally"
+        else:
+            message = f"Unexpected {_DESCRIBE[tok.kind]}, expected {_DESCRIBE[expected]}"
+        return PatternError(message, self.source, span, hint=hint, js_message=js)
+
+    def consume_text(self) -> str:
+        """text = (CHAR | ESCAPED_CHAR)*"""
+        out = ""
+        while True:
+            tok = self.try_consume("CHAR") or self.try_consume("ESCAPED_CHAR")
+            # An escaped nothing (a trailing backslash) is consumed but ends the text, as in JS.
+            if tok is None or not tok.value:
+                return out
+            out += tok.value
+
+    def safe_pattern(self, prefix: str, span: tuple[int, int], name: str) -> str:
+        """The 6.3.0 default pattern: a value may not contain the text that precedes it (§2.4)."""
+        prev = self.result[-1] if self.result else None
+        prev_text = prefix or (prev if isinstance(prev, str) else "")
+        if prev is not None and not prev_text:
+            assert isinstance(prev, Key)
+            other = str(prev.name)
+            raise PatternError(
+                f"Parameter {name!r} must be separated from {other!r} by literal text",
+                self.source,
+                (prev.span[0], span[1]),
+                hint=f"Put text between them (':{other}-:{name}'), or give {name!r} an explicit "
+                f"pattern (':{name}(\\d+)')",
+                js_message=f'Must have text between two parameters, missing text after "{other}"',
+            )
+        if not prev_text or DELIMITER in prev_text:
+            return f"[^{escape_js(DELIMITER)}]+?"
+        return f"(?:(?!{escape_js(prev_text)})[^{escape_js(DELIMITER)}])+?"
+
+    def parse(self) -> list[Token]:
+        """path = (CHAR? NAME? PATTERN? MODIFIER? | CHAR | ESCAPED_CHAR | group)* END"""
+        path = ""
+        while self.i < len(self.tokens):
+            char = self.try_consume("CHAR")
+            name = self.try_consume("NAME")
+            pattern = self.try_consume("PATTERN")
+            if name or pattern:
+                self.param(char, name, pattern, path)
+                path = ""
+                continue
+            value = char or self.try_consume("ESCAPED_CHAR")
+            if value is not None and value.value:
+                path += value.value
+                continue
+            # (An escaped nothing, from a trailing backslash, is consumed and falls through.)
+            if path:
+                self.result.append(path)
+                path = ""
+            open_ = self.try_consume("OPEN")
+            if open_:
+                self.group(open_)
+                continue
+            self.must_consume("END")
+        return self.result
+
+    def param(self, char: _Lex | None, name: _Lex | None, pattern: _Lex | None, path: str) -> None:
+        """param = CHAR? NAME PATTERN? MODIFIER? | CHAR? PATTERN MODIFIER?"""
+        prefix = char.value or "" if char else ""
+        if prefix not in PREFIXES:
+            path += prefix
+            prefix = ""
+        if path:
+            self.result.append(path)
+        first = char if char and prefix else (name or pattern)
+        assert first is not None
+        last = pattern or name
+        assert last is not None
+        if name:
+            key_name: str | int = name.value or ""
+        else:
+            key_name = self.key
+            self.key += 1
+        modifier = self.try_consume("MODIFIER")
+        span = (first.start, (modifier or last).end)
+        if pattern:
+            pattern_text = pattern.value or ""
+        else:
+            pattern_text = self.safe_pattern(prefix, span, str(key_name))
+        self.result.append(
+            Key(
+                name=key_name,
+                prefix=prefix,
+                suffix="",
+                pattern=pattern_text,
+                modifier=modifier.value or "" if modifier else "",
+                span=span,
+                custom=pattern is not None,
+            )
+        )
+
+    def group(self, open_: _Lex) -> None:
+        """group = "{" text NAME? PATTERN? text "}" MODIFIER?"""
+        prefix = self.consume_text()
+        name = self.try_consume("NAME")
+        pattern = self.try_consume("PATTERN")
+        suffix = self.consume_text()
+        close = self.must_consume("CLOSE", context=open_)
+        modifier = self.try_consume("MODIFIER")
+        span = (open_.start, (modifier or close).end)
+        key_name: str | int
+        if name:
+            key_name = name.value or ""
+        elif pattern:
+            key_name = self.key
+            self.key += 1
+        else:
+            key_name = ""
+        if pattern:
+            pattern_text = pattern.value or ""
+        elif name:
+            pattern_text = self.safe_pattern(prefix, span, str(key_name))
+        else:
+            pattern_text = ""
+        self.result.append(
+            Key(
+                name=key_name,
+                prefix=prefix,
+                suffix=suffix,
+                pattern=pattern_text,
+                modifier=modifier.value or "" if modifier else "",
+                span=span,
+                custom=pattern is not None,
+            )
+        )
+
+
+def parse(source: str) -> tuple[Token, ...]:
+    """Parse a path-to-regexp 6.3.0 source into literal strings and `Key`s.
+
+    >>> parse("/blog/:slug")
+    ('/blog', Key(name='slug', prefix='/', suffix='', pattern='[^\\\\/]+?', modifier=''))
+    """
+    return tuple(_Parser(source).parse())
