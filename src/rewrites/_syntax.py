@@ -13,7 +13,7 @@ import attrs
 
 from .errors import PatternError
 
-__all__ = ["DELIMITER", "PREFIXES", "Key", "Token", "escape_js", "parse"]
+__all__ = ["DELIMITER", "PREFIXES", "Key", "Token", "escape_js", "js_index", "parse"]
 
 #: Next.js compiles custom routes with `delimiter: '/'` and the default prefixes `./`.
 DELIMITER = "/"
@@ -28,6 +28,13 @@ _JS_SPECIAL = frozenset(".+*?=^!:${}()[]|/\\")
 def escape_js(text: str) -> str:
     """path-to-regexp's `escapeString`: backslash every JavaScript regex metacharacter."""
     return "".join("\\" + ch if ch in _JS_SPECIAL else ch for ch in text)
+
+
+def js_index(text: str, index: int) -> int:
+    """`index` counted in UTF-16 code units, as JavaScript positions are (astral characters are 2)."""
+    if text.isascii():
+        return index
+    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
 
 
 @attrs.frozen
@@ -121,7 +128,7 @@ def _lex(source: str) -> list[_Lex]:
                     (i, i + 1),
                     hint="Name the parameter (':id'), or escape the colon as '\\:' "
                     "to match a literal ':'",
-                    js_message=f"Missing parameter name at {i}",
+                    js_message=f"Missing parameter name at {js_index(source, i)}",
                 )
             tokens.append(_Lex("NAME", source[i + 1 : j], i, j))
             i = j
@@ -148,7 +155,7 @@ def _lex_pattern(source: str, start: int) -> int:
             (start, j + 1),
             hint="Put the assertion inside a pattern, as in '((?!auth).*)', or escape the "
             "parenthesis as '\\(' to match a literal '('",
-            js_message=f'Pattern cannot start with "?" at {j}',
+            js_message=f'Pattern cannot start with "?" at {js_index(source, j)}',
         )
     depth = 1
     while j < n:
@@ -169,7 +176,7 @@ def _lex_pattern(source: str, start: int) -> int:
                     source,
                     (j, j + 1),
                     hint="Use a non-capturing group '(?:...)' instead",
-                    js_message=f"Capturing groups are not allowed at {j}",
+                    js_message=f"Capturing groups are not allowed at {js_index(source, j)}",
                 )
         j += 1
     if depth:
@@ -178,7 +185,7 @@ def _lex_pattern(source: str, start: int) -> int:
             source,
             (start, n),
             hint="Close it with ')', or escape it as '\\(' to match a literal '('",
-            js_message=f"Unbalanced pattern at {start}",
+            js_message=f"Unbalanced pattern at {js_index(source, start)}",
         )
     if j - start == 2:
         raise PatternError(
@@ -187,7 +194,7 @@ def _lex_pattern(source: str, start: int) -> int:
             (start, j),
             hint="Write a pattern between the parentheses, or escape them as '\\(\\)' "
             "to match them literally",
-            js_message=f"Missing pattern at {start}",
+            js_message=f"Missing pattern at {js_index(source, start)}",
         )
     return min(j, n)
 
@@ -219,7 +226,7 @@ class _Parser:
 
     def _unexpected(self, tok: _Lex, expected: LexKind, context: _Lex | None) -> PatternError:
         """The error for a token the grammar does not allow here, with the likely fix."""
-        js = f"Unexpected {tok.kind} at {tok.start}, expected {expected}"
+        js = f"Unexpected {tok.kind} at {js_index(self.source, tok.start)}, expected {expected}"
         span = (tok.start, max(tok.end, tok.start + 1))
         hint: str | None = None
         if expected == "END" and tok.kind == "MODIFIER":

@@ -1,0 +1,118 @@
+"""Pattern benchmarks: ReDoS worst cases per advisory shape, and compile cost per source.
+
+    python benchmarks/bench_patterns.py            # prints a report
+    python benchmarks/bench_patterns.py --quick    # fewer repetitions
+
+Times are medians over repeated runs on this (shared, noisy) machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+import rewrites  # noqa: E402  (after the path set-up above)
+from rewrites._compile import to_js_regex  # noqa: E402
+from rewrites._syntax import parse  # noqa: E402
+from tests.cases import REDOS_SHAPES  # noqa: E402
+
+WORDS = ["api", "blog", "docs", "shop", "users", "v1", "v2", "old", "new", "en", "fr", "help"]
+
+
+def varied_sources(count: int, seed: int = 2026) -> list[str]:
+    """Sources shaped like real tables: literals, params, custom groups, catch-alls, braces."""
+    rng = random.Random(seed)
+    shapes = [
+        lambda: "/" + "/".join(rng.choice(WORDS) + str(rng.randrange(1000)) for _ in range(3)),
+        lambda: f"/{rng.choice(WORDS)}/:slug",
+        lambda: f"/{rng.choice(WORDS)}/{rng.choice(WORDS)}/:path*",
+        lambda: f"/{rng.choice(WORDS)}/:id(\\d+)",
+        lambda: f"/{rng.choice(WORDS)}/:path((?!auth(?:/|$)).*)",
+        lambda: f"/:locale(en|fr|de)/{rng.choice(WORDS)}/:rest*",
+        lambda: f"/{rng.choice(WORDS)}/:name.:ext",
+        lambda: f"/{rng.choice(WORDS)}{{-:variant}}?/:page+",
+        lambda: f"/{rng.choice(WORDS)}/((?!internal).*)",
+    ]
+    weights = [50, 12, 10, 6, 4, 4, 5, 5, 4]
+    return [rng.choices(shapes, weights)[0]() for _ in range(count)]
+
+
+def median_us(func: object, repeat: int) -> float:
+    """Median wall time of `func()` in microseconds."""
+    assert callable(func)
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        runs.append((time.perf_counter() - start) * 1e6)
+    return statistics.median(runs)
+
+
+def redos(repeat: int) -> list[tuple[str, str, float]]:
+    """Worst median match time (ms) over each shape's hostile paths."""
+    rows = []
+    for name, source, paths in REDOS_SHAPES:
+        pattern = rewrites.compile(source).as_route()
+        pattern.regex  # noqa: B018  (compile outside the timing)
+        worst = max(median_us(lambda p=path: pattern.match(p), repeat) for path in paths)
+        rows.append((name, source, worst / 1000))
+    return rows
+
+
+def compile_cost(count: int, repeat: int) -> dict[str, float]:
+    """Microseconds per source: parsing, then building the regex (JS source, translation, compile)."""
+    sources = varied_sources(count)
+
+    def parse_all() -> None:
+        for s in sources:
+            parse(s)
+
+    def compile_all() -> None:
+        for s in sources:
+            rewrites.compile(s)
+
+    def build_all() -> None:
+        for s in sources:
+            tokens = parse(s)
+            to_js_regex(tokens, s)
+        for p in patterns:
+            p._cache.clear()
+            p.regex  # noqa: B018
+
+    patterns = [rewrites.compile(s) for s in sources]
+    return {
+        "parse": median_us(parse_all, repeat) / count,
+        "compile() (parse + JS regex; custom groups checked)": median_us(compile_all, repeat) / count,
+        "build regex (translate + regex.compile)": median_us(build_all, repeat) / count,
+    }
+
+
+def main(argv: list[str] | None = None) -> str:
+    """Run both benchmarks and return the report (also printed)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else 7
+    lines = ["## Patterns", "", "ReDoS shapes, worst median match time over 8 KiB hostile paths:", ""]
+    lines += ["| shape | source | worst (ms) |", "|---|---|---|"]
+    for name, source, ms in redos(repeat):
+        lines.append(f"| {name} | `{source}` | {ms:.3f} |")
+    lines += ["", "Compile cost on 10,000 varied sources (µs per source, median of runs):", ""]
+    lines += ["| step | µs/source |", "|---|---|"]
+    for step, us in compile_cost(10_000, 3 if args.quick else 5).items():
+        lines.append(f"| {step} | {us:.1f} |")
+    report = "\n".join(lines)
+    print(report)
+    return report
+
+
+if __name__ == "__main__":
+    main()

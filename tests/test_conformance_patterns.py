@@ -1,0 +1,85 @@
+"""Conformance: every source and path in tests/vectors/patterns.json, as the real path-to-regexp saw it.
+
+The vectors were produced by tests/vectors/gen_patterns.py running next@16.4.6's vendored
+path-to-regexp 6.3.0; this test needs no Node.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rewrites
+from rewrites._syntax import js_index
+
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "patterns.json").read_text("utf-8"))
+CASES: list[dict[str, Any]] = VECTORS["cases"]
+
+#: Constructs we refuse on purpose (Next.js would crash or mis-assign parameters on them).
+REFUSED = ("named groups are not supported", "back-references are not supported")
+
+
+def as_json(value: object) -> object:
+    """Our params in the oracle's JSON shape: int keys as strings, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [as_json(v) for v in value]
+    return value
+
+
+def compile_case(case: dict[str, Any]) -> rewrites.Pattern:
+    """Compile a vector's source with its options."""
+    options = case.get("options", {})
+    return rewrites.compile(
+        case["source"],
+        case_sensitive=bool(options.get("sensitive", False)),
+        strict=bool(options.get("strict", True)),
+        end=bool(options.get("end", True)),
+    )
+
+
+def test_there_are_enough_vectors() -> None:
+    """The vector file holds at least 3,000 (source, path) pairs and the error cases."""
+    pairs = sum(len(c.get("paths", [])) for c in CASES)
+    errors = sum(1 for c in CASES if "error" in c)
+    assert pairs >= 3000
+    assert errors >= 100
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "error" in c], ids=lambda c: repr(c["source"]))
+def test_error_case(case: dict[str, Any]) -> None:
+    """A source path-to-regexp rejects raises PatternError with the same message and position."""
+    with pytest.raises(rewrites.PatternError) as info:
+        compile_case(case)
+    assert info.value.js_message == case["error"]
+    if case.get("position") is not None:
+        assert js_index(case["source"], info.value.position) == case["position"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "error" not in c], ids=lambda c: repr(c["source"]))
+def test_valid_case(case: dict[str, Any]) -> None:
+    """A valid source compiles to the same regex and keys, and matches every path the same way."""
+    try:
+        pattern = compile_case(case)
+    except rewrites.PatternError as exc:
+        # Refused on purpose: a named group inside a custom pattern (Next.js mis-assigns the
+        # parameters or crashes), or a back-reference.
+        assert any(r in exc.message for r in REFUSED), str(exc)
+        return
+    assert pattern.js_regex == case["regex"]
+    assert pattern.flags == case["flags"]
+    keys = [
+        {"name": k.name, "prefix": k.prefix, "suffix": k.suffix, "pattern": k.pattern,
+         "modifier": k.modifier}
+        for k in pattern.keys
+    ]
+    assert keys == case["keys"]
+    for path, expected in zip(case["paths"], case["results"], strict=True):
+        found = pattern.match(path)
+        assert isinstance(expected, dict | None), expected
+        got = None if found is None else as_json(found.params)
+        assert got == expected, f"path {path!r}"
