@@ -2,8 +2,8 @@
 
 The JavaScript source is built exactly as path-to-regexp 6.3.0's `tokensToRegexp` (with Next.js's
 options, §1.2 and §2.3 of ../shared/reference/nextjs-semantics.md) and then translated as a whole by
-`_jsregex`, so that whatever a user's custom group does inside it (even reaching across tokens) means
-what it means in V8.
+`_jsregex`, so that whatever a user's custom group does inside it (even reaching across tokens)
+means what it means in V8.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ._jsregex import JSRegexError, to_utf16, translate
 from ._syntax import DELIMITER, Key, Token, escape_js
 from .errors import PatternError
 
-__all__ = ["JsRegex", "modify_route_regex", "to_js_regex", "translate_js"]
+__all__ = ["JsRegex", "modify_route_regex", "regexp_source", "to_js_regex", "translate_js"]
 
 _DELIMITER_RE = f"[{escape_js(DELIMITER)}]"
 _ENDS_WITH_RE = "[]|$"  # path-to-regexp's `[${escapeString(endsWith)}]|$` with endsWith ""
@@ -92,14 +92,52 @@ def to_js_regex(
             route += f"(?:{_DELIMITER_RE}(?={_ENDS_WITH_RE}))?"
         if not end_delimited:
             route += f"(?={_DELIMITER_RE}|{_ENDS_WITH_RE})"
-    return JsRegex(route, tuple(keys), tuple(spans))
+    return JsRegex(regexp_source(route), tuple(keys), tuple(spans))
+
+
+_LINE_TERMINATORS = {"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def regexp_source(route: str) -> str:
+    """What V8's `RegExp.prototype.source` shows for `new RegExp(route)` (EscapeRegExpSource).
+
+    Unescaped '/' outside classes gets a backslash and line terminators are written as escapes.
+    Next.js works on this text (`modifyRouteRegex(regexp.source)`), so we do too.
+    """
+    if "/" not in route and not any(t in route for t in _LINE_TERMINATORS):
+        return route
+    out: list[str] = []
+    in_class = False
+    i, n = 0, len(route)
+    while i < n:
+        ch = route[i]
+        if ch == "\\":
+            nxt = route[i + 1] if i + 1 < n else ""
+            if nxt in _LINE_TERMINATORS and nxt:
+                i += 1  # the backslash is dropped: the terminator gets an escape of its own
+                continue
+            out.append(route[i : i + 2])
+            i += 2
+            continue
+        if ch == "/" and not in_class:
+            out.append("\\/")
+        elif ch in _LINE_TERMINATORS:
+            out.append(_LINE_TERMINATORS[ch])
+        else:
+            if ch == "[":
+                in_class = True
+            elif ch == "]":
+                in_class = False
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def modify_route_regex(js: str, restricted: Sequence[str] = ()) -> str:
     """Next.js's `modifyRouteRegex` (lib/redirect-status.js), applied to every non-internal rule.
 
-    Redirects get a negative lookahead for `<basePath>/_next` after the first '^'; every rule gets one
-    optional trailing slash in place of the final '$' (§1.2).
+    Redirects get a negative lookahead for `<basePath>/_next` after the first '^'; every rule gets
+    one optional trailing slash in place of the final '$' (§1.2).
     """
     if restricted:
         guard = "|".join(path.replace("/", "\\/") for path in restricted)
@@ -119,12 +157,14 @@ def translate_js(js: JsRegex, *, case_sensitive: bool, text: str) -> tuple[str, 
         key = _key_at(js, exc.offset)
         where = f"the pattern of parameter {key.label}" if key else "the pattern"
         span = key.span if key else (0, len(text))
-        refused = exc.message.endswith("not supported")
+        refused = exc.message.endswith(("not supported", "to translate"))
         raise PatternError(
             f"Invalid regular expression in {where}: {exc.message}",
             text,
             span,
-            hint=None if refused else "The pattern is a JavaScript regular expression; fix its syntax",
+            hint=None
+            if refused
+            else "The pattern is a JavaScript regular expression; fix its syntax",
             js_message=None
             if refused
             else f"Invalid regular expression: /{js.source}/{flags}: {exc.message}",

@@ -15,6 +15,9 @@ from .errors import PatternError
 
 __all__ = ["Match", "ParamValue", "Pattern", "compile"]
 
+#: A compiled `regex` pattern (named here: inside `Pattern`, `regex` is the property).
+Compiled: TypeAlias = "regex.Pattern[str]"
+
 #: A captured value: a string, or a tuple of strings for a repeated (`*`, `+`) parameter.
 ParamValue: TypeAlias = "str | tuple[str, ...]"
 
@@ -79,9 +82,9 @@ class Pattern:
         return found
 
     @property
-    def regex(self) -> regex.Pattern[str]:
+    def regex(self) -> Compiled:
         """The compiled `regex` pattern (compiled on first use)."""
-        compiled: regex.Pattern[str] | None = self._cache.get("regex")
+        compiled: Compiled | None = self._cache.get("regex")
         if compiled is None:
             compiled = regex.compile(self._translated()[0], regex.V0)
             self._cache["regex"] = compiled
@@ -170,11 +173,11 @@ class Pattern:
             if token.optional and value is None:
                 continue
             kind = "an array" if token.repeat else "a string"
+            wanted = "a list of strings" if token.repeat else "a string"
             got = "nothing" if value is None else f"{value!r} ({type(value).__name__})"
             raise self._format_error(
                 token,
-                f"Parameter {token.label} needs {'a list of strings' if token.repeat else 'a string'}"
-                f", got {got}",
+                f"Parameter {token.label} needs {wanted}, got {got}",
                 f'Expected "{token.name}" to be {kind}',
             )
         return "".join(out)
@@ -197,10 +200,10 @@ class Pattern:
             )
         return segment
 
-    def _validator(self, key: Key) -> regex.Pattern[str]:
+    def _validator(self, key: Key) -> Compiled:
         """`^(?:pattern)$` for one key, as tokensToFunction builds it (cached)."""
         name = f"validate:{self.tokens.index(key)}"
-        compiled: regex.Pattern[str] | None = self._cache.get(name)
+        compiled: Compiled | None = self._cache.get(name)
         if compiled is None:
             js = JsRegex(f"^(?:{key.pattern})$", (key,), ((4, 4 + len(key.pattern), key),))
             py, _ = translate_js(js, case_sensitive=self.case_sensitive, text=self.source)

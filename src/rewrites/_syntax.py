@@ -1,8 +1,8 @@
 """Stage 1: source text → tokens, exactly as path-to-regexp 6.3.0's `lexer` and `parse`.
 
-Next.js 16 vendors path-to-regexp 6.3.0 (../shared/reference/nextjs-semantics.md §1.1, §2). This is a
-port of its grammar, quirks included, with spans kept for error messages. Each path-to-regexp error
-has a `PatternError` counterpart carrying the original message in `js_message`.
+Next.js 16 vendors path-to-regexp 6.3.0 (../shared/reference/nextjs-semantics.md §1.1, §2). This is
+a port of its grammar, quirks included, with spans kept for error messages. Each path-to-regexp
+error has a `PatternError` counterpart carrying the original message in `js_message`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ __all__ = ["DELIMITER", "PREFIXES", "Key", "Token", "escape_js", "js_index", "pa
 DELIMITER = "/"
 PREFIXES = "./"
 
-LexKind: TypeAlias = Literal["MODIFIER", "ESCAPED_CHAR", "OPEN", "CLOSE", "NAME", "PATTERN", "CHAR", "END"]
+LexKind: TypeAlias = Literal[
+    "MODIFIER", "ESCAPED_CHAR", "OPEN", "CLOSE", "NAME", "PATTERN", "CHAR", "END"
+]
 
 _NAME_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _JS_SPECIAL = frozenset(".+*?=^!:${}()[]|/\\")
@@ -31,7 +33,7 @@ def escape_js(text: str) -> str:
 
 
 def js_index(text: str, index: int) -> int:
-    """`index` counted in UTF-16 code units, as JavaScript positions are (astral characters are 2)."""
+    """`index` in UTF-16 code units, as JavaScript counts positions (astral characters are 2)."""
     if text.isascii():
         return index
     return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
@@ -156,6 +158,7 @@ def _lex_pattern(source: str, start: int) -> int:
             hint="Put the assertion inside a pattern, as in '((?!auth).*)', or escape the "
             "parenthesis as '\\(' to match a literal '('",
             js_message=f'Pattern cannot start with "?" at {js_index(source, j)}',
+            position=j,
         )
     depth = 1
     while j < n:
@@ -230,7 +233,9 @@ class _Parser:
         span = (tok.start, max(tok.end, tok.start + 1))
         hint: str | None = None
         if expected == "END" and tok.kind == "MODIFIER":
-            message = f"Unexpected {tok.value!r}: a modifier must follow a parameter or a '{{...}}' group"
+            message = (
+                f"Unexpected {tok.value!r}: a modifier must follow a parameter or a '{{...}}' group"
+            )
             hint = f"Escape it as '\\{tok.value}' to match a literal {tok.value!r}"
         elif expected == "END" and tok.kind == "CLOSE":
             message = "Unexpected '}' without a matching '{'"
@@ -251,7 +256,9 @@ class _Parser:
             hint = "Split it into two groups, or escape the ':' or '(' to match it literally"
         else:
             message = f"Unexpected {_DESCRIBE[tok.kind]}, expected {_DESCRIBE[expected]}"
-        return PatternError(message, self.source, span, hint=hint, js_message=js)
+        return PatternError(
+            message, self.source, span, hint=hint, js_message=js, position=tok.start
+        )
 
     def consume_text(self) -> str:
         """text = (CHAR | ESCAPED_CHAR)*"""

@@ -11,7 +11,13 @@ from .errors import RewritesError
 
 #: The seed story's rule (see docs/index.md): a lookahead meant to keep NextAuth local.
 SEED_SOURCE = "/api/((?!auth).*)/:path*"
-SEED_PATHS = ("/api/users", "/api/trades/123", "/api/auth/session", "/api/authenticate", "/API/Auth/x")
+SEED_PATHS = (
+    "/api/users",
+    "/api/trades/123",
+    "/api/auth/session",
+    "/api/authenticate",
+    "/API/Auth/x",
+)
 
 
 def demo() -> str:

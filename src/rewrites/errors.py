@@ -1,9 +1,9 @@
 """The error tree: every failure `rewrites` reports is a `RewritesError`.
 
-    RewritesError
-    ├── PatternError (also a ValueError)  bad source/destination syntax, with a caret line
-    ├── ConfigError  (also a ValueError)  a bad table: every problem at once, each with its place
-    └── RequestError (also a ValueError)  a request Next.js would answer with 400
+RewritesError
+├── PatternError (also a ValueError)  bad source/destination syntax, with a caret line
+├── ConfigError  (also a ValueError)  a bad table: every problem at once, each with its place
+└── RequestError (also a ValueError)  a request Next.js would answer with 400
 """
 
 from __future__ import annotations
@@ -63,11 +63,12 @@ class PatternError(RewritesError, ValueError):
         *,
         hint: str | None = None,
         js_message: str | None = None,
+        position: int | None = None,
     ) -> None:
         self.message = message
         self.source = source
         self.span = span
-        self.position = span[0]
+        self.position = span[0] if position is None else position
         self.hint = hint
         self.js_message = js_message
         super().__init__(str(self))
@@ -77,19 +78,25 @@ class PatternError(RewritesError, ValueError):
         return f"{text}\n{self.hint}" if self.hint else text
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_pattern_error, (self.message, self.source, self.span, self.hint, self.js_message))
+        args = (self.message, self.source, self.span, self.hint, self.js_message, self.position)
+        return (_rebuild_pattern_error, args)
 
 
 def _rebuild_pattern_error(
-    message: str, source: str, span: tuple[int, int], hint: str | None, js_message: str | None
+    message: str,
+    source: str,
+    span: tuple[int, int],
+    hint: str | None,
+    js_message: str | None,
+    position: int,
 ) -> PatternError:
     """Unpickle a PatternError (its constructor takes keyword-only arguments)."""
-    return PatternError(message, source, span, hint=hint, js_message=js_message)
+    return PatternError(message, source, span, hint=hint, js_message=js_message, position=position)
 
 
 @attrs.frozen
 class Problem:
-    """One problem in a table: where it is (`rewrites.afterFiles[3].destination`) and what is wrong."""
+    """One problem in a table: its place (`rewrites.afterFiles[3].destination`) and the fault."""
 
     place: str
     message: str

@@ -39,11 +39,11 @@ Re-run (from the repo root; needs ``node`` and the oracle installed, see shared/
 
     python3 tests/vectors/gen_patterns.py [--oracle ../shared/oracle] [--out tests/vectors/patterns.json]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -74,27 +74,39 @@ def lex(s: str) -> list[tuple[str, int, str]]:
     while i < n:
         c = s[i]
         if c in "*+?":
-            toks.append(("MODIFIER", i, c)); i += 1; continue
+            toks.append(("MODIFIER", i, c))
+            i += 1
+            continue
         if c == "\\":
-            toks.append(("ESCAPED_CHAR", i, s[i + 1] if i + 1 < n else "")); i += 2; continue
+            toks.append(("ESCAPED_CHAR", i, s[i + 1] if i + 1 < n else ""))
+            i += 2
+            continue
         if c == "{":
-            toks.append(("OPEN", i, c)); i += 1; continue
+            toks.append(("OPEN", i, c))
+            i += 1
+            continue
         if c == "}":
-            toks.append(("CLOSE", i, c)); i += 1; continue
+            toks.append(("CLOSE", i, c))
+            i += 1
+            continue
         if c == ":":
             j = i + 1
             while j < n and _is_name_char(s[j]):
                 j += 1
             if j == i + 1:
                 raise ParseError(f"Missing parameter name at {i}")
-            toks.append(("NAME", i, s[i + 1:j])); i = j; continue
+            toks.append(("NAME", i, s[i + 1 : j]))
+            i = j
+            continue
         if c == "(":
             count, pat, j = 1, "", i + 1
             if j < n and s[j] == "?":
                 raise ParseError(f'Pattern cannot start with "?" at {j}')
             while j < n:
                 if s[j] == "\\":
-                    pat += s[j:j + 2]; j += 2; continue
+                    pat += s[j : j + 2]
+                    j += 2
+                    continue
                 if s[j] == ")":
                     count -= 1
                     if count == 0:
@@ -104,13 +116,17 @@ def lex(s: str) -> list[tuple[str, int, str]]:
                     count += 1
                     if j + 1 >= n or s[j + 1] != "?":
                         raise ParseError(f"Capturing groups are not allowed at {j}")
-                pat += s[j]; j += 1
+                pat += s[j]
+                j += 1
             if count:
                 raise ParseError(f"Unbalanced pattern at {i}")
             if not pat:
                 raise ParseError(f"Missing pattern at {i}")
-            toks.append(("PATTERN", i, pat)); i = j; continue
-        toks.append(("CHAR", i, c)); i += 1
+            toks.append(("PATTERN", i, pat))
+            i = j
+            continue
+        toks.append(("CHAR", i, c))
+        i += 1
     toks.append(("END", i, ""))
     return toks
 
@@ -164,13 +180,20 @@ def parse(s: str) -> list:
                 path += prefix
                 prefix = ""
             if path:
-                result.append(path); path = ""
+                result.append(path)
+                path = ""
             if pat:
                 pattern, guard = pat, None
             else:
                 pattern, guard = safe(prefix)
-            tok = {"name": name if name else key, "prefix": prefix, "suffix": "", "pattern": pattern,
-                   "custom": bool(pat), "guard": guard}
+            tok = {
+                "name": name if name else key,
+                "prefix": prefix,
+                "suffix": "",
+                "pattern": pattern,
+                "custom": bool(pat),
+                "guard": guard,
+            }
             if not name:
                 key += 1
             tok["modifier"] = try_("MODIFIER") or ""
@@ -181,7 +204,8 @@ def parse(s: str) -> list:
             path += v
             continue
         if path:
-            result.append(path); path = ""
+            result.append(path)
+            path = ""
         if try_("OPEN") is not None:
             prefix = text()
             name = try_("NAME") or ""
@@ -193,17 +217,28 @@ def parse(s: str) -> list:
                 pattern, guard = safe(prefix)
             else:
                 pattern = pat
-            tok = {"name": name or (key if pat else ""), "prefix": prefix, "suffix": suffix,
-                   "pattern": pattern, "custom": bool(pat), "guard": guard,
-                   "modifier": try_("MODIFIER") or ""}
+            tok = {
+                "name": name or (key if pat else ""),
+                "prefix": prefix,
+                "suffix": suffix,
+                "pattern": pattern,
+                "custom": bool(pat),
+                "guard": guard,
+                "modifier": try_("MODIFIER") or "",
+            }
             if not name and pat:
                 key += 1
             result.append(tok)
             continue
         must("END")
     for t in result:
-        if isinstance(t, dict) and t["pattern"] and not t["prefix"] and not t["suffix"] \
-                and t["modifier"] in ("*", "+"):
+        if (
+            isinstance(t, dict)
+            and t["pattern"]
+            and not t["prefix"]
+            and not t["suffix"]
+            and t["modifier"] in ("*", "+")
+        ):
             raise ParseError("Can not repeat")
     return result
 
@@ -217,17 +252,85 @@ DIGITS = "0123456789"
 ODD_LIT = "-.~@!$,;='_ "
 NON_ASCII = ["é", "ß", "ſ", "\u212a", "İ", "ü", "ñ", "ø", "σ", "ς", "µ", "ẞ", "я", "漢", "😀", "🚀"]
 LIT_ESCAPES = ["\\:", "\\(", "\\)", "\\?", "\\/", "\\{", "\\}", "\\*", "\\+", "\\\\"]
-NAMES = ["id", "slug", "path", "a", "b", "c", "x", "rest", "_", "1abc", "0", "p_q", "Name", "ID",
-         "locale", "ext", "file", "v", "lang", "year", "__proto__", "constructor", "9", "A_1"]
+NAMES = [
+    "id",
+    "slug",
+    "path",
+    "a",
+    "b",
+    "c",
+    "x",
+    "rest",
+    "_",
+    "1abc",
+    "0",
+    "p_q",
+    "Name",
+    "ID",
+    "locale",
+    "ext",
+    "file",
+    "v",
+    "lang",
+    "year",
+    "__proto__",
+    "constructor",
+    "9",
+    "A_1",
+]
 
 # custom patterns (source text: a single backslash is one real backslash)
 PATTERNS = [
-    r"\d+", "a|b", "(?!auth).*", "(?!auth(?:/|$)).*", "[a-z]{2,3}", ".*", "[^/]+", r"\w+",
-    r"\d{1,}", "en|fr", ".+", r"[^\/]+", r"\d{4}", "[0-9a-f]{4}", "(?:en|fr)(?:-[a-z]{2})?",
-    "[A-Z]+", "[^.]+", r"[\w-]+", "(?!api).+", "(?=.*x).*", r"(?<=/)\w+", r"(?<![a-z])\d+",
-    r"\D+", r"\s*", r"[\s\S]*", "ß|ss", "é+", "\u212a", ".", ".{2}", r".*\.html", "(?:[^/]+/)*[^/]+",
-    "abc", "x|y|z", r"[\d-z]+", r"\u{3}", r"x{,3}", r"\p{L}+", r"\Z", "[^]", "[]|x", r"\bfoo",
-    "(?!auth/).*", "(?!auth)[^/]+", r"(?:\d+)(?:,\d+)*", "$|x", "[😀x]", ".{1}", r"\x41", r"\u00e9",
+    r"\d+",
+    "a|b",
+    "(?!auth).*",
+    "(?!auth(?:/|$)).*",
+    "[a-z]{2,3}",
+    ".*",
+    "[^/]+",
+    r"\w+",
+    r"\d{1,}",
+    "en|fr",
+    ".+",
+    r"[^\/]+",
+    r"\d{4}",
+    "[0-9a-f]{4}",
+    "(?:en|fr)(?:-[a-z]{2})?",
+    "[A-Z]+",
+    "[^.]+",
+    r"[\w-]+",
+    "(?!api).+",
+    "(?=.*x).*",
+    r"(?<=/)\w+",
+    r"(?<![a-z])\d+",
+    r"\D+",
+    r"\s*",
+    r"[\s\S]*",
+    "ß|ss",
+    "é+",
+    "\u212a",
+    ".",
+    ".{2}",
+    r".*\.html",
+    "(?:[^/]+/)*[^/]+",
+    "abc",
+    "x|y|z",
+    r"[\d-z]+",
+    r"\u{3}",
+    r"x{,3}",
+    r"\p{L}+",
+    r"\Z",
+    "[^]",
+    "[]|x",
+    r"\bfoo",
+    "(?!auth/).*",
+    "(?!auth)[^/]+",
+    r"(?:\d+)(?:,\d+)*",
+    "$|x",
+    "[😀x]",
+    ".{1}",
+    r"\x41",
+    r"\u00e9",
 ]
 UNNAMED = ["(?!auth).*", ".*", r"\d+", "a|b", "[^/]+", ".+", r"\w+", "(?!auth(?:/|$)).*", "x"]
 
@@ -241,7 +344,9 @@ def seg_text(rng: random.Random, allow_slash=False) -> str:
         elif r < 0.65:
             pieces.append("".join(rng.choice(DIGITS) for _ in range(rng.randint(1, 4))))
         elif r < 0.85:
-            pieces.append(rng.choice(["-", ".", "_", "~", "%20", "%2F", "%E2%82%AC", "%2f", "@", "é"]))
+            pieces.append(
+                rng.choice(["-", ".", "_", "~", "%20", "%2F", "%E2%82%AC", "%2f", "@", "é"])
+            )
         else:
             pieces.append(rng.choice(["-", ".", "auth", "Auth", "api", "x", "en", "fr"]))
         if allow_slash and rng.random() < 0.3:
@@ -287,19 +392,33 @@ def gen_segment(rng: random.Random, prev_ended_with_name: bool) -> str:
     """One '/'-introduced piece of a source."""
     kind = rng.choices(
         ["lit", "param", "compound", "group", "unnamed", "dotparam", "escape", "litgroup"],
-        [30, 30, 12, 12, 6, 5, 3, 3])[0]
+        [30, 30, 12, 12, 6, 5, 3, 3],
+    )[0]
     if kind == "lit":
         return "/" + lit_text(rng)
     if kind == "param":
         return "/" + gen_param(rng) + maybe_mod(rng)
     if kind == "dotparam":
-        return "/" + lit_text(rng, rng.randint(1, 4)) + "." + gen_param(rng, 0.2) + maybe_mod(rng, 0.3, "?*+")
+        return (
+            "/"
+            + lit_text(rng, rng.randint(1, 4))
+            + "."
+            + gen_param(rng, 0.2)
+            + maybe_mod(rng, 0.3, "?*+")
+        )
     if kind == "unnamed":
         return rng.choice(["/", "/", "."]) + "(" + rng.choice(UNNAMED) + ")" + maybe_mod(rng, 0.3)
     if kind == "escape":
         return "/" + lit_text(rng, 2) + rng.choice(LIT_ESCAPES) + lit_text(rng, 2)
     if kind == "litgroup":
-        return "/" + lit_text(rng, 2) + "{" + lit_text(rng, rng.randint(1, 3)) + "}" + maybe_mod(rng, 0.7, "?*+")
+        return (
+            "/"
+            + lit_text(rng, 2)
+            + "{"
+            + lit_text(rng, rng.randint(1, 3))
+            + "}"
+            + maybe_mod(rng, 0.7, "?*+")
+        )
     if kind == "compound":
         s = "/"
         if rng.random() < 0.5:
@@ -307,7 +426,9 @@ def gen_segment(rng: random.Random, prev_ended_with_name: bool) -> str:
         nparams = rng.choice([2, 2, 2, 3])
         for k in range(nparams):
             if k:
-                sep = rng.choice(["-", ".", "@", "~", "-x-", ",", ";", "=", "!", "$", "'", " ", "é", "+", "\\:"])
+                sep = rng.choice(
+                    ["-", ".", "@", "~", "-x-", ",", ";", "=", "!", "$", "'", " ", "é", "+", "\\:"]
+                )
                 if sep == "+":
                     sep = "\\+"
                 s += sep
@@ -356,8 +477,18 @@ def gen_source(rng: random.Random) -> str:
 # Paths
 # --------------------------------------------------------------------------------------------------
 
-CASE_SPECIAL = {"ß": "ẞ", "ẞ": "ß", "ſ": "s", "\u212a": "k", "İ": "i", "ς": "σ", "σ": "Σ", "µ": "μ",
-                "k": "\u212a", "s": "ſ"}
+CASE_SPECIAL = {
+    "ß": "ẞ",
+    "ẞ": "ß",
+    "ſ": "s",
+    "\u212a": "k",
+    "İ": "i",
+    "ς": "σ",
+    "σ": "Σ",
+    "µ": "μ",
+    "k": "\u212a",
+    "s": "ſ",
+}
 
 
 def case_variant(rng, text: str, p: float) -> str:
@@ -385,13 +516,25 @@ def value_for(rng: random.Random, tok: dict) -> str:
             v = v.replace(g, "") or "v"
         return v
     table = {
-        r"\d+": lambda: rng.choice(["1", "42", "007", "123456"]) if not bad else rng.choice(["12a", "", "x", "١٢"]),
+        r"\d+": lambda: (
+            rng.choice(["1", "42", "007", "123456"])
+            if not bad
+            else rng.choice(["12a", "", "x", "١٢"])
+        ),
         r"\d{1,}": lambda: rng.choice(["1", "99"]) if not bad else "1x",
         r"\d{4}": lambda: rng.choice(["2024", "1999"]) if not bad else rng.choice(["123", "12345"]),
-        "a|b": lambda: rng.choice(["a", "b", "A", "B"]) if not bad else rng.choice(["ab", "c", "a/b"]),
-        "en|fr": lambda: rng.choice(["en", "fr", "EN", "Fr"]) if not bad else rng.choice(["de", "english", "en-us"]),
+        "a|b": lambda: (
+            rng.choice(["a", "b", "A", "B"]) if not bad else rng.choice(["ab", "c", "a/b"])
+        ),
+        "en|fr": lambda: (
+            rng.choice(["en", "fr", "EN", "Fr"])
+            if not bad
+            else rng.choice(["de", "english", "en-us"])
+        ),
         "x|y|z": lambda: rng.choice(["x", "y", "Z"]),
-        "[a-z]{2,3}": lambda: rng.choice(["ab", "xyz", "AB", "Xy"]) if not bad else rng.choice(["a", "abcd", "a1"]),
+        "[a-z]{2,3}": lambda: (
+            rng.choice(["ab", "xyz", "AB", "Xy"]) if not bad else rng.choice(["a", "abcd", "a1"])
+        ),
         "[A-Z]+": lambda: rng.choice(["ABC", "abc", "Q"]),
         "[0-9a-f]{4}": lambda: rng.choice(["dead", "BEEF", "0a1b"]) if not bad else "xyz1",
         "ß|ss": lambda: rng.choice(["ß", "ss", "SS", "ẞ", "ſſ"]),
@@ -425,7 +568,9 @@ def value_for(rng: random.Random, tok: dict) -> str:
     if all(a and all(_is_name_char(ch) for ch in a) for a in alts):  # plain literal(s): x, K, n|fr
         return case_variant(rng, rng.choice(alts), 0.3) if not bad else rng.choice(alts) + "x"
     if p == "(?:en|fr)(?:-[a-z]{2})?":
-        return rng.choice(["en", "fr", "en-us", "FR-ca"]) if not bad else rng.choice(["de", "en-usa"])
+        return (
+            rng.choice(["en", "fr", "en-us", "FR-ca"]) if not bad else rng.choice(["de", "en-usa"])
+        )
     if "auth" in p:
         if bad or rng.random() < 0.25:
             return rng.choice(["auth", "Auth/x", "AUTH/session", "authenticate", "auth/", "Auth"])
@@ -450,7 +595,12 @@ def build_path(rng: random.Random, tokens: list, case_p: float) -> str:
             continue
         mod = t["modifier"]
         if not t["pattern"]:  # literal group {abc}
-            reps = {"": 1, "?": rng.choice([0, 1]), "*": rng.choice([0, 1, 2]), "+": rng.choice([1, 1, 2])}[mod]
+            reps = {
+                "": 1,
+                "?": rng.choice([0, 1]),
+                "*": rng.choice([0, 1, 2]),
+                "+": rng.choice([1, 1, 2]),
+            }[mod]
             out.append(case_variant(rng, t["prefix"] + t["suffix"], case_p) * reps)
             continue
         if mod == "?" or mod == "*":
@@ -458,15 +608,48 @@ def build_path(rng: random.Random, tokens: list, case_p: float) -> str:
                 continue
         reps = rng.choice([1, 1, 2, 3]) if mod in ("*", "+") else 1
         for _ in range(reps):
-            out.append(case_variant(rng, t["prefix"], case_p) + value_for(rng, t)
-                       + case_variant(rng, t["suffix"], case_p))
+            out.append(
+                case_variant(rng, t["prefix"], case_p)
+                + value_for(rng, t)
+                + case_variant(rng, t["suffix"], case_p)
+            )
     return "".join(out)
 
 
-JUNK_CHARS = list("abcXYZ019/-._~%#?:@ ") + ["\n", "\r", "\u2028", "\u2029", "\u00a0", "\t", "é", "😀", "ß",
-                                            "\u212a", "//", "%2F", "\\", "\x00"]
-JUNK_SUFFIXES = ["\n", "\r", "\u2028", "#", "?", "?x=1", "#frag", "\t", " ", "\u00a0", "%0A", "/", "//",
-                 "\r\n", "😀", "\n/"]
+JUNK_CHARS = list("abcXYZ019/-._~%#?:@ ") + [
+    "\n",
+    "\r",
+    "\u2028",
+    "\u2029",
+    "\u00a0",
+    "\t",
+    "é",
+    "😀",
+    "ß",
+    "\u212a",
+    "//",
+    "%2F",
+    "\\",
+    "\x00",
+]
+JUNK_SUFFIXES = [
+    "\n",
+    "\r",
+    "\u2028",
+    "#",
+    "?",
+    "?x=1",
+    "#frag",
+    "\t",
+    " ",
+    "\u00a0",
+    "%0A",
+    "/",
+    "//",
+    "\r\n",
+    "😀",
+    "\n/",
+]
 
 
 def near_miss(rng: random.Random, p: str) -> str:
@@ -475,7 +658,7 @@ def near_miss(rng: random.Random, p: str) -> str:
         return rng.choice(["/", "x", "//"])
     if r < 0.25:  # change one char
         i = rng.randrange(len(p))
-        return p[:i] + rng.choice("aZ9/-._é") + p[i + 1:]
+        return p[:i] + rng.choice("aZ9/-._é") + p[i + 1 :]
     if r < 0.45:  # drop a segment
         parts = p.split("/")
         if len(parts) > 1:
@@ -487,7 +670,7 @@ def near_miss(rng: random.Random, p: str) -> str:
         return "/".join(parts)
     if r < 0.70:  # delete one char
         i = rng.randrange(len(p))
-        return p[:i] + p[i + 1:]
+        return p[:i] + p[i + 1 :]
     if r < 0.80:
         return p.upper() if rng.random() < 0.5 else p.lower()
     if r < 0.90:
@@ -500,7 +683,9 @@ def junk(rng: random.Random) -> str:
     return ("/" + s) if rng.random() < 0.7 else s
 
 
-def make_paths(rng: random.Random, source: str, n_match: int = 5, n_near: int = 3, n_junk: int = 1) -> list[str]:
+def make_paths(
+    rng: random.Random, source: str, n_match: int = 5, n_near: int = 3, n_junk: int = 1
+) -> list[str]:
     try:
         tokens = parse(source)
     except ParseError:
@@ -539,14 +724,40 @@ def make_paths(rng: random.Random, source: str, n_match: int = 5, n_near: int = 
 # --------------------------------------------------------------------------------------------------
 
 TABLE_A = [
-    ("/api/((?!auth).*)/:path*", ["/api/users", "/api/users/1", "/api/auth/session", "/api/authenticate",
-                                  "/API/Auth/session", "/api/trades/123", "/api/", "/api"]),
-    ("/api/:path*", ["/api/users", "/api/users/1", "/api/auth/session", "/API/Auth/session", "/api/", "/api",
-                     "/apix"]),
-    ("/api/:path((?!auth).*)", ["/api/users/1", "/api/auth/session", "/api/authenticate", "/api/Auth", "/api/",
-                                "/api"]),
+    (
+        "/api/((?!auth).*)/:path*",
+        [
+            "/api/users",
+            "/api/users/1",
+            "/api/auth/session",
+            "/api/authenticate",
+            "/API/Auth/session",
+            "/api/trades/123",
+            "/api/",
+            "/api",
+        ],
+    ),
+    (
+        "/api/:path*",
+        [
+            "/api/users",
+            "/api/users/1",
+            "/api/auth/session",
+            "/API/Auth/session",
+            "/api/",
+            "/api",
+            "/apix",
+        ],
+    ),
+    (
+        "/api/:path((?!auth).*)",
+        ["/api/users/1", "/api/auth/session", "/api/authenticate", "/api/Auth", "/api/", "/api"],
+    ),
     ("/api/:path((?!auth/).*)", ["/api/authenticate", "/api/auth/session", "/api/auth"]),
-    ("/blog/:slug", ["/blog/hello", "/blog/hello/", "/blog/a/b", "/blog", "/Blog/Hello", "/blog/a%20b"]),
+    (
+        "/blog/:slug",
+        ["/blog/hello", "/blog/hello/", "/blog/a/b", "/blog", "/Blog/Hello", "/blog/a%20b"],
+    ),
     ("/docs/:path+", ["/docs", "/docs/a", "/docs/a/b/c"]),
     ("/:locale(en|fr)/:rest*", ["/en", "/fr/a/b", "/de/a", "/EN/x", "/english"]),
     ("/old-blog/:post(\\d{1,})", ["/old-blog/123", "/old-blog/abc", "/old-blog/12a"]),
@@ -655,34 +866,140 @@ HAND_VALID = [
 
 HAND_ERRORS = [
     # Missing parameter name
-    "/p/:", ":", "/:", "/p/:-", "/p/:é", "/p/::a", "/:a/:", "/😀/:", "/é/:", "/:.x",
+    "/p/:",
+    ":",
+    "/:",
+    "/p/:-",
+    "/p/:é",
+    "/p/::a",
+    "/:a/:",
+    "/😀/:",
+    "/é/:",
+    "/:.x",
     # Pattern cannot start with "?"
-    "/p/(?:x)", "(?!auth)", "/(?=a)", "/:a(?)", "/x/(?<n>y)", "/😀(?:x)",
+    "/p/(?:x)",
+    "(?!auth)",
+    "/(?=a)",
+    "/:a(?)",
+    "/x/(?<n>y)",
+    "/😀(?:x)",
     # Capturing groups
-    "/p/((x))", "/:a(a(b))", "/:a([(])", "/(a|(b))", "/:a(x()",
+    "/p/((x))",
+    "/:a(a(b))",
+    "/:a([(])",
+    "/(a|(b))",
+    "/:a(x()",
     # Unbalanced
-    "/p/:id(", "/p/(", "/(a", "/:a(\\)", "/:a((?:x)", "/:a(x\\", "/:a(x\\)", "/{(}",
+    "/p/:id(",
+    "/p/(",
+    "/(a",
+    "/:a(\\)",
+    "/:a((?:x)",
+    "/:a(x\\",
+    "/:a(x\\)",
+    "/{(}",
     # Missing pattern
-    "/p/()", "/:a()", "()", "/{()}", "/{:a()}",
+    "/p/()",
+    "/:a()",
+    "()",
+    "/{()}",
+    "/{:a()}",
     # Unexpected ... expected END
-    "/foo?", "/a*", "/a+", "?", "*", "+", "/:a??", "/:a*?", "/:a?*", "/{a}??", "/(x)?+", "/a}", "}",
-    "/:a}", "/{a}}", "/{a}?}",
+    "/foo?",
+    "/a*",
+    "/a+",
+    "?",
+    "*",
+    "+",
+    "/:a??",
+    "/:a*?",
+    "/:a?*",
+    "/{a}??",
+    "/(x)?+",
+    "/a}",
+    "}",
+    "/:a}",
+    "/{a}}",
+    "/{a}?}",
     # Unexpected ... expected CLOSE
-    "/{a", "{", "/{:a", "/{:a(x)", "/{a?}", "/{a*}", "/{:a:b}", "/{:a-:b}", "/{(a)(b)}", "/{:a(x)(y)}",
-    "/{:a(x)y(z)}", "/{a{b}}", "/{{}}", "/{a\\}", "/{a\\", "/{:a-\\", "/{😀",
+    "/{a",
+    "{",
+    "/{:a",
+    "/{:a(x)",
+    "/{a?}",
+    "/{a*}",
+    "/{:a:b}",
+    "/{:a-:b}",
+    "/{(a)(b)}",
+    "/{:a(x)(y)}",
+    "/{:a(x)y(z)}",
+    "/{a{b}}",
+    "/{{}}",
+    "/{a\\}",
+    "/{a\\",
+    "/{:a-\\",
+    "/{😀",
     # attempts at ESCAPED_CHAR / CHAR (expected to be unreachable: the parser always consumes them)
-    "/{:a\\b:c}", "/{\\", "\\", "/{:a}\\", "/{a}\\{", "/:a\\:b", "/{:a(x)\\:b}",
+    "/{:a\\b:c}",
+    "/{\\",
+    "\\",
+    "/{:a}\\",
+    "/{a}\\{",
+    "/:a\\:b",
+    "/{:a(x)\\:b}",
     # Must have text between two parameters
-    "/p/:a:b", "/:a:b:c", "/:a(\\d+):b", "/(a):b", "/(\\d+):a", "/{abc}?:x", "/{x}:a", "/:a{:b}",
-    "/{:a}{:b}", "/:a{-:b}:c", "/{(x)}:a", "/{x}{:a}", "/a{}:b", "/:a?:b", "/:a*:b",
+    "/p/:a:b",
+    "/:a:b:c",
+    "/:a(\\d+):b",
+    "/(a):b",
+    "/(\\d+):a",
+    "/{abc}?:x",
+    "/{x}:a",
+    "/:a{:b}",
+    "/{:a}{:b}",
+    "/:a{-:b}:c",
+    "/{(x)}:a",
+    "/{x}{:a}",
+    "/a{}:b",
+    "/:a?:b",
+    "/:a*:b",
     # Can not repeat
-    "/foo-:bar*", "/foo-:bar+", "(.*)*", "/x(a)+", "/{:a}*", "/{(x)}+", ":a*", "/a-(\\d+)*", "/:a-:b+",
-    "/x/a-:b(\\d+)*", "/x@:v+",
+    "/foo-:bar*",
+    "/foo-:bar+",
+    "(.*)*",
+    "/x(a)+",
+    "/{:a}*",
+    "/{(x)}+",
+    ":a*",
+    "/a-(\\d+)*",
+    "/:a-:b+",
+    "/x/a-:b(\\d+)*",
+    "/x@:v+",
     # invalid JS regexes inside custom patterns
-    "/:a([)", "/:a(a{2,1})", "/:a(*)", "/:a(a**)", "/:a([z-a])", "/:a(+)", "/:a(x{2}{3})",
-    "/:a((?<n>a)(?<n>b))", "/:a((?i)x)", "/:a(a|*)", "/:a((?<n>x)\\k<m>)", "/:a(a{1,2}{3})",
-    "/:a((?>x))", "/:a((?P<n>x))", "/:a(x(?#c))", "/:a([b-a])", "/:a((?<1>x))", "/:a(a++)",
-    "/:a([)])", "/:a(\\k<n>(?<n>x)(?<n>y))", "/:a(?<=x)", "/(x)/:a((?<=)", "/:a([\\w-])", "/:a(\\u{110000})",
+    "/:a([)",
+    "/:a(a{2,1})",
+    "/:a(*)",
+    "/:a(a**)",
+    "/:a([z-a])",
+    "/:a(+)",
+    "/:a(x{2}{3})",
+    "/:a((?<n>a)(?<n>b))",
+    "/:a((?i)x)",
+    "/:a(a|*)",
+    "/:a((?<n>x)\\k<m>)",
+    "/:a(a{1,2}{3})",
+    "/:a((?>x))",
+    "/:a((?P<n>x))",
+    "/:a(x(?#c))",
+    "/:a([b-a])",
+    "/:a((?<1>x))",
+    "/:a(a++)",
+    "/:a([)])",
+    "/:a(\\k<n>(?<n>x)(?<n>y))",
+    "/:a(?<=x)",
+    "/(x)/:a((?<=)",
+    "/:a([\\w-])",
+    "/:a(\\u{110000})",
 ]
 
 
@@ -690,10 +1007,12 @@ HAND_ERRORS = [
 # Oracle
 # --------------------------------------------------------------------------------------------------
 
+
 def run_oracle(oracle_dir: Path, cases: list[dict]) -> list[dict]:
     inp = json.dumps(cases, ensure_ascii=True)
-    proc = subprocess.run(["node", str(oracle_dir / "match.js")], input=inp.encode(), capture_output=True,
-                          check=False)
+    proc = subprocess.run(
+        ["node", str(oracle_dir / "match.js")], input=inp.encode(), capture_output=True, check=False
+    )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr.decode(errors="replace"))
         raise SystemExit(f"match.js failed with exit code {proc.returncode}")
@@ -707,7 +1026,7 @@ def mutate(rng: random.Random, s: str) -> str:
     for _ in range(rng.choice([1, 1, 1, 2])):
         if s and rng.random() < 0.4:
             i = rng.randrange(len(s))
-            s = s[:i] + s[i + 1:]
+            s = s[:i] + s[i + 1 :]
         else:
             i = rng.randrange(len(s) + 1)
             s = s[:i] + rng.choice(":(){}?*+\\") + s[i:]
@@ -715,8 +1034,11 @@ def mutate(rng: random.Random, s: str) -> str:
 
 
 OPTION_VARIANTS = [{"sensitive": True}, {"strict": False}, {"end": False}]
-OPTION_COMBOS = [{"end": False, "strict": False}, {"sensitive": True, "strict": False},
-                 {"end": False, "sensitive": True}]
+OPTION_COMBOS = [
+    {"end": False, "strict": False},
+    {"sensitive": True, "strict": False},
+    {"end": False, "sensitive": True},
+]
 
 
 def _dump(obj) -> str:
@@ -728,7 +1050,9 @@ def _dump(obj) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--oracle", type=Path, default=DEFAULT_ORACLE, help="directory holding match.js")
+    ap.add_argument(
+        "--oracle", type=Path, default=DEFAULT_ORACLE, help="directory holding match.js"
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--random-sources", type=int, default=700)
     ap.add_argument("--mutations", type=int, default=420)
@@ -786,8 +1110,13 @@ def main(argv=None) -> int:
         if s in errors:
             continue
         paths = list(fixed_paths[s])
-        for p in make_paths(rng_path, s, n_match=rng_path.choice([4, 5, 5, 6]), n_near=3,
-                            n_junk=rng_path.choice([1, 1, 2])):
+        for p in make_paths(
+            rng_path,
+            s,
+            n_match=rng_path.choice([4, 5, 5, 6]),
+            n_near=3,
+            n_junk=rng_path.choice([1, 1, 2]),
+        ):
             if p not in paths:
                 paths.append(p)
         batch.append({"source": s, "paths": paths, "options": {}})
@@ -806,30 +1135,45 @@ def main(argv=None) -> int:
     # ---- 4. assemble ----------------------------------------------------------------------------------
     cases = []
     by_source = {}
-    for inp, res in zip(batch, results):
+    for inp, res in zip(batch, results, strict=True):
         if res["source"] != inp["source"]:
             raise SystemExit("oracle output out of order")
         if "error" in res:  # cannot happen (compiled once already), but record faithfully
-            case = {"source": inp["source"], "options": inp["options"], "error": res["error"],
-                    "position": res["position"]}
+            case = {
+                "source": inp["source"],
+                "options": inp["options"],
+                "error": res["error"],
+                "position": res["position"],
+            }
         else:
-            case = {"source": inp["source"], "options": inp["options"], "regex": res["regex"],
-                    "flags": res["flags"], "keys": res["keys"], "paths": inp["paths"],
-                    "results": res["results"]}
+            case = {
+                "source": inp["source"],
+                "options": inp["options"],
+                "regex": res["regex"],
+                "flags": res["flags"],
+                "keys": res["keys"],
+                "paths": inp["paths"],
+                "results": res["results"],
+            }
         by_source.setdefault(inp["source"], []).append(case)
     for s in candidates:
         if s in errors:
             e = errors[s]
-            cases.append({"source": s, "options": {}, "error": e["error"], "position": e["position"]})
+            cases.append(
+                {"source": s, "options": {}, "error": e["error"], "position": e["position"]}
+            )
         else:
             cases.extend(by_source[s])
 
     doc = {"generator": "tests/vectors/gen_patterns.py", "oracle": ORACLE_NAME, "cases": cases}
     # one case per line: small, deterministic, diff-friendly
     lines = [_dump(c) for c in cases]
-    text = ('{"generator": %s, "oracle": %s,\n "cases": [\n' % (json.dumps(doc["generator"]),
-                                                              json.dumps(doc["oracle"]))
-            + ",\n".join(lines) + "\n]}\n")
+    text = (
+        '{"generator": %s, "oracle": %s,\n "cases": [\n'
+        % (json.dumps(doc["generator"]), json.dumps(doc["oracle"]))
+        + ",\n".join(lines)
+        + "\n]}\n"
+    )
     assert json.loads(text) == doc
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
@@ -838,7 +1182,9 @@ def main(argv=None) -> int:
     valid_cases = [c for c in cases if "error" not in c]
     err_cases = [c for c in cases if "error" in c]
     pairs = sum(len(c["paths"]) for c in valid_cases)
-    n_match = sum(1 for c in valid_cases for r in c["results"] if isinstance(r, dict) and "__error__" not in r)
+    n_match = sum(
+        1 for c in valid_cases for r in c["results"] if isinstance(r, dict) and "__error__" not in r
+    )
     n_null = sum(1 for c in valid_cases for r in c["results"] if r is None)
     n_throw = pairs - n_match - n_null
     def_pairs = sum(len(c["paths"]) for c in valid_cases if not c["options"])
@@ -849,17 +1195,27 @@ def main(argv=None) -> int:
     kinds: dict[str, int] = {}
     for c in err_cases:
         msg = c["error"]
-        k = msg.split(" at ")[0] if msg.startswith(("Missing", "Pattern", "Capturing", "Unbalanced")) else \
-            (" ".join(msg.split()[:2]) + " .. " + msg.split()[-1] if msg.startswith("Unexpected") else
-             msg.split(":")[0] if msg.startswith("Invalid regular") else msg.split('"')[0].strip())
+        k = (
+            msg.split(" at ")[0]
+            if msg.startswith(("Missing", "Pattern", "Capturing", "Unbalanced"))
+            else (
+                " ".join(msg.split()[:2]) + " .. " + msg.split()[-1]
+                if msg.startswith("Unexpected")
+                else msg.split(":")[0]
+                if msg.startswith("Invalid regular")
+                else msg.split('"')[0].strip()
+            )
+        )
         kinds[k] = kinds.get(k, 0) + 1
     print(f"wrote {args.out} ({len(text.encode()):,} bytes)")
     print(f"distinct sources: {len(candidates)}  valid: {len(valid)}  errors: {len(errors)}")
     print(f"cases: {len(cases)} (valid {len(valid_cases)}, error {len(err_cases)})")
     print("valid cases by options: " + ", ".join(f"{k}: {v}" for k, v in sorted(by_opt.items())))
     print(f"(source, path) pairs: {pairs} (default options: {def_pairs})")
-    print(f"  matches: {n_match} ({100.0 * n_match / max(pairs, 1):.1f}%)  non-matches: {n_null}  "
-          f"matcher threw: {n_throw}")
+    print(
+        f"  matches: {n_match} ({100.0 * n_match / max(pairs, 1):.1f}%)  non-matches: {n_null}  "
+        f"matcher threw: {n_throw}"
+    )
     print("error kinds: " + "; ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
     return 0
 
