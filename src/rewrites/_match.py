@@ -62,6 +62,11 @@ class Pattern:
     _js: JsRegex = attrs.field(repr=False, eq=False, alias="js")
     case_sensitive: bool = False
     route: bool = False
+    #: Literal text every match ends with (ASCII only; "" when unknown): a cheap early reject that
+    #: also spares backtracking on shapes like '/:a*/:b*/end' (see benchmarks/bench_patterns.py).
+    tail: str = attrs.field(default="", repr=False)
+    #: Whether one '/' may follow the end (strict=False, and every route pattern).
+    tail_slash: bool = attrs.field(default=False, repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, init=False)
 
     @property
@@ -97,19 +102,37 @@ class Pattern:
         `restricted` are refused (redirects pass `[basePath + "/_next"]`), and unnamed groups are
         matched but left out of `params`.
         """
-        return attrs.evolve(
-            self, js_regex=modify_route_regex(to_js_regex_of(self), restricted), route=True
-        )
+        js_regex = modify_route_regex(to_js_regex_of(self), restricted)
+        return attrs.evolve(self, js_regex=js_regex, route=True, tail_slash=True)
 
-    def match(self, path: str) -> Match | None:
+    def _tail_ok(self, path: str) -> bool:
+        """Whether `path` ends with the pattern's literal tail (allowing one '/' when it may)."""
+        if self._ends_with_tail(path):
+            return True
+        return self.tail_slash and path.endswith("/") and self._ends_with_tail(path[:-1])
+
+    def _ends_with_tail(self, path: str) -> bool:
+        """Whether `path` ends with the literal tail, in the pattern's case rule (ASCII only)."""
+        tail = self.tail
+        end = path[-len(tail) :]
+        if end == tail:
+            return True
+        return not self.case_sensitive and end.isascii() and end.lower() == tail.lower()
+
+    def match(self, path: str, *, timeout: float | None = None) -> Match | None:
         """Match a whole path; None when it does not match. Never raises for a str.
+
+        `timeout` (seconds) bounds the regex engine's time, as a guard for custom groups that
+        backtrack badly; when given and exceeded, `TimeoutError` is raised.
 
         >>> compile("/api/((?!auth).*)").match("/api/users").params
         {0: 'users'}
         """
+        if self.tail and not self._tail_ok(path):
+            return None
         ascii_only = path.isascii()
         subject = path if ascii_only else to_utf16(path)
-        found = self.regex.match(subject)
+        found = self.regex.match(subject, timeout=timeout)
         if found is None:
             return None
         count = self._translated()[1]
@@ -245,7 +268,18 @@ def compile(
         raise TypeError(f"got source={source!r} ({type(source).__name__}); expected a str")
     tokens = parse(source)
     js = to_js_regex(tokens, source, strict=strict, end=end)
-    pattern = Pattern(source, tokens, js.keys, js.source, js, case_sensitive=case_sensitive)
+    last = tokens[-1] if tokens else None
+    tail = last if end and isinstance(last, str) and last.isascii() else ""
+    pattern = Pattern(
+        source,
+        tokens,
+        js.keys,
+        js.source,
+        js,
+        case_sensitive=case_sensitive,
+        tail=tail,
+        tail_slash=not strict,
+    )
     if js.spans:
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
         pattern._translated()

@@ -1,0 +1,286 @@
+"""Pattern and Match: matching, formatting, route matching, and their laws."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import regex
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import rewrites
+from tests.cases import REDOS_SHAPES
+
+
+def test_repeated_params_match_as_tuples() -> None:
+    """'*' and '+' parameters give a tuple split on the prefix."""
+    assert rewrites.compile("/api/:path*").match("/api/a/b/c") == rewrites.Match(
+        "/api/a/b/c", {"path": ("a", "b", "c")}, (("a", "b", "c"),)
+    )
+
+
+def test_absent_optional_params_are_left_out() -> None:
+    """An optional parameter that matched nothing is not in params, and None in groups."""
+    found = rewrites.compile("/api/:path*").match("/api")
+    assert found is not None
+    assert found.params == {}
+    assert found.groups == (None,)
+
+
+def test_values_are_not_decoded() -> None:
+    """Matching leaves percent-escapes as they are, as Next.js does."""
+    found = rewrites.compile("/blog/:slug").match("/blog/a%20b")
+    assert found is not None and found.params == {"slug": "a%20b"}
+
+
+def test_matching_is_case_insensitive_inside_custom_groups() -> None:
+    """The lookahead (?!auth) also rejects 'Auth', as the JS 'i' flag makes it."""
+    pattern = rewrites.compile("/api/:path((?!auth).*)")
+    assert pattern.match("/api/Auth/x") is None
+    assert pattern.match("/api/users") is not None
+
+
+def test_case_sensitive_option() -> None:
+    """case_sensitive=True compiles without the 'i' flag."""
+    pattern = rewrites.compile("/Docs/:p", case_sensitive=True)
+    assert pattern.flags == ""
+    assert pattern.match("/docs/x") is None
+    assert pattern.match("/Docs/x") is not None
+
+
+def test_strict_false_allows_a_trailing_slash() -> None:
+    """strict=False lets one trailing delimiter through."""
+    assert rewrites.compile("/a", strict=False).match("/a/") is not None
+    assert rewrites.compile("/a").match("/a/") is None
+
+
+def test_end_false_matches_a_prefix_at_a_boundary() -> None:
+    """end=False matches a prefix that ends at a '/' boundary."""
+    pattern = rewrites.compile("/docs", end=False)
+    found = pattern.match("/docs/x/y")
+    assert found is not None and found.path == "/docs"
+    assert pattern.match("/docsx") is None
+
+
+def test_dollar_does_not_match_before_a_final_newline() -> None:
+    """JavaScript's '$' is the end of input: '/a\\n' does not match '/a'."""
+    assert rewrites.compile("/:a(a$)").match("/a\n") is None
+
+
+def test_js_character_classes_are_ascii() -> None:
+    """\\d and \\w are ASCII, as in JavaScript."""
+    assert rewrites.compile("/:n(\\d+)").match("/١٢") is None
+    assert rewrites.compile("/:w(\\w+)").match("/é") is None
+
+
+def test_js_case_folding_is_not_pythons() -> None:
+    """'ſ' does not match 's' and the Kelvin sign does not match 'k', but 'É' matches 'é'."""
+    assert rewrites.compile("/s").match("/ſ") is None
+    assert rewrites.compile("/k").match("/\u212a") is None
+    assert rewrites.compile("/é").match("/É") is not None
+
+
+def test_strings_are_matched_as_utf16() -> None:
+    """'.' matches one UTF-16 unit, so it cannot match a whole emoji, but '.{2}' can."""
+    assert rewrites.compile("/:a(.)").match("/😀") is None
+    found = rewrites.compile("/:a(.{2})").match("/😀")
+    assert found is not None and found.params == {"a": "😀"}
+
+
+def test_as_route_accepts_one_trailing_slash_and_drops_unnamed() -> None:
+    """Server matching adds an optional '/' and leaves unnamed groups out of params only."""
+    route = rewrites.compile("/api/((?!auth).*)/:path*").as_route()
+    assert route.js_regex.endswith("(?:\\/)?$")
+    found = route.match("/api/users")
+    assert found is not None
+    assert found.params == {}
+    assert found.groups == ("users", None)
+
+
+def test_as_route_guards_next_internals_for_redirects() -> None:
+    """A restricted prefix (redirects: '/_next') never matches, in any case."""
+    route = rewrites.compile("/:path*").as_route(restricted=["/_next"])
+    assert route.js_regex.startswith("^(?!\\/_next)")
+    assert route.match("/_next/static/x") is None
+    assert route.match("/_NEXT/x") is None
+    assert route.match("/other") is not None
+
+
+def test_seed_rule_shapes() -> None:
+    """The seed's rule: greedy '.*' leaves ':path*' empty; '(?!auth)' also excludes /api/authenticate."""
+    route = rewrites.compile("/api/((?!auth).*)/:path*").as_route()
+    found = route.match("/api/trades/123")
+    assert found is not None and found.groups == ("trades/123", None)
+    assert route.match("/api/authenticate") is None
+
+
+def test_format_joins_repeated_values_with_the_prefix() -> None:
+    """format() follows path-to-regexp's compile."""
+    assert rewrites.compile("/docs/:path+").format({"path": ["a", "b"]}) == "/docs/a/b"
+    assert rewrites.compile("/docs/:path*").format({}) == "/docs"
+    assert rewrites.compile("/f/:name.:ext").format({"name": "a", "ext": "txt"}) == "/f/a.txt"
+
+
+def test_format_unnamed_groups_by_number() -> None:
+    """Unnamed groups are filled by their number, as int or str."""
+    pattern = rewrites.compile("/x/(\\d+)")
+    assert pattern.format({0: "12"}) == "/x/12"
+    assert pattern.format({"0": 7}) == "/x/7"
+
+
+FORMAT_ERRORS = [
+    (
+        "/user/:id(\\d+)",
+        {"id": "abc"},
+        "Parameter 'id' must match '\\\\d+', but got 'abc'\n    /user/:id(\\d+)\n         ^~~~~~~~~",
+        'Expected "id" to match "\\d+", but got "abc"',
+    ),
+    (
+        "/a/:b",
+        {"b": ["x", "y"]},
+        "Parameter 'b' does not repeat, but got a sequence: ['x', 'y']\n    /a/:b\n      ^~~",
+        'Expected "b" to not repeat, but got an array',
+    ),
+    (
+        "/a/:b+",
+        {"b": []},
+        "Parameter 'b' needs at least one value, got an empty sequence\n    /a/:b+\n      ^~~~",
+        'Expected "b" to not be empty',
+    ),
+    (
+        "/a/:b",
+        {},
+        "Parameter 'b' needs a string, got nothing\n    /a/:b\n      ^~~",
+        'Expected "b" to be a string',
+    ),
+    (
+        "/a/:b+",
+        {"b": "x/y"},
+        "Parameter 'b' must match '[^\\\\/]+?', but got 'x/y'\n    /a/:b+\n      ^~~~",
+        'Expected "b" to match "[^\\/]+?", but got "x/y"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "params", "text", "js"), FORMAT_ERRORS)
+def test_format_errors(source: str, params: dict[str, object], text: str, js: str) -> None:
+    """format() rejects what path-to-regexp's compile rejects, pointing at the parameter."""
+    with pytest.raises(rewrites.PatternError) as info:
+        rewrites.compile(source).format(params)  # type: ignore[arg-type]  # any mapping works
+    assert str(info.value) == text
+    assert info.value.js_message == js
+
+
+def test_patterns_pickle_and_keep_working() -> None:
+    """A compiled pattern survives pickling (lazy regex included)."""
+    pattern = rewrites.compile("/api/:path((?!auth).*)")
+    pattern.match("/api/x")
+    clone = pickle.loads(pickle.dumps(pattern))
+    assert clone == pattern
+    assert clone.match("/api/y") == pattern.match("/api/y")
+
+
+def test_errors_pickle() -> None:
+    """PatternError round-trips through pickle with its fields."""
+    with pytest.raises(rewrites.PatternError) as info:
+        rewrites.compile("/p/:")
+    clone = pickle.loads(pickle.dumps(info.value))
+    assert (clone.message, clone.position, clone.js_message) == (
+        info.value.message,
+        info.value.position,
+        info.value.js_message,
+    )
+    assert str(clone) == str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "paths"), REDOS_SHAPES, ids=[s[0] for s in REDOS_SHAPES]
+)
+def test_redos_shapes_never_hang(name: str, source: str, paths: list[str]) -> None:
+    """The advisory shapes finish on 8 KiB hostile paths well inside a generous timeout."""
+    pattern = rewrites.compile(source).as_route()
+    for path in paths:
+        try:
+            pattern.match(path, timeout=5.0)
+        except TimeoutError:  # pragma: no cover - the failure this test exists to catch
+            pytest.fail(f"{name}: {source!r} hung on a {len(path)}-character path")
+
+
+# --- laws -------------------------------------------------------------------------------------
+
+SEGMENT = st.sampled_from(["api", "Blog", "docs", "v1", "a-b", "x.y", "é", "~u"])
+CUSTOM = st.sampled_from(["\\d+", "[a-z]+", "(?!auth).*", ".*", "en|fr", "[^/]+", "\\w+"])
+
+
+@st.composite
+def sources(draw: st.DrawFn) -> str:
+    """Valid-looking sources from the path-to-regexp grammar (the parser has the last word)."""
+    parts = []
+    # Distinct names: with a repeated name the later value wins, and the law does not hold.
+    names = iter(draw(st.permutations(["a", "b", "slug", "id", "path", "1x"])))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["text", "param", "custom", "unnamed", "group", "dot"]))
+        modifier = draw(st.sampled_from(["", "", "?", "*", "+"]))
+        if kind == "text":
+            parts.append("/" + draw(SEGMENT))
+        elif kind == "param":
+            parts.append(f"/:{next(names)}{modifier}")
+        elif kind == "custom":
+            parts.append(f"/:{next(names)}({draw(CUSTOM)}){modifier}")
+        elif kind == "unnamed":
+            parts.append(f"/({draw(CUSTOM)}){modifier}")
+        elif kind == "group":
+            parts.append(f"/{draw(SEGMENT)}{{-:{next(names)}}}{modifier}")
+        else:
+            parts.append(f"/{draw(SEGMENT)}.:{next(names)}{modifier}")
+    return "".join(parts)
+
+
+VALUE = st.text(alphabet="abcXYZ019-._~%é", min_size=1, max_size=6)
+
+
+@settings(max_examples=300)
+@given(sources(), st.data())
+def test_format_of_matched_params_matches_again(source: str, data: st.DataObject) -> None:
+    """Formatting a pattern with the params it matched gives a path it matches with the same params."""
+    try:
+        pattern = rewrites.compile(source)
+    except rewrites.PatternError:
+        assume(False)
+        return
+    values: dict[str | int, object] = {}
+    for key in pattern.keys:
+        if key.repeat:
+            values[key.name] = data.draw(st.lists(VALUE, min_size=0 if key.optional else 1))
+        elif key.optional and data.draw(st.booleans()):
+            continue
+        else:
+            values[key.name] = data.draw(VALUE)
+    try:
+        path = pattern.format(values)  # type: ignore[arg-type]  # values are str or lists
+    except rewrites.PatternError:
+        assume(False)
+        return
+    found = pattern.match(path)
+    assume(found is not None)
+    assert found is not None
+    again = pattern.match(pattern.format(found.params))
+    assert again is not None
+    assert again.params == found.params
+
+
+@given(st.text(), sources())
+def test_matching_never_raises(path: str, source: str) -> None:
+    """No path makes match() raise, whatever the pattern."""
+    try:
+        pattern = rewrites.compile(source)
+    except rewrites.PatternError:
+        return
+    pattern.match(path)
+    pattern.as_route().match(path)
+
+
+def test_regex_is_a_regex_pattern() -> None:
+    """Pattern.regex is a compiled `regex` pattern."""
+    assert isinstance(rewrites.compile("/a").regex, regex.Pattern)
