@@ -108,7 +108,7 @@ def test_as_route_guards_next_internals_for_redirects() -> None:
 
 
 def test_seed_rule_shapes() -> None:
-    """The seed's rule: greedy '.*' leaves ':path*' empty; '(?!auth)' also excludes /api/authenticate."""
+    """The seed's rule: '.*' leaves ':path*' empty; '(?!auth)' also excludes /api/authenticate."""
     route = rewrites.compile("/api/((?!auth).*)/:path*").as_route()
     found = route.match("/api/trades/123")
     assert found is not None and found.groups == ("trades/123", None)
@@ -133,7 +133,8 @@ FORMAT_ERRORS = [
     (
         "/user/:id(\\d+)",
         {"id": "abc"},
-        "Parameter 'id' must match '\\\\d+', but got 'abc'\n    /user/:id(\\d+)\n         ^~~~~~~~~",
+        "Parameter 'id' must match '\\\\d+', but got 'abc'\n"
+        "    /user/:id(\\d+)\n         ^~~~~~~~~",
         'Expected "id" to match "\\d+", but got "abc"',
     ),
     (
@@ -243,7 +244,7 @@ VALUE = st.text(alphabet="abcXYZ019-._~%é", min_size=1, max_size=6)
 @settings(max_examples=300)
 @given(sources(), st.data())
 def test_format_of_matched_params_matches_again(source: str, data: st.DataObject) -> None:
-    """Formatting a pattern with the params it matched gives a path it matches with the same params."""
+    """Formatting with the params a pattern matched gives a path it matches with the same params."""
     try:
         pattern = rewrites.compile(source)
     except rewrites.PatternError:
