@@ -9,8 +9,11 @@ Times are medians over repeated runs on this (shared, noisy) machine.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -67,6 +70,33 @@ def redos(repeat: int) -> list[tuple[str, str, float]]:
     return rows
 
 
+def redos_v8(repeat: int, timeout: float = 120) -> dict[str, float] | None:
+    """The same shapes through Next.js's matcher in Node (None when Node or the oracle is missing).
+
+    A shape whose V8 run does not finish within `timeout` is reported as infinite.
+    """
+    node = shutil.which("node")
+    if node is None:
+        return None
+    out: dict[str, float] = {}
+    for shape in REDOS_SHAPES:
+        try:
+            done = subprocess.run(
+                [node, str(ROOT / "benchmarks" / "v8_redos.js")],
+                input=json.dumps([[shape], repeat]),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            out[shape[0]] = float("inf")
+            continue
+        if done.returncode != 0:
+            return None
+        out.update(json.loads(done.stdout))
+    return out
+
+
 def compile_cost(count: int, repeat: int) -> dict[str, float]:
     """Microseconds per source: parsing, then building the regex (JS source, translation)."""
     sources = varied_sources(count)
@@ -108,9 +138,11 @@ def main(argv: list[str] | None = None) -> str:
         "ReDoS shapes, worst median match time over 8 KiB hostile paths:",
         "",
     ]
-    lines += ["| shape | source | worst (ms) |", "|---|---|---|"]
+    v8 = redos_v8(repeat)
+    lines += ["| shape | source | rewrites (ms) | Next.js in V8 (ms) |", "|---|---|---|---|"]
     for name, source, ms in redos(repeat):
-        lines.append(f"| {name} | `{source}` | {ms:.3f} |")
+        theirs = "n/a" if v8 is None else f"{v8[name]:.3f}" if v8[name] < float("inf") else "> 120 s"
+        lines.append(f"| {name} | `{source}` | {ms:.3f} | {theirs} |")
     lines += ["", "Compile cost on 10,000 varied sources (µs per source, median of runs):", ""]
     lines += ["| step | µs/source |", "|---|---|"]
     for step, us in compile_cost(10_000, 3 if args.quick else 5).items():
