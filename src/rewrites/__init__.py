@@ -5,12 +5,24 @@
 {'path': ('a', 'b')}
 """
 
+from ._config import Phase, Rule
 from ._match import Match, ParamValue, Pattern, compile
+from ._routes import routes_from_app_dir
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem, RequestError, RewritesError
+from .router import Explanation, Kind, Resolution, Router, Step, load
 
 __all__ = [
     "ConfigError",
+    "Explanation",
+    "Kind",
+    "Phase",
+    "Resolution",
+    "Router",
+    "Rule",
+    "Step",
+    "load",
+    "routes_from_app_dir",
     "Key",
     "Match",
     "ParamValue",

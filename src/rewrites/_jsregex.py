@@ -28,7 +28,7 @@ from typing import TypeAlias
 
 from ._jscase import CASE_GROUPS
 
-__all__ = ["JSRegexError", "from_utf16", "to_utf16", "translate"]
+__all__ = ["JSRegexError", "capture_names", "from_utf16", "to_utf16", "translate"]
 
 # V8's RegExpTree::kInfinity: interval bounds at or beyond it mean "unbounded" (V8 clamps them).
 _JS_INFINITY = 2**31 - 1
@@ -744,10 +744,10 @@ def _has_captures(node: _Node) -> bool:
     return any(isinstance(n, _Group) and n.index is not None for n in _walk(node))
 
 
-def _check_supported(tree: _Node) -> None:
+def _check_supported(tree: _Node, allow_named: bool) -> None:
     """Refuse the valid JS constructs we do not translate, and oversized quantifiers."""
     for node in _walk(tree):
-        if isinstance(node, _Group) and node.name is not None:
+        if isinstance(node, _Group) and node.name is not None and not allow_named:
             raise JSRegexError("named capture groups are not supported", node.offset)
     for node in _walk(tree):
         if isinstance(node, _BackRef):
@@ -988,18 +988,29 @@ class _Emitter:
         return f"h{self.helpers}"
 
 
+def capture_names(js_source: str) -> dict[int, str]:
+    """The names of a valid JS regex's named groups, by capture number (1-based)."""
+    tree = _Parser(to_utf16(js_source)).parse()
+    return {
+        node.index: node.name
+        for node in _walk(tree)
+        if isinstance(node, _Group) and node.name is not None and node.index is not None
+    }
+
+
 @functools.lru_cache(maxsize=512)
-def translate(js_source: str, *, ignore_case: bool) -> tuple[str, int]:
+def translate(js_source: str, *, ignore_case: bool, allow_named: bool = False) -> tuple[str, int]:
     """Translate a JavaScript RegExp source (flags: none, or 'i') into a `regex` pattern.
 
     `js_source` must already be in UTF-16 code units (see `to_utf16`), as must the subjects.
     Compile the result with ``regex.compile(result, regex.V0)`` and no IGNORECASE flag.
-    Returns ``(python_pattern, number_of_capturing_groups)``.
+    Returns ``(python_pattern, number_of_capturing_groups)``. Named groups are refused unless
+    `allow_named` (they keep their number; `capture_names` gives the names).
     """
     # Idempotent for the documented UTF-16 input; makes a stray astral character safe too.
     parser = _Parser(to_utf16(js_source))
     tree = parser.parse()
-    _check_supported(tree)
+    _check_supported(tree, allow_named)
     count = parser.captures
     emitter = _Emitter(ignore_case, named=False)
     pattern = emitter.emit(tree, backward=False, strip=False)

@@ -95,13 +95,16 @@ class Pattern:
             self._cache["regex"] = compiled
         return compiled
 
-    def as_route(self, *, restricted: Sequence[str] = ()) -> Pattern:
+    def as_route(self, *, restricted: Sequence[str] = (), modify: bool = True) -> Pattern:
         """This source as Next.js's server matches a custom route (`getPathMatch`, §1.2).
 
         One optional trailing slash is accepted (`modifyRouteRegex`), paths starting with any of
         `restricted` are refused (redirects pass `[basePath + "/_next"]`), and unnamed groups are
-        matched but left out of `params`.
+        matched but left out of `params`. `modify=False` is for Next.js's internal rules, which
+        skip `modifyRouteRegex`.
         """
+        if not modify:
+            return attrs.evolve(self, route=True)
         js_regex = modify_route_regex(to_js_regex_of(self), restricted)
         return attrs.evolve(self, js_regex=js_regex, route=True, tail_slash=True)
 

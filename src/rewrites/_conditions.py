@@ -1,0 +1,178 @@
+"""`has` and `missing` conditions, evaluated as Next.js's `matchHas` does (§4 of the reference).
+
+A condition reads a header, a cookie, a query value or the host. Without a `value` it holds when the
+value is truthy (an empty string does not count) and stores it as a param whose name is the key with
+everything outside A-Z/a-z removed. With a `value` it is the JavaScript regex `^value$` — anchored by
+plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively against the value (the
+last one, for a repeated query key); its named groups become params.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import regex
+
+from ._jsregex import JSRegexError, capture_names, from_utf16, to_utf16, translate
+from ._url import decode_uri_component
+
+__all__ = ["Condition", "ConditionType", "RequestView", "match_conditions", "safe_param_name"]
+
+ConditionType: TypeAlias = Literal["header", "cookie", "query", "host"]
+#: A param captured by a condition: a string, a list (a repeated query key), or None (a named
+#: group that did not take part in the match).
+Captured: TypeAlias = "str | list[str] | None"
+
+_JS_SPACE = frozenset(
+    "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
+def safe_param_name(key: str) -> str:
+    """Next.js's `getSafeParamName`: only the ASCII letters of a key ('x-token' → 'xtoken')."""
+    return "".join(ch for ch in key if "a" <= ch <= "z" or "A" <= ch <= "Z")
+
+
+def _js_trim(text: str) -> str:
+    """JavaScript's String.prototype.trim (its whitespace set is not Python's)."""
+    start, end = 0, len(text)
+    while start < end and text[start] in _JS_SPACE:
+        start += 1
+    while end > start and text[end - 1] in _JS_SPACE:
+        end -= 1
+    return text[start:end]
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    """The `cookie` package's `parse`, as Next.js uses it: first value wins, values URL-decoded."""
+    cookies: dict[str, str] = {}
+    for pair in regex.split(r"; *", header):
+        eq = pair.find("=")
+        if eq < 0:
+            continue
+        name = _js_trim(pair[:eq])
+        value = _js_trim(pair[eq + 1 :])
+        if value.startswith('"'):
+            value = value[1:-1]
+        if name not in cookies:
+            try:
+                cookies[name] = decode_uri_component(value)
+            except ValueError:
+                cookies[name] = value
+    return cookies
+
+
+@attrs.define
+class RequestView:
+    """What conditions read from a request: lowercased headers and lazily parsed cookies."""
+
+    headers: Mapping[str, str]
+    _cookies: dict[str, str] | None = None
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The parsed Cookie header (parsed once, on first use)."""
+        if self._cookies is None:
+            header = self.headers.get("cookie")
+            self._cookies = parse_cookies(header) if header else {}
+        return self._cookies
+
+    @property
+    def host(self) -> str | None:
+        """The Host header without its port, lowercased (None when absent)."""
+        host = self.headers.get("host")
+        return host.split(":", 1)[0].lower() if host else None
+
+
+@attrs.frozen
+class Condition:
+    """One `has` or `missing` item: its type, key and optional value regex."""
+
+    type: ConditionType
+    key: str
+    value: str | None
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    @classmethod
+    def checked(cls, type: ConditionType, key: str, value: str | None) -> Condition:
+        """A condition whose value regex has been checked (raises JSRegexError)."""
+        condition = cls(type, key, value)
+        condition._compiled()
+        return condition
+
+    def _compiled(self) -> tuple[regex.Pattern[str], dict[int, str]] | None:
+        """The value regex `^value$` (no flags) and its named groups, or None without a value."""
+        if not self.value:
+            return None
+        found: tuple[regex.Pattern[str], dict[int, str]] | None = self._cache.get("re")
+        if found is None:
+            source = to_utf16("^" + self.value + "$")
+            py, _ = translate(source, ignore_case=False, allow_named=True)
+            found = (regex.compile(py, regex.V0), capture_names(source))
+            self._cache["re"] = found
+        return found
+
+    def _read(
+        self, view: RequestView, query: Mapping[str, str | list[str]]
+    ) -> str | list[str] | None:
+        """The value this condition tests, as `matchHas` reads it."""
+        if self.type == "header":
+            return view.headers.get(self.key.lower())
+        if self.type == "cookie":
+            return view.cookies.get(self.key)
+        if self.type == "query":
+            return query.get(self.key)
+        return view.host
+
+    def test(
+        self, view: RequestView, query: Mapping[str, str | list[str]], params: dict[str, Captured]
+    ) -> bool:
+        """Whether the condition holds; what it captures is written into `params`."""
+        value = self._read(view, query)
+        if not value:
+            return False
+        compiled = self._compiled()
+        if compiled is None:
+            key = self.key.lower() if self.type == "header" else self.key
+            params[safe_param_name(key)] = value
+            return True
+        pattern, names = compiled
+        subject = value[-1] if isinstance(value, list) else value
+        ascii_only = subject.isascii()
+        found = pattern.search(subject if ascii_only else to_utf16(subject))
+        if found is None:
+            return False
+        if names:
+            for index, name in names.items():
+                group = found.group(index)
+                params[name] = group if group is None or ascii_only else from_utf16(group)
+        elif self.type == "host" and found.group(0):
+            params["host"] = found.group(0) if ascii_only else from_utf16(found.group(0))
+        return True
+
+
+def match_conditions(
+    has: Sequence[Condition],
+    missing: Sequence[Condition],
+    view: RequestView,
+    query: Mapping[str, str | list[str]],
+) -> dict[str, Captured] | None:
+    """Next.js's `matchHas`: the captured params when every `has` holds and no `missing` does."""
+    params: dict[str, Captured] = {}
+    if all(c.test(view, query, params) for c in has) and not any(
+        c.test(view, query, {}) for c in missing
+    ):
+        return params
+    return None
+
+
+def check_value(value: str) -> str | None:
+    """Why a condition's value is not a usable JavaScript regex (None when it is)."""
+    try:
+        translate(to_utf16("^" + value + "$"), ignore_case=False, allow_named=True)
+    except JSRegexError as exc:
+        return exc.message
+    return None

@@ -1,0 +1,694 @@
+"""Loading a next.config-shaped table: validation (every problem at once) and the rules per phase.
+
+Follows lib/load-custom-routes.js (`checkCustomRoutes`, `processRoutes`, the built-in trailing-slash
+redirects) and server/lib/router-utils/filesystem.js (`buildCustomRoute`): see §1.2, §3.5 and §5 of
+../shared/reference/nextjs-semantics.md.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import attrs
+import regex
+
+from ._compile import to_js_regex
+from ._conditions import Condition, ConditionType, check_value, safe_param_name
+from ._jsregex import capture_names, to_utf16
+from ._match import Pattern, compile
+from ._syntax import Key
+from ._template import Template, encode_refs
+from ._url import URLError, parse_url
+from .errors import ConfigError, PatternError, Problem
+
+__all__ = ["Phase", "Rule", "Table", "load_table"]
+
+ALLOWED_STATUS = (301, 302, 303, 307, 308)
+HAS_TYPES = ("header", "cookie", "query", "host")
+#: Top-level keys that shape routing.
+ROUTING_KEYS = frozenset(
+    {
+        "rewrites",
+        "redirects",
+        "headers",
+        "basePath",
+        "trailingSlash",
+        "skipTrailingSlashRedirect",
+        "skipMiddlewareUrlNormalize",
+        "skipProxyUrlNormalize",
+        "caseSensitiveRoutes",
+        "assetPrefix",
+        "experimental",
+    }
+)
+#: next.config.js keys that do not change routing: accepted and ignored.
+IGNORED_KEYS = frozenset(
+    {
+        "reactStrictMode",
+        "images",
+        "output",
+        "env",
+        "poweredByHeader",
+        "compress",
+        "distDir",
+        "generateEtags",
+        "pageExtensions",
+        "productionBrowserSourceMaps",
+        "typescript",
+        "eslint",
+        "transpilePackages",
+        "serverExternalPackages",
+        "compiler",
+        "logging",
+        "devIndicators",
+        "turbopack",
+        "webpack",
+        "sassOptions",
+        "cacheComponents",
+        "reactCompiler",
+        "typedRoutes",
+        "allowedDevOrigins",
+        "crossOrigin",
+        "deploymentId",
+    }
+)
+UNSUPPORTED_KEYS = {
+    "i18n": "i18n routing (locales) is not supported yet; remove the 'i18n' key to resolve "
+    "without locales",
+}
+
+
+class Phase(str, enum.Enum):
+    """Where a rule sits in Next.js's routing order."""
+
+    HEADERS = "headers"
+    REDIRECTS = "redirects"
+    BEFORE_FILES = "beforeFiles"
+    AFTER_FILES = "afterFiles"
+    FALLBACK = "fallback"
+
+
+@attrs.frozen
+class Rule:
+    """One rule of the table, as Next.js builds it (basePath applied, regex as the server's).
+
+    `place` names it as the config does (`rewrites.afterFiles[3]`); `index` is its position in
+    its list (-1 for built-in rules); `item` is the rule as written.
+    """
+
+    phase: Phase
+    index: int
+    place: str
+    source: str
+    pattern: Pattern = attrs.field(repr=False, eq=False)
+    destination: Template | None = attrs.field(repr=False, eq=False)
+    has: tuple[Condition, ...] = attrs.field(repr=False, eq=False)
+    missing: tuple[Condition, ...] = attrs.field(repr=False, eq=False)
+    headers: tuple[tuple[str, str], ...] = attrs.field(repr=False, eq=False)
+    status: int | None = attrs.field(repr=False, eq=False)
+    internal: bool = attrs.field(default=False, repr=False, eq=False)
+    item: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
+
+    @property
+    def built_in(self) -> bool:
+        """A rule Next.js adds itself (the trailing-slash redirects)."""
+        return self.index < 0
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.source!r}"
+
+
+@attrs.frozen
+class Table:
+    """The rules of every phase, and the settings resolution needs."""
+
+    headers: tuple[Rule, ...]
+    redirects: tuple[Rule, ...]
+    before_files: tuple[Rule, ...]
+    after_files: tuple[Rule, ...]
+    fallback: tuple[Rule, ...]
+    base_path: str
+    trailing_slash: bool
+    skip_trailing_slash_redirect: bool
+    case_sensitive: bool
+    positional_refs: bool
+
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule, in routing order."""
+        return self.headers + self.redirects + self.before_files + self.after_files + self.fallback
+
+
+def _js(value: object) -> str:
+    """A value as Next.js quotes it in messages (JSON.stringify)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+class _Loader:
+    """Collects problems while building rules, so that one ConfigError lists them all."""
+
+    def __init__(
+        self, config: Mapping[str, Any], positional_refs: bool, early_errors: bool
+    ) -> None:
+        self.config = config
+        self.positional_refs = positional_refs
+        self.early_errors = early_errors
+        self.problems: list[Problem] = []
+        self.base_path = ""
+        self.case_sensitive = False
+
+    def problem(self, place: str, message: str) -> None:
+        """Record one problem."""
+        self.problems.append(Problem(place, message))
+
+    def settings(self) -> None:
+        """Check the top-level keys and read the settings."""
+        config = self.config
+        for key in config:
+            if key in UNSUPPORTED_KEYS:
+                self.problem(key, UNSUPPORTED_KEYS[key])
+            elif key not in ROUTING_KEYS and key not in IGNORED_KEYS:
+                self.problem(key, f"unknown key {key!r}; expected one of {sorted(ROUTING_KEYS)}")
+        base_path = config.get("basePath", "")
+        if not isinstance(base_path, str):
+            self.problem("basePath", f"must be a string, got {_js(base_path)}")
+        elif base_path and not base_path.startswith("/"):
+            self.problem("basePath", f"must start with '/', got {base_path!r}")
+        elif base_path.endswith("/"):
+            self.problem("basePath", f"must not end with '/', got {base_path!r}; use '' for none")
+        else:
+            self.base_path = base_path
+        for key in ("trailingSlash", "skipTrailingSlashRedirect", "caseSensitiveRoutes"):
+            if key in config and not isinstance(config[key], bool):
+                self.problem(key, f"must be true or false, got {_js(config[key])}")
+        experimental = config.get("experimental", {})
+        if not isinstance(experimental, Mapping):
+            self.problem("experimental", f"must be an object, got {_js(experimental)}")
+            experimental = {}
+        # Next.js: `experimental.caseSensitiveRoutes`, a non-boolean counts as false.
+        self.case_sensitive = (
+            config.get("caseSensitiveRoutes", experimental.get("caseSensitiveRoutes")) is True
+        )
+
+    def rule_list(self, value: object, place: str) -> list[tuple[str, Any]]:
+        """The items of one rule list with their places; a non-list is a problem."""
+        if value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            self.problem(place, f"must be an array of rules, got {_js(value)}")
+            return []
+        return [(f"{place}[{i}]", item) for i, item in enumerate(value)]
+
+    def conditions(
+        self, items: object, place: str
+    ) -> tuple[tuple[Condition, ...], set[str], set[str]]:
+        """`has`/`missing` items; also the names they capture, raw (Next's check) and as params."""
+        if items is None:
+            return (), set(), set()
+        if not isinstance(items, list | tuple):
+            self.problem(place, f"must be an array of conditions, got {_js(items)}")
+            return (), set(), set()
+        out: list[Condition] = []
+        raw: set[str] = set()
+        params: set[str] = set()
+        for i, item in enumerate(items):
+            where = f"{place}[{i}]"
+            if not isinstance(item, Mapping):
+                self.problem(where, f"must be an object with type, key and value, got {_js(item)}")
+                continue
+            type_, key, value = item.get("type"), item.get("key"), item.get("value")
+            ok = True
+            if type_ not in HAS_TYPES:
+                self.problem(
+                    f"{where}.type",
+                    f"invalid type {_js(type_)}; expected one of {', '.join(HAS_TYPES)}",
+                )
+                ok = False
+            if not isinstance(key, str) and type_ != "host":
+                self.problem(f"{where}.key", f"must be a string, got {_js(key)}")
+                ok = False
+            if value is not None and not isinstance(value, str):
+                self.problem(f"{where}.value", f"must be a string, got {_js(value)}")
+                ok = False
+            if value is None and type_ == "host":
+                self.problem(f"{where}.value", 'value is required for "host" type')
+                ok = False
+            extra = set(item) - {"type", "key", "value"}
+            if extra:
+                self.problem(where, f"unknown field(s) {sorted(extra)}")
+            if isinstance(value, str) and value:
+                reason = check_value(value)
+                if reason is not None:
+                    self.problem(
+                        f"{where}.value",
+                        f"{value!r} is not a valid JavaScript regular expression: {reason} "
+                        "(Next.js would fail every request this rule sees)",
+                    )
+                    ok = False
+            if not ok:
+                continue
+            key_text = key if isinstance(key, str) else ""
+            out.append(Condition(cast(ConditionType, type_), key_text, value or None))
+            if not value and key_text:
+                raw.add(key_text)
+                params.add(safe_param_name(key_text.lower() if type_ == "header" else key_text))
+            if value:
+                names = set(capture_names(to_utf16("^" + value + "$")).values())
+                raw |= {n for n in names if n.isascii() and n.isalnum() and n[0].isalpha()}
+                params |= names
+                if type_ == "host":
+                    raw.add("host")
+                    params.add("host")
+        return tuple(out), raw, params
+
+    def rule(self, kind: str, phase: Phase, place: str, index: int, item: object) -> Rule | None:
+        """Check one rule as `checkCustomRoutes` does and build it as `processRoutes` does."""
+        target = "headers" if kind == "header" else "destination"
+        if not isinstance(item, Mapping):
+            self.problem(place, f"must be an object with `source` and `{target}`, got {_js(item)}")
+            return None
+        before = len(self.problems)
+        allowed = {"source", "has", "missing", "basePath", "locale"}
+        allowed |= {"header": {"headers"}, "rewrite": {"destination"}}.get(
+            kind, {"destination", "statusCode", "permanent"}
+        )
+        unknown = [k for k in item if k not in allowed]
+        if unknown:
+            self.problem(
+                place,
+                f"unknown field(s) {', '.join(map(str, unknown))}; allowed: "
+                f"{', '.join(sorted(allowed - {'locale'}))}",
+            )
+        if "locale" in item:
+            self.problem(f"{place}.locale", "locale is not supported yet (i18n routing)")
+        base_path_off = item.get("basePath") is False
+        if "basePath" in item and item["basePath"] is not None and not base_path_off:
+            self.problem(f"{place}.basePath", "`basePath` must be undefined or false")
+        has, has_raw, has_params = self.conditions(item.get("has"), f"{place}.has")
+        missing, _, _ = self.conditions(item.get("missing"), f"{place}.missing")
+        source = item.get("source")
+        pattern_keys: tuple[Key, ...] = ()
+        if not source:
+            self.problem(f"{place}.source", "`source` is missing")
+        elif not isinstance(source, str):
+            self.problem(f"{place}.source", f"`source` is not a string: {_js(source)}")
+        elif not source.startswith("/"):
+            self.problem(f"{place}.source", f"`source` does not start with /: {source!r}")
+        else:
+            try:
+                pattern_keys = compile(source).keys
+            except PatternError as exc:
+                self.problem(f"{place}.source", f"`source` parse failed: {exc}")
+        destination = item.get("destination")
+        headers: tuple[tuple[str, str], ...] = ()
+        status: int | None = None
+        if kind == "header":
+            headers = self.header_items(item.get("headers"), f"{place}.headers")
+        elif not destination:
+            self.problem(f"{place}.destination", "`destination` is missing")
+        elif not isinstance(destination, str):
+            self.problem(
+                f"{place}.destination", f"`destination` is not a string: {_js(destination)}"
+            )
+        elif kind == "rewrite" and not destination.startswith(("/", "http://", "https://")):
+            self.problem(
+                f"{place}.destination",
+                f"`destination` does not start with `/`, `http://`, or `https://`: {destination!r}",
+            )
+        elif kind == "rewrite" and base_path_off and destination.startswith("/"):
+            self.problem(
+                f"{place}.destination",
+                f"The route {source} rewrites urls outside of "
+                "the basePath. Please use a destination that starts with `http://` or "
+                "`https://` https://nextjs.org/docs/messages/invalid-external-rewrite",
+            )
+        if kind == "redirect":
+            status = self.redirect_status(item, place)
+        if len(self.problems) > before or not isinstance(source, str):
+            return None
+        template = None
+        if isinstance(destination, str):
+            template = self.template(destination, pattern_keys, has_raw, has_params, place)
+            if template is None:
+                return None
+        return self.build(
+            kind, phase, place, index, item, source, template, has, missing, headers, status
+        )
+
+    def header_items(self, value: object, place: str) -> tuple[tuple[str, str], ...]:
+        """The `headers` of a header rule: a non-empty list of {key, value} strings."""
+        if not isinstance(value, list | tuple):
+            self.problem(place, "`headers` field must be an array")
+            return ()
+        if not value:
+            self.problem(place, "`headers` field cannot be empty")
+            return ()
+        out = []
+        for i, header in enumerate(value):
+            if not isinstance(header, Mapping):
+                self.problem(
+                    f"{place}[{i}]", "`headers` items must be object with { key: '', value: '' }"
+                )
+                return ()
+            key, text = header.get("key"), header.get("value")
+            if not isinstance(key, str):
+                self.problem(
+                    f"{place}[{i}].key", f"`key` in header item must be string, got {_js(key)}"
+                )
+                return ()
+            if not isinstance(text, str):
+                self.problem(
+                    f"{place}[{i}].value", f"`value` in header item must be string, got {_js(text)}"
+                )
+                return ()
+            out.append((key, text))
+        return tuple(out)
+
+    def redirect_status(self, item: Mapping[str, Any], place: str) -> int | None:
+        """`statusCode` if set, else 308 for permanent and 307 otherwise (`getRedirectStatus`)."""
+        code = item.get("statusCode")
+        if code and code not in ALLOWED_STATUS:
+            self.problem(
+                f"{place}.statusCode",
+                f"`statusCode` is not undefined or valid "
+                f"statusCode: {_js(code)}; valid values are "
+                f"{', '.join(map(str, ALLOWED_STATUS))}",
+            )
+            return None
+        permanent = item.get("permanent")
+        if not isinstance(permanent, bool) and not code:
+            self.problem(
+                f"{place}.permanent",
+                "`permanent` is not set to `true` or `false`; set it, or give a `statusCode`",
+            )
+            return None
+        if code:
+            return int(code)
+        return 308 if permanent else 307
+
+    def template(
+        self,
+        destination: str,
+        keys: tuple[Key, ...],
+        has_raw: set[str],
+        has_params: set[str],
+        place: str,
+    ) -> Template | None:
+        """The destination as a template, refused when it can never render (checked early)."""
+        where = f"{place}.destination"
+        named = [str(k.name) for k in keys if isinstance(k.name, str)]
+        positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
+        if destination.startswith("/"):
+            # Next.js's own checks of internal destinations (§3.5).
+            unnamed = sorted(
+                {
+                    f":{k.name}"
+                    for k in keys
+                    if isinstance(k.name, int) and _unnamed_used(destination, k.name)
+                }
+            )
+            if unnamed:
+                self.problem(
+                    where,
+                    f"`destination` has unnamed params {', '.join(unnamed)}; "
+                    "unnamed groups cannot be referenced by name: give the group a name "
+                    "(':name(...)')" + (" or use $N" if self.positional_refs else ""),
+                )
+                return None
+        names = tuple(dict.fromkeys([*named, *sorted(has_params)]))
+        template = Template(destination, names, positions, positional=self.positional_refs)
+        internal = destination.startswith("/")
+        early: list[str] = []  # never renders: Next.js fails each request, we fail at load
+        try:
+            parsed = template.parsed()
+        except URLError as exc:
+            return self.never_renders(template, where, f"`destination` is not a valid URL: {exc}")
+        except PatternError as exc:
+            if internal:
+                self.problem(where, f"`destination` parse failed: {exc}")
+                return None
+            return self.never_renders(template, where, f"`destination` parse failed: {exc}")
+        for tokens in (parsed.path.tokens, parsed.host.tokens if parsed.host else ()):
+            try:
+                to_js_regex(tokens, destination)
+            except PatternError as exc:
+                reason = f"{exc.message}\n{exc.hint}" if exc.hint else exc.message
+                return self.never_renders(template, where, reason)
+        used = [
+            t
+            for t in (*parsed.path.tokens, *(parsed.host.tokens if parsed.host else ()))
+            if isinstance(t, Key) and t.name != ""
+        ]
+        # Next.js checks internal destinations against the *raw* `has` keys (§3.5, D19).
+        allowed = set(named) | (has_raw if internal else has_params)
+        unknown = list(dict.fromkeys(str(t.name) for t in used if str(t.name) not in allowed))
+        if unknown:
+            message = f"`destination` has segments not in `source` or `has` ({', '.join(unknown)})"
+            if internal:
+                self.problem(where, message)
+                return None
+            early.append(f"{message}; they can never be filled")
+        repeated = {str(k.name) for k in keys if k.repeat}
+        early += [
+            f"`:{t.name}` repeats in the source but not in the destination; write "
+            f"`:{t.name}*` to use every segment "
+            "(https://nextjs.org/docs/messages/invalid-multi-match)"
+            for t in used
+            if str(t.name) in repeated and not t.repeat
+        ]
+        for number in template.refs:
+            if not 0 < number <= len(keys):
+                first = str(number)[0]
+                split = len(str(number)) > 1 and 0 < int(first) <= len(keys)
+                early.append(
+                    f"`${number}` refers to parameter {number}, but the source has {len(keys)}"
+                    + (
+                        f"; write `${{{first}}}` for parameter {first} followed by digits"
+                        if split
+                        else ""
+                    )
+                )
+        if early and self.early_errors:
+            for message in early:
+                self.problem(where, message)
+            return None
+        return template
+
+    def never_renders(self, template: Template, where: str, reason: str) -> Template | None:
+        """A destination that fails every request: a problem, or (Next.js's way) a 500 each time."""
+        if self.early_errors:
+            self.problem(where, f"{reason} (Next.js fails every request this rule matches)")
+            return None
+        return attrs.evolve(template, broken=reason)
+
+    def build(
+        self,
+        kind: str,
+        phase: Phase,
+        place: str,
+        index: int,
+        item: Mapping[str, Any],
+        source: str,
+        template: Template | None,
+        has: tuple[Condition, ...],
+        missing: tuple[Condition, ...],
+        headers: tuple[tuple[str, str], ...],
+        status: int | None,
+        internal: bool = False,
+    ) -> Rule | None:
+        """The rule with basePath applied and the server's matcher (`buildCustomRoute`)."""
+        src_base = self.base_path if item.get("basePath") is not False and not internal else ""
+        full_source = src_base + ("" if source == "/" and src_base else source)
+        if template is not None and template.destination.startswith("/") and src_base:
+            dest = template.destination
+            template = attrs.evolve(template, destination=src_base + ("" if dest == "/" else dest))
+        # beforeFiles rewrites are built without `caseSensitive` (filesystem.js).
+        sensitive = self.case_sensitive and phase is not Phase.BEFORE_FILES
+        try:
+            pattern = compile(full_source, case_sensitive=sensitive)
+        except PatternError as exc:
+            self.problem(f"{place}.source", f"`source` parse failed: {exc}")
+            return None
+        restricted = [self.base_path + "/_next"] if kind == "redirect" else []
+        pattern = pattern.as_route(restricted=restricted, modify=not internal)
+        return Rule(
+            phase,
+            index,
+            place,
+            full_source,
+            pattern,
+            template,
+            has,
+            missing,
+            headers,
+            status,
+            internal,
+            item,
+        )
+
+
+def _unnamed_used(destination: str, number: int) -> bool:
+    """Next.js's check for `:0` (an unnamed group's number) in an internal destination."""
+    return regex.search(f":{number}(?![0-9])", destination) is not None
+
+
+def load_table(
+    config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = True
+) -> Table:
+    """Validate a next.config-shaped mapping and build its rules; ConfigError lists every problem."""
+    if not isinstance(config, Mapping):
+        raise ConfigError([Problem("", f"the config must be an object, got {_js(config)}")])
+    loader = _Loader(config, positional_refs, early_errors)
+    loader.settings()
+    rewrites = config.get("rewrites")
+    if isinstance(rewrites, Mapping):
+        bad = [k for k in rewrites if k not in ("beforeFiles", "afterFiles", "fallback")]
+        if bad:
+            loader.problem(
+                "rewrites",
+                f"unknown key(s) {bad}; expected beforeFiles, afterFiles, "
+                "fallback (or an array, which means afterFiles)",
+            )
+        lists = {
+            p: loader.rule_list(rewrites.get(p.value), f"rewrites.{p.value}")
+            for p in (Phase.BEFORE_FILES, Phase.AFTER_FILES, Phase.FALLBACK)
+        }
+    else:
+        lists = {
+            Phase.BEFORE_FILES: [],
+            Phase.AFTER_FILES: loader.rule_list(rewrites, "rewrites"),
+            Phase.FALLBACK: [],
+        }
+    built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
+    for phase, items in lists.items():
+        for index, (place, item) in enumerate(items):
+            rule = loader.rule("rewrite", phase, place, index, item)
+            if rule is not None:
+                built[phase].append(rule)
+    for index, (place, item) in enumerate(loader.rule_list(config.get("redirects"), "redirects")):
+        rule = loader.rule("redirect", Phase.REDIRECTS, place, index, item)
+        if rule is not None:
+            built[Phase.REDIRECTS].append(rule)
+    for index, (place, item) in enumerate(loader.rule_list(config.get("headers"), "headers")):
+        rule = loader.rule("header", Phase.HEADERS, place, index, item)
+        if rule is not None:
+            built[Phase.HEADERS].append(rule)
+    asset = _asset_prefix_rewrite(loader, config)
+    if asset is not None:
+        built[Phase.BEFORE_FILES].insert(0, asset)
+    if loader.problems:
+        raise ConfigError(loader.problems)
+    trailing = config.get("trailingSlash") is True
+    skip = config.get("skipTrailingSlashRedirect") is True
+    redirects = [] if skip else _built_in_redirects(loader, trailing)
+    return Table(
+        headers=tuple(built[Phase.HEADERS]),
+        redirects=tuple(redirects + built[Phase.REDIRECTS]),
+        before_files=tuple(built[Phase.BEFORE_FILES]),
+        after_files=tuple(built[Phase.AFTER_FILES]),
+        fallback=tuple(built[Phase.FALLBACK]),
+        base_path=loader.base_path,
+        trailing_slash=trailing,
+        skip_trailing_slash_redirect=skip,
+        case_sensitive=loader.case_sensitive,
+        positional_refs=positional_refs,
+    )
+
+
+def _built_in(
+    loader: _Loader, source: str, destination: str, place: str, missing: tuple[Condition, ...] = ()
+) -> Rule:
+    """One of Next.js's own trailing-slash redirects (internal: no optional slash, no guard)."""
+    template = Template(
+        destination,
+        tuple(str(k.name) for k in compile(source).keys if isinstance(k.name, str)),
+        positional=False,
+    )
+    rule = loader.build(
+        "redirect",
+        Phase.REDIRECTS,
+        place,
+        -1,
+        {"basePath": False},
+        source,
+        template,
+        (),
+        missing,
+        (),
+        308,
+        internal=True,
+    )
+    assert rule is not None
+    return rule
+
+
+def _built_in_redirects(loader: _Loader, trailing: bool) -> list[Rule]:
+    """The redirects `loadCustomRoutes` puts before the user's (§5.4)."""
+    base = loader.base_path
+    rules: list[Rule] = []
+    if trailing:
+        if base:
+            rules.append(_built_in(loader, base, base + "/", "built-in basePath slash redirect"))
+        rules.append(
+            _built_in(
+                loader,
+                "/:file((?!\\.well-known(?:/.*)?)(?:[^/]+/)*[^/]+\\.\\w+)/",
+                "/:file",
+                "built-in trailing-slash redirect (files)",
+                (Condition("header", "x-nextjs-data", None),),
+            )
+        )
+        rules.append(
+            _built_in(
+                loader,
+                "/:notfile((?!\\.well-known(?:/.*)?)(?:[^/]+/)*[^/\\.]+)",
+                "/:notfile/",
+                "built-in trailing-slash redirect (add slash)",
+            )
+        )
+    else:
+        if base:
+            rules.append(_built_in(loader, base + "/", base, "built-in basePath slash redirect"))
+        rules.append(
+            _built_in(
+                loader, "/:path+/", "/:path+", "built-in trailing-slash redirect (remove slash)"
+            )
+        )
+    return rules
+
+
+def _asset_prefix_rewrite(loader: _Loader, config: Mapping[str, Any]) -> Rule | None:
+    """The beforeFiles rewrite Next.js adds for an `assetPrefix` path (`loadRewrites`)."""
+    prefix = config.get("assetPrefix")
+    if not isinstance(prefix, str) or not prefix:
+        return None
+    if prefix.startswith(("http://", "https://")):
+        try:
+            prefix = parse_url(prefix).pathname
+        except URLError:
+            return None
+    if not prefix or prefix == "/":
+        return None
+    asset = prefix if prefix.startswith("/") else "/" + prefix
+    if asset == loader.base_path:
+        return None
+    source, destination = f"{asset}/_next/:path+", f"{loader.base_path}/_next/:path+"
+    template = Template(destination, ("path",), ("path",), positional=False)
+    return loader.build(
+        "rewrite",
+        Phase.BEFORE_FILES,
+        "built-in assetPrefix rewrite",
+        -1,
+        {"basePath": False},
+        source,
+        template,
+        (),
+        (),
+        (),
+        None,
+    )

@@ -1,0 +1,455 @@
+"""Destinations: parsed once into a template, rendered per request from tokens.
+
+This follows Next.js's `prepareDestination` (shared/lib/router/utils/prepare-destination.js, §3 of
+../shared/reference/nextjs-semantics.md): the destination is parsed as a URL with every `:name` of a
+known param hidden behind a marker, its path (with the hash) and hostname are path-to-regexp
+templates, query values go through `compileNonPath`, params unused by the path, hash and host are
+appended to the query of a rewrite, and the request query is merged under the destination's.
+
+The `$N` extension (DESIGN.md, "Beyond Next.js"): `$1`, `${1}` refer to the source's parameters by
+position. They are swapped for sentinels before any parsing and only ever expanded inside literal
+text, so a value that contains `$1` is never expanded again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import attrs
+import regex
+
+from ._jsregex import JSRegexError, to_utf16, translate
+from ._syntax import Key, Token, parse
+from ._url import URL, URLError, encode_uri_component, js_key_order, parse_url, query_object
+from .errors import PatternError
+
+__all__ = [
+    "Piece",
+    "Ref",
+    "RenderError",
+    "Rendered",
+    "Template",
+    "Value",
+    "compile_non_path",
+    "split_refs",
+]
+
+#: A param value: a string, a list (repeated), or None (absent / did not take part).
+Value: TypeAlias = "str | Sequence[str] | None"
+#: A query: values are strings, lists of strings (repeated keys), or None (JS's undefined: a
+#: param that did not take part, appended to a rewrite's query).
+Query: TypeAlias = "dict[str, str | list[str] | None]"
+
+MARKER = "__ESC_COLON_"
+_UNMARK = regex.compile("__ESC_COLON_", regex.IGNORECASE | regex.ASCII)
+_REF = regex.compile(r"\$(?:(\d+)|\{(\d+)\})")
+_SENTINEL = regex.compile(r"\$(\d+)\$")
+_NON_PATH_SPECIAL = regex.compile(r"([:*?+(){}])")
+_WORD_KEY = regex.compile(r"[A-Za-z0-9_]+")
+
+
+class RenderError(Exception):
+    """A destination that fails for this request, where Next.js would answer 500."""
+
+
+@attrs.frozen
+class Ref:
+    """A `$N` reference: the N-th parameter of the source (1-based)."""
+
+    index: int
+
+
+Piece: TypeAlias = "str | Ref"
+
+
+def split_refs(text: str) -> list[Piece]:
+    """Split text with sentinels into literal pieces and `Ref`s."""
+    if "$" not in text:
+        return [text]
+    pieces: list[Piece] = []
+    at = 0
+    for found in _SENTINEL.finditer(text):
+        if found.start() > at:
+            pieces.append(text[at : found.start()])
+        pieces.append(Ref(int(found.group(1))))
+        at = found.end()
+    if at < len(text):
+        pieces.append(text[at:])
+    return pieces
+
+
+def encode_refs(text: str) -> tuple[str, tuple[int, ...]]:
+    """Replace `$N` and `${N}` with sentinels `$N$`; return the text and the numbers used."""
+    numbers: list[int] = []
+
+    def sentinel(found: regex.Match[str]) -> str:
+        number = int(found.group(1) or found.group(2))
+        numbers.append(number)
+        return f"${number}$"
+
+    return _REF.sub(sentinel, text), tuple(numbers)
+
+
+def _unmark(text: str) -> str:
+    """Next.js's `unescapeSegments`: the marker back to ':' (case-insensitively, as JS's /gi)."""
+    return _UNMARK.sub(":", text) if "_" in text else text
+
+
+def _mark(text: str, names: Iterable[str]) -> str:
+    """Next.js's `escapeSegment` for every name: ':name' → '__ESC_COLON_name'.
+
+    Replacing in any order gives the same text: each ':' followed by some name becomes the marker.
+    """
+    for name in names:
+        if name:
+            text = text.replace(":" + name, MARKER + name)
+    return text
+
+
+def _js_string(value: object) -> str | None:
+    """A value as path-to-regexp's compile takes it: str (or int) as text, else None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+@attrs.frozen
+class _Compiled:
+    """A path-to-regexp template: tokens whose literal text may hold `$N` sentinels."""
+
+    tokens: tuple[Token, ...]
+
+    def render(
+        self,
+        params: Mapping[str, Value],
+        refs: Sequence[str] | None,
+        *,
+        encode: bool = False,
+        multi_match_error: bool = True,
+    ) -> str:
+        """path-to-regexp's `tokensToFunction` with validation off (§3.1 step 3)."""
+        out: list[str] = []
+        for token in self.tokens:
+            if isinstance(token, str):
+                out.append(_expand(token, refs, encode))
+                continue
+            prefix = _expand(token.prefix, refs, encode)
+            suffix = _expand(token.suffix, refs, encode)
+            value = params.get(str(token.name)) if token.name != "" else None
+            if isinstance(value, list | tuple):
+                if not token.repeat:
+                    if multi_match_error:
+                        raise RenderError(
+                            "To use a multi-match in the destination you must add `*` at the end "
+                            "of the param name to signify it should repeat. "
+                            "https://nextjs.org/docs/messages/invalid-multi-match"
+                        )
+                    raise RenderError(f'Expected "{token.name}" to not repeat, but got an array')
+                if not value:
+                    if token.optional:
+                        continue
+                    raise RenderError(f'Expected "{token.name}" to not be empty')
+                for item in value:
+                    text = _js_string(item)
+                    if text is None:
+                        raise RenderError(f'Expected all "{token.name}" to be a string')
+                    out.append(prefix + (_encode(text) if encode else text) + suffix)
+                continue
+            text = _js_string(value)
+            if text is not None:
+                out.append(prefix + (_encode(text) if encode else text) + suffix)
+                continue
+            if token.optional:
+                continue
+            kind = "an array" if token.repeat else "a string"
+            raise RenderError(f'Expected "{token.name}" to be {kind}')
+        return "".join(out)
+
+
+def _encode(text: str) -> str:
+    """encodeURIComponent, failing the request as JS's URIError would."""
+    try:
+        return encode_uri_component(text)
+    except ValueError as exc:
+        raise RenderError("URI malformed") from exc
+
+
+def _expand(text: str, refs: Sequence[str] | None, encode: bool) -> str:
+    """Literal text with its `$N` sentinels replaced by the referenced values.
+
+    `refs` is None for text that never had sentinels (header rules): it is returned as it is.
+    """
+    if refs is None or "$" not in text:
+        return text
+    out: list[str] = []
+    for piece in split_refs(text):
+        if isinstance(piece, Ref):
+            value = refs[piece.index - 1] if piece.index <= len(refs) else ""
+            out.append(_encode(value) if encode and value else value)
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _parse_template(text: str) -> _Compiled:
+    """Parse a destination part as path-to-regexp does (PatternError on failure)."""
+    tokens = parse(text)
+    for token in tokens:
+        # tokensToFunction builds `^(?:pattern)$` for every key, used or not: it must be valid JS.
+        if isinstance(token, Key) and token.pattern and token.custom:
+            try:
+                translate(to_utf16(f"^(?:{token.pattern})$"), ignore_case=True)
+            except JSRegexError as exc:
+                raise PatternError(
+                    f"Invalid regular expression in the pattern of parameter {token.label}: "
+                    f"{exc.message}",
+                    text,
+                    token.span,
+                ) from None
+    return _Compiled(tokens)
+
+
+_NON_PATH_CACHE: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+
+
+def _key_sub(pattern: str, replacement: str, text: str) -> str:
+    """JS `text.replace(new RegExp(pattern, 'g'), replacement)` for a key-derived pattern."""
+    compiled = regex.compile(translate(to_utf16(pattern), ignore_case=False)[0], regex.V0)
+    return compiled.sub(replacement.replace("\\", "\\\\"), text)
+
+
+def _non_path_template(value: str, keys: tuple[str, ...]) -> _Compiled:
+    """`compileNonPath`'s escaping of `value` for the params `keys`, parsed (cached)."""
+    cached = _NON_PATH_CACHE.get((value, keys))
+    if cached is not None:
+        return cached
+    text = value
+    for key in keys:
+        if ":" + key not in text:
+            continue
+        if _WORD_KEY.fullmatch(key):
+            text = regex.sub(f":{key}\\*", f":{key}--ESCAPED_PARAM_ASTERISKS", text)
+            text = regex.sub(f":{key}\\?", f":{key}--ESCAPED_PARAM_QUESTION", text)
+            text = regex.sub(f":{key}\\+", f":{key}--ESCAPED_PARAM_PLUS", text)
+            text = regex.sub(f":{key}(?![A-Za-z0-9_])", f"--ESCAPED_PARAM_COLON{key}", text)
+        else:
+            # A key from a has-value's named group may hold regex syntax ('$'): keep JS's reading.
+            text = _key_sub(f":{key}\\*", f":{key}--ESCAPED_PARAM_ASTERISKS", text)
+            text = _key_sub(f":{key}\\?", f":{key}--ESCAPED_PARAM_QUESTION", text)
+            text = _key_sub(f":{key}\\+", f":{key}--ESCAPED_PARAM_PLUS", text)
+            text = _key_sub(f":{key}(?!\\w)", f"--ESCAPED_PARAM_COLON{key}", text)
+    text = _NON_PATH_SPECIAL.sub(r"\\\1", text)
+    text = (
+        text.replace("--ESCAPED_PARAM_PLUS", "+")
+        .replace("--ESCAPED_PARAM_COLON", ":")
+        .replace("--ESCAPED_PARAM_QUESTION", "?")
+        .replace("--ESCAPED_PARAM_ASTERISKS", "*")
+    )
+    try:
+        compiled = _parse_template("/" + text)
+    except PatternError as exc:
+        raise RenderError(exc.js_message or exc.message) from None
+    if len(_NON_PATH_CACHE) > 4096:
+        _NON_PATH_CACHE.clear()
+    _NON_PATH_CACHE[(value, keys)] = compiled
+    return compiled
+
+
+def compile_non_path(
+    value: str, params: Mapping[str, Value], refs: Sequence[str] | None = None
+) -> str:
+    """Next.js's `compileNonPath`: `:key` (and `:key*`, `:key?`, `:key+`) of present params
+    substituted in a query value or header text, everything else kept literally."""
+    if ":" not in value:
+        return _expand(value, refs, False)
+    keys = tuple(js_key_order(k for k, v in params.items()))
+    rendered = _non_path_template(value, keys).render(params, refs, multi_match_error=False)
+    return rendered[1:]
+
+
+@attrs.frozen
+class Rendered:
+    """A destination rendered for one request.
+
+    `query` is the destination's own query (with appended params) merged over the request's, as
+    `parsedDestination.query` is in Next.js; `hash` is "" or "#...".
+    """
+
+    external: bool
+    protocol: str | None
+    auth: str | None
+    hostname: str | None
+    port: str | None
+    pathname: str
+    hash: str
+    query: Query
+
+
+@attrs.frozen
+class _Parsed:
+    """The destination parsed as a URL for one set of hidden names (§3.1 steps 1–2)."""
+
+    external: bool
+    protocol: str | None
+    auth: str | None
+    hostname: str | None
+    port: str | None
+    path: _Compiled
+    host: _Compiled | None
+    query: dict[str, str | list[str]]
+    dest_params: frozenset[str]
+
+
+def _parse_url_parts(text: str) -> tuple[URL, bool]:
+    """Next.js's `parseUrl`: relative ('/...') against http://n, else an absolute URL."""
+    if text.startswith("/"):
+        return parse_url("http://n" + text), False
+    return parse_url(text), True
+
+
+@attrs.frozen
+class Template:
+    """A destination, parsed once and rendered per request.
+
+    `names` are the params that can exist when it renders (the source's named keys and the `has`
+    captures); `positions` the source's keys in order, for `$N`; `positional` turns the `$N`
+    extension on.
+    """
+
+    destination: str
+    names: tuple[str, ...]
+    #: The source's key names by position ("" for unnamed groups): what `$N` refers to.
+    positions: tuple[str, ...] = ()
+    positional: bool = True
+    #: Why every render fails (Next.js answers 500), for tables loaded without early errors.
+    broken: str | None = None
+    _cache: dict[frozenset[str], _Parsed] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+
+    @property
+    def text(self) -> str:
+        """The destination with `$N` swapped for sentinels when the extension is on."""
+        return encode_refs(self.destination)[0] if self.positional else self.destination
+
+    @property
+    def refs(self) -> tuple[int, ...]:
+        """The `$N` numbers the destination uses (empty when the extension is off)."""
+        return encode_refs(self.destination)[1] if self.positional else ()
+
+    @property
+    def external(self) -> bool:
+        """Whether this is an absolute URL (a proxy), not a path of the app."""
+        return not self.destination.startswith("/")
+
+    def parsed(self, hidden: Iterable[str] | None = None) -> _Parsed:
+        """The destination parsed with `hidden` names behind the marker (default: all names)."""
+        key = frozenset(self.names if hidden is None else hidden)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._parse(key)
+            self._cache[key] = found
+        return found
+
+    def _parse(self, hidden: frozenset[str]) -> _Parsed:
+        """§3.1 steps 1–2: mark, URL-parse, unmark, and read the params the path and host use."""
+        url, external = _parse_url_parts(_mark(self.text, sorted(hidden)))
+        hash_ = _unmark(url.hash)
+        path = _parse_template(_unmark(url.pathname) + hash_)
+        hostname = _unmark(url.hostname) if external else None
+        host = _parse_template(hostname) if hostname else None
+        used = {str(t.name) for t in path.tokens if isinstance(t, Key) and t.name != ""}
+        if host is not None:
+            used |= {str(t.name) for t in host.tokens if isinstance(t, Key) and t.name != ""}
+        query: dict[str, str | list[str]] = {}
+        for key, value in query_object(url.search).items():
+            if isinstance(value, list):
+                query[key] = [_unmark(v) for v in value if v is not None]
+            else:
+                query[key] = _unmark(value)
+        auth = None
+        if url.username:
+            auth = f"{url.username}:{url.password}" if url.password else url.username
+        return _Parsed(
+            external=external,
+            protocol=url.protocol if external else None,
+            auth=auth,
+            hostname=hostname,
+            port=url.port or None if external else None,
+            path=path,
+            host=host,
+            query=query,
+            dest_params=frozenset(used),
+        )
+
+    def render(
+        self,
+        params: Mapping[str, Value],
+        groups: Sequence[str | tuple[str, ...] | None],
+        query: Mapping[str, str | list[str] | None],
+        *,
+        append: bool,
+    ) -> Rendered:
+        """Render for one request: `params` by name, `groups` by position (for `$N`), the current
+        request `query`; `append` copies unused params into the query (rewrites, not redirects)."""
+        if self.broken is not None:
+            raise RenderError(self.broken)
+        hidden = [name for name in params if (":" + name) in self.destination]
+        hidden += [name for name in query if name and (":" + name) in self.destination]
+        try:
+            parsed = self.parsed(hidden)
+        except (URLError, PatternError) as exc:
+            raise RenderError(str(exc)) from None
+        refs = [_ref_text(g) for g in groups]
+        path = parsed.path.render(params, refs)
+        pathname, _, rest = path.partition("#")
+        # JS `split('#', 2)`: a second '#' and what follows it are dropped.
+        hash_ = rest.split("#", 1)[0]
+        hostname = parsed.host.render(params, refs, encode=True) if parsed.host else None
+        dest_query: Query = {}
+        for key, value in parsed.query.items():
+            if isinstance(value, list):
+                dest_query[key] = [compile_non_path(v, params, refs) for v in value]
+            else:
+                dest_query[key] = compile_non_path(value, params, refs)
+        if append:
+            keys = [k for k in params if k != "nextInternalLocale"]
+            used = parsed.dest_params | self._ref_names()
+            if not any(k in used for k in keys):
+                for key in keys:
+                    if key not in dest_query:
+                        dest_query[key] = _query_value(params[key])
+        merged: Query = dict(query)
+        merged.update(dest_query)
+        return Rendered(
+            external=parsed.external,
+            protocol=parsed.protocol,
+            auth=parsed.auth,
+            hostname=hostname,
+            port=parsed.port,
+            pathname=pathname,
+            hash=f"#{hash_}" if hash_ else "",
+            query=merged,
+        )
+
+    def _ref_names(self) -> frozenset[str]:
+        """The named params the destination's `$N` refer to (they count as used)."""
+        count = len(self.positions)
+        return frozenset(self.positions[n - 1] for n in self.refs if 0 < n <= count)
+
+
+def _ref_text(value: str | tuple[str, ...] | None) -> str:
+    """The text a `$N` renders: the value, a repeated value joined with '/', or ''."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else "/".join(value)
+
+
+def _query_value(value: Value) -> str | list[str] | None:
+    """A param as a query value (lists stay lists; None is JS's undefined)."""
+    if value is None or isinstance(value, str):
+        return value
+    return list(value)
