@@ -141,7 +141,10 @@ def main(argv: list[str] | None = None) -> str:
     v8 = redos_v8(repeat)
     lines += ["| shape | source | rewrites (ms) | Next.js in V8 (ms) |", "|---|---|---|---|"]
     for name, source, ms in redos(repeat):
-        theirs = "n/a" if v8 is None else f"{v8[name]:.3f}" if v8[name] < float("inf") else "> 120 s"
+        if v8 is None:
+            theirs = "n/a"
+        else:
+            theirs = f"{v8[name]:.3f}" if v8[name] < float("inf") else "> 120 s"
         lines.append(f"| {name} | `{source}` | {ms:.3f} | {theirs} |")
     lines += ["", "Compile cost on 10,000 varied sources (µs per source, median of runs):", ""]
     lines += ["| step | µs/source |", "|---|---|"]

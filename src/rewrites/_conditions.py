@@ -2,9 +2,9 @@
 
 A condition reads a header, a cookie, a query value or the host. Without a `value` it holds when the
 value is truthy (an empty string does not count) and stores it as a param whose name is the key with
-everything outside A-Z/a-z removed. With a `value` it is the JavaScript regex `^value$` — anchored by
-plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively against the value (the
-last one, for a repeated query key); its named groups become params.
+everything outside A-Z/a-z removed. With a `value` it is the JavaScript regex `^value$` — anchored
+by plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively against the value
+(the last one, for a repeated query key); its named groups become params.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
@@ -20,7 +20,7 @@ from ._conditions import Condition, ConditionType, check_value, safe_param_name
 from ._jsregex import capture_names, to_utf16
 from ._match import Pattern, compile
 from ._syntax import Key
-from ._template import Template, encode_refs
+from ._template import Template
 from ._url import URLError, parse_url
 from .errors import ConfigError, PatternError, Problem
 
@@ -81,7 +81,7 @@ UNSUPPORTED_KEYS = {
 }
 
 
-class Phase(str, enum.Enum):
+class Phase(enum.StrEnum):
     """Where a rule sits in Next.js's routing order."""
 
     HEADERS = "headers"
@@ -540,7 +540,7 @@ def _unnamed_used(destination: str, number: int) -> bool:
 def load_table(
     config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = True
 ) -> Table:
-    """Validate a next.config-shaped mapping and build its rules; ConfigError lists every problem."""
+    """Validate a next.config-shaped mapping and build its rules; ConfigError lists all problems."""
     if not isinstance(config, Mapping):
         raise ConfigError([Problem("", f"the config must be an object, got {_js(config)}")])
     loader = _Loader(config, positional_refs, early_errors)

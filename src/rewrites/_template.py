@@ -14,7 +14,7 @@ text, so a value that contains `$1` is never expanded again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import attrs
 import regex

@@ -43,7 +43,7 @@ QueryDict: TypeAlias = "dict[str, str | list[str] | None]"
 HeaderValue: TypeAlias = "str | list[str]"
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What happens to a request."""
 
     LOCAL = "local"
