@@ -24,6 +24,7 @@ import attrs
 
 from ._conditions import RequestView, match_conditions
 from ._config import Phase, Rule, Table, load_table
+from ._index import PhaseIndex
 from ._routes import LocalRoutes, RouteMatch
 from ._template import Rendered, RenderError, Value, compile_non_path
 from ._url import (
@@ -245,7 +246,7 @@ class _Run:
 
     def headers(self) -> None:
         """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
-        for rule in self.table.headers:
+        for _, rule in self.router.indexes[Phase.HEADERS].candidates(self.pathname or "/"):
             got = self.params_for(rule, "headers")
             if got is None:
                 continue
@@ -281,7 +282,7 @@ class _Run:
 
     def redirects(self) -> None:
         """The first matching redirect finishes the request."""
-        for rule in self.table.redirects:
+        for _, rule in self.router.indexes[Phase.REDIRECTS].candidates(self.pathname or "/"):
             got = self.params_for(rule, "redirects")
             if got is None:
                 continue
@@ -337,6 +338,23 @@ class _Run:
                 phase, "continue", f"no page serves {self.pathname!r}: the next rule sees it", rule
             )
         return found
+
+    def chain(self, phase: Phase, check: bool) -> RouteMatch | None:
+        """A rewrite phase in order; each rule sees the path as the rules before it left it."""
+        index = self.router.indexes[phase]
+        start = 0
+        while True:
+            path = self.pathname or "/"
+            for position, rule in index.candidates(path, start):
+                found = self.rewrite(rule, phase.value, check)
+                if found is not None:
+                    return found
+                if (self.pathname or "/") != path:
+                    # Rewritten: the rules after this one see the new path.
+                    start = position + 1
+                    break
+            else:
+                return None
 
     def check_fs(self) -> RouteMatch | None:
         """The exact-page check between beforeFiles and afterFiles (no dynamic routes)."""
@@ -435,15 +453,13 @@ class _Run:
             self.start()
             self.headers()
             self.redirects()
-            for rule in self.table.before_files:
-                self.rewrite(rule, "beforeFiles", check=False)
+            self.chain(Phase.BEFORE_FILES, check=False)
             found = self.check_fs()
             if found is not None:
                 return self.local(Kind.LOCAL, found, self.last_rewrite)
-            for rule in self.table.after_files:
-                found = self.rewrite(rule, "afterFiles", check=True)
-                if found is not None:
-                    return self.local(Kind.LOCAL, found, rule)
+            found = self.chain(Phase.AFTER_FILES, check=True)
+            if found is not None:
+                return self.local(Kind.LOCAL, found, self.last_rewrite)
             found = self.check_true()
             self.note(
                 "dynamic routes",
@@ -454,10 +470,9 @@ class _Run:
             )
             if found is not None:
                 return self.local(Kind.LOCAL, found, self.last_rewrite)
-            for rule in self.table.fallback:
-                found = self.rewrite(rule, "fallback", check=True)
-                if found is not None:
-                    return self.local(Kind.LOCAL, found, rule)
+            found = self.chain(Phase.FALLBACK, check=True)
+            if found is not None:
+                return self.local(Kind.LOCAL, found, self.last_rewrite)
         except _Done as done:
             return done.resolution
         if self.router.routes is None:
@@ -526,6 +541,12 @@ class Router:
 
     table: Table
     routes: LocalRoutes | None = None
+    indexes: Mapping[Phase, PhaseIndex] = attrs.field(eq=False, repr=False)
+
+    @indexes.default
+    def _build_indexes(self) -> Mapping[Phase, PhaseIndex]:
+        """One first-match-preserving index per phase."""
+        return {phase: PhaseIndex(self.phase(phase)) for phase in Phase}
 
     @classmethod
     def from_next_config(
