@@ -164,11 +164,31 @@ class _Run:
         self.query: QueryDict = {}
         self.init_query: dict[str, str | list[str]] = {}
         self.last_rewrite: Rule | None = None
+        self.tried = 0  # rules whose source was tried (the index skips the others)
 
     def note(self, phase: str, outcome: str, detail: str, rule: Rule | None = None) -> None:
         """Record a step when tracing."""
         if self.steps is not None:
             self.steps.append(Step(phase, outcome, detail, rule))
+
+    def enter(self, phase: Phase) -> int:
+        """Start a phase in the trace; returns the count of rule trials so far."""
+        if self.steps is not None and not self.router.phase(phase):
+            self.note(phase.value, "empty", "no rules")
+        return self.tried
+
+    def leave(self, phase: Phase, tried_before: int) -> None:
+        """Say in the trace how many rules the index skipped in a phase."""
+        if self.steps is None:
+            return
+        skipped = len(self.router.phase(phase)) - (self.tried - tried_before)
+        if skipped > 0:
+            self.note(
+                phase.value,
+                "skipped",
+                f"{skipped} other rule(s) skipped: their literal "
+                "leading segments cannot match this path",
+            )
 
     # --- request -----------------------------------------------------------------------------
 
@@ -205,6 +225,7 @@ class _Run:
 
     def params_for(self, rule: Rule, phase: str) -> tuple[dict[str, Value], Sequence[Any]] | None:
         """The rule's params for the current path (source and conditions), or None."""
+        self.tried += 1
         found = rule.pattern.match(self.pathname or "/")
         if found is None:
             self.note(phase, "no-match", "source did not match", rule)
@@ -246,6 +267,7 @@ class _Run:
 
     def headers(self) -> None:
         """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
+        tried = self.enter(Phase.HEADERS)
         for _, rule in self.router.indexes[Phase.HEADERS].candidates(self.pathname or "/"):
             got = self.params_for(rule, "headers")
             if got is None:
@@ -279,9 +301,11 @@ class _Run:
                 f"matched {_show(params)}: adds {', '.join(k for k, _ in rule.headers)}",
                 rule,
             )
+        self.leave(Phase.HEADERS, tried)
 
     def redirects(self) -> None:
         """The first matching redirect finishes the request."""
+        tried = self.enter(Phase.REDIRECTS)
         for _, rule in self.router.indexes[Phase.REDIRECTS].candidates(self.pathname or "/"):
             got = self.params_for(rule, "redirects")
             if got is None:
@@ -306,6 +330,7 @@ class _Run:
                 rule,
             )
             raise _Done(Resolution(Kind.REDIRECT, location, status=rule.status, rule=rule))
+        self.leave(Phase.REDIRECTS, tried)
 
     def rewrite(self, rule: Rule, phase: str, check: bool) -> RouteMatch | None:
         """Apply one rewrite rule if it matches; with `check`, look for a page afterwards."""
@@ -343,6 +368,7 @@ class _Run:
         """A rewrite phase in order; each rule sees the path as the rules before it left it."""
         index = self.router.indexes[phase]
         start = 0
+        tried = self.enter(phase)
         while True:
             path = self.pathname or "/"
             for position, rule in index.candidates(path, start):
@@ -354,6 +380,7 @@ class _Run:
                     start = position + 1
                     break
             else:
+                self.leave(phase, tried)
                 return None
 
     def check_fs(self) -> RouteMatch | None:
@@ -576,7 +603,41 @@ class Router:
         """Every phase and rule tried for a request, and why each applied or not."""
         run = _Run(self, url, headers, trace=True)
         resolution = run.run()
-        return Explanation(url, tuple(run.steps or ()), resolution)
+        steps = list(run.steps or ())
+        why = self._stolen(run, resolution)
+        if why is not None:
+            steps.append(why)
+        return Explanation(url, tuple(steps), resolution)
+
+    def _stolen(self, run: _Run, resolution: Resolution) -> Step | None:
+        """A note when a rewrite took a path that a dynamic page would have served."""
+        rule = resolution.rule
+        if (
+            self.routes is None
+            or rule is None
+            or rule.phase
+            not in (
+                Phase.BEFORE_FILES,
+                Phase.AFTER_FILES,
+            )
+        ):
+            return None
+        try:
+            start = parse_url("http://n" + run.url.split("#", 1)[0])
+            path = run.strip_base(start.pathname)
+            page = self.routes.find(path) if path is not None else None
+        except (URLError, RequestError):
+            return None
+        if page is None or page.route == resolution.route or "[" not in page.route:
+            return None
+        return Step(
+            "why",
+            "note",
+            f"page {page.route} would have served {start.pathname!r}, but dynamic routes are "
+            f"only tried after the {rule.phase.value} rewrites, and {rule.place} "
+            f"{rule.source!r} took it first; a `fallback` rewrite runs after the pages",
+            rule,
+        )
 
     @property
     def rules(self) -> tuple[Rule, ...]:
