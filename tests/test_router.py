@@ -1,0 +1,334 @@
+"""The router: the seed scenario, config validation, explain, and the router as a value."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import threading
+from pathlib import Path
+
+import pytest
+
+import rewrites
+from rewrites import Kind
+
+ROUTES = ["/", "/dashboard", "/api/auth/[...nextauth]"]
+RULE = {"source": "/api/:path*", "destination": "http://localhost:3001/api/:path*"}
+SEED_A = {"rewrites": [RULE]}
+SEED_B = {
+    "rewrites": [
+        {
+            "source": "/api/((?!auth).*)/:path*",
+            "destination": "http://localhost:3001/api/$1/:path*",
+        }
+    ]
+}
+SEED_C = {"rewrites": {"fallback": [RULE]}}
+
+
+def router(config: dict[str, object], **options: bool) -> rewrites.Router:
+    """A router over the seed app's routes."""
+    return rewrites.Router.from_next_config(config, ROUTES, **options)
+
+
+# --- the seed scenario (DESIGN.md) ------------------------------------------------------------
+
+
+def test_seed_a_sends_nextauth_to_the_backend() -> None:
+    """(A) afterFiles '/api/:path*' proxies /api/auth/session, as Next.js does."""
+    got = router(SEED_A).resolve("/api/auth/session")
+    assert got.kind is Kind.PROXIED
+    assert got.url == "http://localhost:3001/api/auth/session"
+    assert got.rule is not None and got.rule.place == "rewrites[0]"
+    assert got.headers == {}
+
+
+def test_seed_b_keeps_auth_local_and_substitutes_dollar_one() -> None:
+    """(B) the lookahead + $1 table keeps NextAuth local and proxies the rest to /api/<$1>."""
+    table = router(SEED_B)
+    auth = table.resolve("/api/auth/session")
+    assert auth.kind is Kind.LOCAL
+    assert auth.route == "/api/auth/[...nextauth]"
+    assert auth.params == {"nextauth": ["session"]}
+    assert table.resolve("/api/users").url == "http://localhost:3001/api/users"
+    assert table.resolve("/api/trades/123?x=1").url == "http://localhost:3001/api/trades/123?x=1"
+
+
+def test_seed_b_in_next_js_sends_everything_to_a_literal_dollar_one() -> None:
+    """With positional_refs=False, $1 stays literal, as Next.js leaves it."""
+    table = router(SEED_B, positional_refs=False)
+    assert table.resolve("/api/users").url == "http://localhost:3001/api/$1"
+    assert table.resolve("/api/trades/123?x=1").url == "http://localhost:3001/api/$1?x=1"
+
+
+def test_seed_b_lookahead_also_excludes_authenticate() -> None:
+    """(?!auth) tests a prefix: /api/authenticate matches nothing and is a 404."""
+    assert router(SEED_B).resolve("/api/authenticate").kind is Kind.NOT_FOUND
+
+
+def test_seed_c_fallback_keeps_auth_local_and_proxies_the_rest() -> None:
+    """(C) the same rule under fallback runs after the pages."""
+    table = router(SEED_C)
+    auth = table.resolve("/api/auth/session")
+    assert (auth.kind, auth.route, auth.params) == (
+        Kind.LOCAL,
+        "/api/auth/[...nextauth]",
+        {"nextauth": ["session"]},
+    )
+    users = table.resolve("/api/users")
+    assert (users.kind, users.url) == (Kind.PROXIED, "http://localhost:3001/api/users")
+
+
+def test_static_pages_win_over_after_files() -> None:
+    """check_fs runs before afterFiles: /dashboard stays local under table A."""
+    got = router(SEED_A).resolve("/dashboard")
+    assert (got.kind, got.route, got.url) == (Kind.LOCAL, "/dashboard", "/dashboard")
+
+
+def test_unknown_routes_resolve_to_local_without_a_route() -> None:
+    """With routes=None nothing is a 404: what no rule takes is local, route unknown."""
+    table = rewrites.Router.from_next_config(SEED_B)
+    got = table.resolve("/api/authenticate?a=1")
+    assert (got.kind, got.route, got.url, got.query) == (
+        Kind.LOCAL,
+        None,
+        "/api/authenticate?a=1",
+        {"a": "1"},
+    )
+
+
+# --- phases -----------------------------------------------------------------------------------
+
+
+def test_redirect_with_permanent_and_query_merge() -> None:
+    """A permanent redirect is 308 and keeps the request query before the destination's."""
+    table = rewrites.Router.from_next_config(
+        {
+            "redirects": [
+                {
+                    "source": "/old/:slug",
+                    "destination": "https://ext.example.com/:slug?via=:slug",
+                    "permanent": True,
+                }
+            ]
+        }
+    )
+    got = table.resolve("/old/hello?x=1")
+    assert (got.kind, got.status, got.url) == (
+        Kind.REDIRECT,
+        308,
+        "https://ext.example.com/hello?x=1&via=hello",
+    )
+
+
+def test_header_rules_accumulate_set_cookie_and_are_dropped_on_proxy() -> None:
+    """All matching header rules apply; set-cookie accumulates; proxied answers carry none."""
+    config = {
+        "headers": [
+            {"source": "/:path*", "headers": [{"key": "set-cookie", "value": "a=1"}]},
+            {"source": "/p/:x", "headers": [{"key": "set-cookie", "value": "b=:x"}]},
+        ],
+        "rewrites": [{"source": "/ext", "destination": "https://ext.example.com/"}],
+    }
+    table = rewrites.Router.from_next_config(config, ["/p/[x]"])
+    assert table.resolve("/p/7").headers == {"set-cookie": ["a=1", "b=7"]}
+    assert table.resolve("/ext").headers == {}
+
+
+def test_trailing_slash_redirect_comes_first() -> None:
+    """Without trailingSlash, /x/ is 308-redirected to /x before any rewrite."""
+    got = router(SEED_A).resolve("/api/users/")
+    assert (got.kind, got.status, got.url) == (Kind.REDIRECT, 308, "/api/users")
+
+
+def test_repeated_slashes_redirect() -> None:
+    """'//' and '\\' in the path are answered with a 308 to the normalised path."""
+    got = router(SEED_A).resolve("//api//users?q=1")
+    assert (got.kind, got.status, got.url) == (Kind.REDIRECT, 308, "/api/users?q=1")
+
+
+def test_malformed_escape_in_a_dynamic_segment_is_a_400() -> None:
+    """Next.js answers 400 when a dynamic route's param cannot be decoded."""
+    with pytest.raises(rewrites.RequestError) as info:
+        router(SEED_C).resolve("/api/auth/%E0%A4%A")
+    assert info.value.status == 400
+
+
+def test_has_header_condition_and_missing_cookie() -> None:
+    """has/missing decide whether a rule applies; a capture feeds the destination."""
+    config = {
+        "rewrites": [
+            {
+                "source": "/v",
+                "has": [{"type": "header", "key": "x-version", "value": "(?<ver>\\d+)"}],
+                "missing": [{"type": "cookie", "key": "beta"}],
+                "destination": "https://api.example.com/v:ver",
+            }
+        ]
+    }
+    table = rewrites.Router.from_next_config(config, ["/"])
+    assert table.resolve("/v", {"X-Version": "2"}).url == "https://api.example.com/v2"
+    assert table.resolve("/v", {"x-version": "2", "cookie": "beta=1"}).kind is Kind.NOT_FOUND
+    assert table.resolve("/v", {"x-version": "two"}).kind is Kind.NOT_FOUND
+
+
+# --- config validation ------------------------------------------------------------------------
+
+
+def test_config_error_lists_every_problem_with_its_place() -> None:
+    """One ConfigError names every bad rule and field at once."""
+    config = {
+        "rewrites": {
+            "afterFiles": [
+                {"source": "api/:x", "destination": "/y"},
+                {"source": "/p/:id", "destination": "/q/:missing"},
+            ]
+        },
+        "redirects": [
+            {"source": "/a", "destination": "/b"},
+            {"source": "/c", "destination": "/d", "statusCode": 305},
+        ],
+        "headers": [{"source": "/h", "headers": []}],
+    }
+    with pytest.raises(rewrites.ConfigError) as info:
+        rewrites.Router.from_next_config(config)
+    places = [p.place for p in info.value.problems]
+    assert places == [
+        "rewrites.afterFiles[0].source",
+        "rewrites.afterFiles[1].destination",
+        "redirects[0].permanent",
+        "redirects[1].statusCode",
+        "headers[0].headers",
+    ]
+    text = str(info.value)
+    assert text.startswith("5 problems in the config:\n- rewrites.afterFiles[0].source: ")
+    assert "`destination` has segments not in `source` or `has` (missing)" in text
+
+
+def test_source_parse_errors_carry_the_caret() -> None:
+    """A bad source reports path-to-regexp's problem with its caret line."""
+    with pytest.raises(rewrites.ConfigError) as info:
+        rewrites.Router.from_next_config({"rewrites": [{"source": "/a/:", "destination": "/b"}]})
+    assert str(info.value) == (
+        "1 problem in the config:\n"
+        "- rewrites[0].source: `source` parse failed: Missing parameter name after ':'\n"
+        "      /a/:\n"
+        "         ^\n"
+        "  Name the parameter (':id'), or escape the colon as '\\:' to match a literal ':'"
+    )
+
+
+def test_i18n_is_refused_clearly() -> None:
+    """i18n is not silently ignored."""
+    with pytest.raises(rewrites.ConfigError, match="i18n routing"):
+        rewrites.Router.from_next_config({"i18n": {"locales": ["en"], "defaultLocale": "en"}})
+
+
+def test_never_renderable_destinations_fail_early() -> None:
+    """An unknown :name or a $N past the key count is a ConfigError at load (an extension)."""
+    config = {
+        "rewrites": [
+            {"source": "/p/:id", "destination": "https://ext.example.com/:nope"},
+            {"source": "/q/:id", "destination": "https://ext.example.com/$2"},
+            {"source": "/m/:slug*", "destination": "https://ext.example.com/:slug"},
+        ]
+    }
+    with pytest.raises(rewrites.ConfigError) as info:
+        rewrites.Router.from_next_config(config)
+    assert [p.place for p in info.value.problems] == [
+        "rewrites[0].destination",
+        "rewrites[1].destination",
+        "rewrites[2].destination",
+    ]
+    lenient = rewrites.Router.from_next_config(config, early_errors=False)
+    with pytest.raises(rewrites.RequestError) as failure:
+        lenient.resolve("/p/1")
+    assert failure.value.status == 500
+
+
+def test_load_reads_a_json_file(tmp_path: Path) -> None:
+    """rewrites.load reads a next.config-shaped JSON file."""
+    file = tmp_path / "next.config.json"
+    file.write_text(json.dumps(SEED_C))
+    table = rewrites.load(file, ROUTES)
+    assert table.resolve("/api/auth/x").route == "/api/auth/[...nextauth]"
+
+
+def test_load_reports_bad_json_with_its_position(tmp_path: Path) -> None:
+    """Invalid JSON is a ConfigError naming the file, line and column."""
+    file = tmp_path / "bad.json"
+    file.write_text('{"rewrites": [}')
+    with pytest.raises(rewrites.ConfigError, match=r"line 1, column 15"):
+        rewrites.load(file)
+
+
+# --- explain ----------------------------------------------------------------------------------
+
+
+def test_explain_answers_why_auth_went_to_the_backend() -> None:
+    """The trace of table A names the phase order and the rule that stole the request."""
+    text = str(router(SEED_A).explain("/api/auth/session"))
+    assert text.splitlines() == [
+        "/api/auth/session",
+        "  [headers] no rules",
+        "  [redirects] built-in trailing-slash redirect (remove slash) '/:path+/': "
+        "source did not match",
+        "  [beforeFiles] no rules",
+        "  [check_fs] no page or file is exactly '/api/auth/session'",
+        "  [afterFiles] rewrites[0] '/api/:path*': matched {path: ['auth', 'session']}: "
+        "proxied to http://localhost:3001/api/auth/session",
+        "  [why] rewrites[0] '/api/:path*': page /api/auth/[...nextauth] would have served "
+        "'/api/auth/session', but dynamic routes are only tried after the afterFiles rewrites, "
+        "and rewrites[0] '/api/:path*' took it first; a `fallback` rewrite runs after the pages",
+        "  => proxied http://localhost:3001/api/auth/session",
+    ]
+
+
+def test_explain_is_data_too() -> None:
+    """Each step has its phase, outcome and rule."""
+    steps = router(SEED_B).explain("/api/auth/session").steps
+    outcomes = [(s.phase, s.outcome) for s in steps]
+    assert ("afterFiles", "no-match") in outcomes
+    assert outcomes[-1] == ("dynamic routes", "found")
+
+
+def test_explain_says_which_condition_failed() -> None:
+    """A rule stopped by `has` says which condition did not hold."""
+    config = {
+        "rewrites": [
+            {"source": "/x", "has": [{"type": "cookie", "key": "s"}], "destination": "/y"}
+        ]
+    }
+    steps = rewrites.Router.from_next_config(config, ["/y"]).explain("/x").steps
+    assert any("has cookie 's' does not hold" in s.detail for s in steps)
+
+
+# --- the router as a value --------------------------------------------------------------------
+
+
+def test_router_pickles() -> None:
+    """A router ships to worker processes and answers the same there."""
+    table = router(SEED_B)
+    table.resolve("/api/users")
+    clone = pickle.loads(pickle.dumps(table))
+    for url in ("/api/users", "/api/auth/session", "/dashboard"):
+        assert clone.resolve(url) == table.resolve(url)
+
+
+def test_router_is_shared_by_threads() -> None:
+    """Threads resolving through one router all get the right answers."""
+    table = router(SEED_B)
+    errors: list[str] = []
+
+    def work(n: int) -> None:
+        for i in range(200):
+            got = table.resolve(f"/api/item{n}/{i}")
+            if got.url != f"http://localhost:3001/api/item{n}/{i}":
+                errors.append(got.url)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
