@@ -1,0 +1,163 @@
+"""Destinations: `:param` rendering, query rules, and the `$N` extension."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rewrites
+from rewrites import Kind
+
+
+def proxy(source: str, destination: str, url: str, **options: bool) -> str:
+    """Where a one-rule table proxies `url`."""
+    table = rewrites.Router.from_next_config(
+        {"rewrites": [{"source": source, "destination": destination}]}, **options
+    )
+    got = table.resolve(url)
+    assert got.kind is Kind.PROXIED, got
+    return got.url
+
+
+@pytest.mark.parametrize(
+    ("source", "destination", "url", "expected"),
+    [
+        ("/a/:x", "https://e.com/$1", "/a/v", "https://e.com/v"),
+        ("/a/:x", "https://e.com/${1}0", "/a/v", "https://e.com/v0"),
+        ("/a/:x/:y", "https://e.com/$2/$1", "/a/1/2", "https://e.com/2/1"),
+        ("/a/(.*)", "https://e.com/$1", "/a/b/c", "https://e.com/b/c"),
+        ("/a/:p*", "https://e.com/x/$1", "/a/b/c", "https://e.com/x/b/c"),
+        ("/a/:p*", "https://e.com/x/$1", "/a", "https://e.com/x/"),
+        ("/a/:x", "https://e.com/price$/$1", "/a/v", "https://e.com/price$/v"),
+        ("/a/:x", "https://e.com/p?q=$1", "/a/v", "https://e.com/p?q=v"),
+        ("/a/:x", "https://$1.e.com/", "/a/acme", "https://acme.e.com/"),
+        ("/a/:x", "https://e.com/#$1", "/a/v", "https://e.com/#v"),
+    ],
+)
+def test_positional_references(source: str, destination: str, url: str, expected: str) -> None:
+    """$N and ${N} take the N-th parameter; repeated ones join with '/'; absent ones are empty."""
+    assert proxy(source, destination, url) == expected
+
+
+def test_seed_rule_substitutes_dollar_one() -> None:
+    """The seed's fixed rule sends /api/users and /api/trades/123?x=1 where it was meant to."""
+    source, dest = "/api/((?!auth).*)/:path*", "http://localhost:3001/api/$1/:path*"
+    assert proxy(source, dest, "/api/users") == "http://localhost:3001/api/users"
+    assert proxy(source, dest, "/api/trades/123?x=1") == "http://localhost:3001/api/trades/123?x=1"
+
+
+def test_positional_refs_off_keeps_dollar_literal() -> None:
+    """positional_refs=False is Next.js: '$1' is text."""
+    assert proxy("/a/:x", "https://e.com/$1", "/a/v", positional_refs=False) == (
+        "https://e.com/$1?x=v"
+    )
+
+
+def test_a_value_holding_dollar_one_is_not_expanded_again() -> None:
+    """Rendering is one pass over tokens: '$1' inside a captured value stays as it is."""
+    assert proxy("/a/:x/:y", "https://e.com/$2/:x", "/a/$1/w") == "https://e.com/w/$1"
+
+
+def test_a_dollar_reference_counts_as_using_the_param() -> None:
+    """A named param used through $N is not appended to the query again."""
+    assert proxy("/a/:x", "https://e.com/$1", "/a/v") == "https://e.com/v"
+
+
+@pytest.mark.parametrize(
+    ("destination", "message"),
+    [
+        ("https://e.com/$2", "`$2` refers to parameter 2, but the source has 1"),
+        ("https://e.com/$0", "`$0` refers to parameter 0, but the source has 1"),
+        (
+            "https://e.com/$12",
+            "`$12` refers to parameter 12, but the source has 1; write `${1}` for parameter 1 "
+            "followed by digits",
+        ),
+    ],
+)
+def test_bad_positional_references_are_config_errors(destination: str, message: str) -> None:
+    """A $N past the source's parameters can never render: ConfigError with the fix."""
+    with pytest.raises(rewrites.ConfigError) as info:
+        rewrites.Router.from_next_config(
+            {"rewrites": [{"source": "/a/:x", "destination": destination}]}
+        )
+    assert info.value.problems[0].message == message
+
+
+def test_unused_params_are_appended_to_a_rewrite_query() -> None:
+    """When no param appears in path, host or hash, all of them go to the query."""
+    assert proxy("/old/:slug", "https://e.com/new", "/old/a") == "https://e.com/new?slug=a"
+
+
+def test_destination_query_wins_over_the_request_query() -> None:
+    """The destination's query values override the request's."""
+    assert proxy("/s", "https://e.com/s?q=dest", "/s?q=req&r=1") == "https://e.com/s?q=dest&r=1"
+
+
+def test_host_values_are_encoded() -> None:
+    """A param in the hostname is encodeURIComponent-ed, as Next.js does."""
+    assert proxy("/:sub/x", "https://:sub.e.com/", "/Acme/x") == "https://acme.e.com/"
+
+
+def test_path_values_are_inserted_raw() -> None:
+    """Captured path values keep their escapes: no decoding, no re-encoding."""
+    assert proxy("/sp/:slug", "https://e.com/:slug", "/sp/a%2Fb") == "https://e.com/a%2Fb"
+
+
+# --- laws -------------------------------------------------------------------------------------
+
+SEGMENT = st.text(alphabet="abcXYZ019-._~", min_size=1, max_size=5)
+
+
+@settings(max_examples=150)
+@given(
+    names=st.lists(st.sampled_from(["a", "b", "c", "slug"]), min_size=1, max_size=3, unique=True),
+    repeat=st.booleans(),
+    values=st.lists(SEGMENT, min_size=4, max_size=4),
+    tail=st.lists(SEGMENT, max_size=3),
+)
+def test_dollar_and_name_render_the_same_text(
+    names: list[str], repeat: bool, values: list[str], tail: list[str]
+) -> None:
+    """A `$N` and the `:name` it points to render the same text, for every request."""
+    source = "/r" + "".join(f"/:{n}" for n in names) + ("/:rest*" if repeat else "")
+    keys = [*names, "rest"] if repeat else names
+    by_name = "/".join(f":{k}*" if k == "rest" else f":{k}" for k in keys)
+    by_position = "/".join(f"${i}" for i in range(1, len(keys) + 1))
+    url = "/r/" + "/".join(values[: len(names)] + (tail if repeat else []))
+    config = {
+        "rewrites": [
+            {"source": source, "destination": f"https://e.com/n/{by_name}"},
+        ]
+    }
+    other = {"rewrites": [{"source": source, "destination": f"https://e.com/n/{by_position}"}]}
+    named = rewrites.Router.from_next_config(config).resolve(url)
+    positional = rewrites.Router.from_next_config(other).resolve(url)
+    # ':rest*' renders '/a/b' (its prefix included) and '$N' renders 'a/b': same text, and both
+    # leave nothing when rest is absent, except the '/' the template writes before '$N'.
+    assert named.url.rstrip("/") == positional.url.rstrip("/")
+
+
+@settings(max_examples=150)
+@given(
+    source=st.sampled_from(
+        ["/a/:x", "/a/:x/:rest*", "/b/(.*)", "/c/:id(\\d+)/:tail+", "/d/:x.:ext", "/e{-:v}?/:p"]
+    ),
+    path=st.lists(SEGMENT, min_size=0, max_size=4),
+)
+def test_rendering_never_raises_for_a_rule_that_validated(source: str, path: list[str]) -> None:
+    """A destination built from the source's own keys renders for every path the source matches."""
+    pattern = rewrites.compile(source)
+    parts = []
+    for number, key in enumerate(pattern.keys, 1):
+        if isinstance(key.name, int) or key.optional:
+            parts.append(f"${number}")
+        else:
+            parts.append(f":{key.name}{'+' if key.repeat else ''}")
+    destination = "https://e.com/" + "/".join(parts) + "?q=$1"
+    table = rewrites.Router.from_next_config(
+        {"rewrites": [{"source": source, "destination": destination}]}
+    )
+    got = table.resolve("/" + "/".join(path))
+    assert got.kind in (Kind.PROXIED, Kind.LOCAL, Kind.REDIRECT)
