@@ -295,9 +295,7 @@ def test_explain_is_data_too() -> None:
 def test_explain_says_which_condition_failed() -> None:
     """A rule stopped by `has` says which condition did not hold."""
     config = {
-        "rewrites": [
-            {"source": "/x", "has": [{"type": "cookie", "key": "s"}], "destination": "/y"}
-        ]
+        "rewrites": [{"source": "/x", "has": [{"type": "cookie", "key": "s"}], "destination": "/y"}]
     }
     steps = rewrites.Router.from_next_config(config, ["/y"]).explain("/x").steps
     assert any("has cookie 's' does not hold" in s.detail for s in steps)
