@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from rewrites._routes import LocalRoutes, RouteMatch, js_decode_uri_component, routes_from_app_dir
+from rewrites._routes import LocalRoutes, RouteMatch, routes_from_app_dir
+from rewrites._url import decode_uri_component
 from rewrites.errors import ConfigError, RequestError
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "routes.json").read_text("utf-8"))
@@ -194,10 +195,10 @@ def test_config_error_lists_every_problem() -> None:
 
 def test_decode_uri_component_matches_javascript() -> None:
     """The decodeURIComponent port rejects what JavaScript rejects."""
-    assert js_decode_uri_component("%F0%9F%98%80") == "😀"
+    assert decode_uri_component("%F0%9F%98%80") == "😀"
     for bad in ("%", "%zz", "%E0%A4%A", "%C0%AF", "%ED%A0%80", "%80", "%F8%80%80%80%80"):
         with pytest.raises(ValueError):
-            js_decode_uri_component(bad)
+            decode_uri_component(bad)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeAlias
-from urllib.parse import quote
 
 import attrs
 
+from ._url import decode_uri_component, encode_uri_component
 from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["LocalRoute", "LocalRoutes", "RouteMatch", "routes_from_app_dir"]
@@ -49,66 +49,19 @@ _JS_REGEX_SPECIAL = re.compile(r"[|\\{}()\[\]^$+*?.\-]")
 _JS_NON_WORD = re.compile(r"[^A-Za-z0-9_]")
 # lib/route-pattern-normalizer.js PARAM_SEPARATOR, stripped from the start of param values.
 _PARAM_SEPARATOR = "_NEXTSEP_"
-_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 # --------------------------------------------------------------------------------------------------
-# JavaScript's decodeURIComponent / encodeURIComponent
+# encodeURIPath
 # --------------------------------------------------------------------------------------------------
-
-
-def _hex_byte(text: str, at: int) -> int:
-    """The byte of the `%XX` escape at `at`; ValueError (JS `URIError`) if it is not one."""
-    pair = text[at + 1 : at + 3]
-    if text[at] != "%" or len(pair) != 2 or not set(pair) <= _HEX:
-        raise ValueError("URI malformed")
-    return int(pair, 16)
-
-
-def _utf8_length(lead: int) -> int:
-    """How many bytes a UTF-8 sequence starting with `lead` has (ValueError if none)."""
-    for mask, value, length in ((0xE0, 0xC0, 2), (0xF0, 0xE0, 3), (0xF8, 0xF0, 4)):
-        if lead & mask == value:
-            return length
-    raise ValueError("URI malformed")
-
-
-def js_decode_uri_component(text: str) -> str:
-    """JavaScript's `decodeURIComponent`: ValueError where JS throws `URIError`."""
-    if "%" not in text:
-        return text
-    out: list[str] = []
-    i, end = 0, len(text)
-    while i < end:
-        if text[i] != "%":
-            out.append(text[i])
-            i += 1
-            continue
-        lead = _hex_byte(text, i)
-        i += 3
-        if lead < 0x80:
-            out.append(chr(lead))
-            continue
-        octets = [lead]
-        for _ in range(_utf8_length(lead) - 1):
-            if i >= end:
-                raise ValueError("URI malformed")
-            octet = _hex_byte(text, i)
-            if octet & 0xC0 != 0x80:
-                raise ValueError("URI malformed")
-            octets.append(octet)
-            i += 3
-        try:  # strict UTF-8 rejects overlong forms, surrogates and code points past U+10FFFF, as JS
-            out.append(bytes(octets).decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ValueError("URI malformed") from None
-    return "".join(out)
 
 
 def _encode_uri_path(path: str) -> str:
-    """shared/lib/encode-uri-path.js: `encodeURIComponent` of each `/`-separated part."""
-    # encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ); a lone surrogate raises, as in JS.
-    return "/".join(quote(part, safe="!~*'()") for part in path.split("/"))
+    """shared/lib/encode-uri-path.js: `encodeURIComponent` of each `/`-separated part.
+
+    A lone surrogate raises ValueError, as JavaScript's URIError.
+    """
+    return "/".join(encode_uri_component(part) for part in path.split("/"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -171,7 +124,7 @@ class LocalRoute:
     def _decode(self, raw: str) -> str:
         """Decode one captured value (route-matcher.js), then strip a leading `_NEXTSEP_`."""
         try:
-            value = js_decode_uri_component(raw)
+            value = decode_uri_component(raw)
         except ValueError:
             # route-matcher.js throws DecodeError('failed to decode param'); router-server: 400.
             raise RequestError(
@@ -573,14 +526,14 @@ class LocalRoutes:
         if pathname in self._pages:
             return RouteMatch(pathname, {})
         try:
-            decoded = js_decode_uri_component(pathname)
+            decoded = decode_uri_component(pathname)
         except ValueError:
             decoded = pathname
         if decoded in self._pages:
             return RouteMatch(decoded, {})
         try:
             encoded = _encode_uri_path(pathname)
-        except UnicodeEncodeError:  # encodeURIComponent throws on lone surrogates: no match
+        except ValueError:  # encodeURIComponent throws on lone surrogates: no match
             return None
         return RouteMatch(encoded, {}) if encoded in self._pages else None
 
