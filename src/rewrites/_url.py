@@ -1231,8 +1231,8 @@ def _hex_utf8(cp: int) -> str:
     return "".join(f"%{b:02X}" for b in chr(cp).encode("utf-8", "surrogatepass"))
 
 
-def escape(s: str) -> str:
-    """Node's ``querystring.escape`` (``encodeStr`` with its noEscape table).
+def _encode_str(s: str, safe: frozenset[str]) -> str:
+    """Node's ``encodeStr(str, noEscapeTable, hexTable)`` with the characters of `safe` kept.
 
     Quirk copied from Node: any surrogate code unit starts a "pair" whose second unit is taken
     blindly (only its low 10 bits count); a surrogate as the last unit throws ``URI malformed``.
@@ -1243,7 +1243,7 @@ def escape(s: str) -> str:
     while i < len(units):
         c = units[i]
         if c < 0x80:
-            out.append(chr(c) if chr(c) in _UNRESERVED else f"%{c:02X}")
+            out.append(chr(c) if chr(c) in safe else f"%{c:02X}")
         elif c < 0xD800 or c >= 0xE000:
             out.append(_hex_utf8(c))
         else:
@@ -1253,6 +1253,11 @@ def escape(s: str) -> str:
             out.append(_hex_utf8(0x10000 + (((c & 0x3FF) << 10) | (units[i] & 0x3FF))))
         i += 1
     return "".join(out)
+
+
+def escape(s: str) -> str:
+    """Node's ``querystring.escape`` (``encodeStr`` with its noEscape table)."""
+    return _encode_str(s, _UNRESERVED)
 
 
 def encode_uri_component(s: str) -> str:
@@ -1428,22 +1433,7 @@ _SLASHED_PROTOCOLS = frozenset(
 
 def _encode_auth(auth: str) -> str:
     """``encodeStr(auth, noEscapeAuth, hexTable)``: same UTF-16 quirks as `escape`."""
-    units = _utf16_units(auth)
-    out: list[str] = []
-    i = 0
-    while i < len(units):
-        c = units[i]
-        if c < 0x80:
-            out.append(chr(c) if chr(c) in _NO_ESCAPE_AUTH else f"%{c:02X}")
-        elif c < 0xD800 or c >= 0xE000:
-            out.append(_hex_utf8(c))
-        else:
-            i += 1
-            if i >= len(units):
-                raise ValueError("URI malformed")
-            out.append(_hex_utf8(0x10000 + (((c & 0x3FF) << 10) | (units[i] & 0x3FF))))
-        i += 1
-    return "".join(out)
+    return _encode_str(auth, _NO_ESCAPE_AUTH)
 
 
 def format_legacy(
