@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Kind
@@ -330,3 +333,41 @@ def test_router_is_shared_by_threads() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+PIECES = st.sampled_from(
+    [*"/abcAPI-._~%?#&=\\:;@é😀\n\t +", "%E0%A4%A", "%2F", "%20", "//", "..", "api", "auth"]
+)
+HEADERS = st.dictionaries(
+    st.sampled_from(["cookie", "host", "x-a", "x-token"]), st.text(max_size=10), max_size=3
+)
+TABLES = [
+    router(SEED_A),
+    router(SEED_B),
+    router(SEED_C),
+    rewrites.Router.from_next_config(
+        {
+            "basePath": "/docs",
+            "trailingSlash": True,
+            "headers": [{"source": "/:p*", "headers": [{"key": "x-p", "value": ":p*"}]}],
+            "redirects": [{"source": "/r/:x", "destination": "/t/:x?q=:x", "permanent": False}],
+            "rewrites": [{"source": "/w/:x", "destination": "https://:x.example.com/"}],
+        },
+        ["/", "/[slug]", "/a/[[...rest]]"],
+    ),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(TABLES), st.lists(PIECES, max_size=12).map(lambda p: "/" + "".join(p)), HEADERS
+)
+def test_no_request_makes_resolve_raise_anything_but_request_error(
+    table: rewrites.Router, url: str, headers: dict[str, str]
+) -> None:
+    """Any path and headers either resolve or raise RequestError (Next.js's 400/500)."""
+    with contextlib.suppress(rewrites.RequestError):
+        table.resolve(url, headers)
+        table.explain(url, headers)
