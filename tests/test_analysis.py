@@ -1,0 +1,328 @@
+"""Tests for rewrites.analysis: lint on the seed tables and on tables built to show each code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from rewrites import Kind, Router, strategies
+from rewrites.analysis import CODES, Diagnostic, lint
+
+ROUTES = ["/", "/dashboard", "/api/auth/[...nextauth]"]
+UP = "https://up.example.com"
+SEED_A = {
+    "rewrites": [{"source": "/api/:path*", "destination": "http://localhost:3001/api/:path*"}]
+}
+SEED_B = {
+    "rewrites": [
+        {
+            "source": "/api/((?!auth).*)/:path*",
+            "destination": "http://localhost:3001/api/$1/:path*",
+        }
+    ]
+}
+SEED_C = {"rewrites": {"fallback": SEED_A["rewrites"]}}
+FIXED = {
+    "rewrites": [
+        {
+            "source": "/api/:path((?!auth(?:/|$)).*)",
+            "destination": "http://localhost:3001/api/:path",
+        }
+    ]
+}
+
+
+def run(config: dict[str, Any], routes: list[str] | None = ROUTES) -> list[Diagnostic]:
+    """Lint a table."""
+    return lint(Router.from_next_config(config, routes=routes))
+
+
+def codes(config: dict[str, Any], routes: list[str] | None = ROUTES) -> list[tuple[str, str]]:
+    """The (code, place) pairs lint reports for a table."""
+    return [(d.code, d.place) for d in run(config, routes)]
+
+
+def rewrites(*pairs: tuple[str, str]) -> dict[str, Any]:
+    """An afterFiles table of (source, destination) pairs."""
+    return {"rewrites": [{"source": s, "destination": d} for s, d in pairs]}
+
+
+def test_seed_a_reports_the_stealing_rule() -> None:
+    """Table A: the afterFiles proxy takes /api/auth/x from the NextAuth catch-all."""
+    (found,) = run(SEED_A)
+    assert (found.code, found.severity, found.place) == ("RW101", "error", "rewrites[0]")
+    assert found.example == "/api/auth/x"
+    assert "/api/auth/[...nextauth]" in found.message
+    result = Router.from_next_config(SEED_A, routes=ROUTES).resolve(found.example)
+    assert result.kind is Kind.PROXIED
+    assert found.fix is not None and "'/api/:path((?!auth(?:/|$)).*)'" in found.fix
+    assert str(found) == (
+        "error RW101 rewrites[0] '/api/:path*': rule rewrites[0] '/api/:path*' proxies "
+        "requests that page /api/auth/[...nextauth] was meant to serve: afterFiles rewrites run "
+        "before dynamic routes\n"
+        "  example: /api/auth/x → proxied http://localhost:3001/api/auth/x (page "
+        "/api/auth/[...nextauth] would have served it)\n"
+        "  fix: move rewrites[0] to `rewrites.fallback` (runs after the pages), or exclude the "
+        "page's prefix: source '/api/:path((?!auth(?:/|$)).*)', destination "
+        "'http://localhost:3001/api/:path'"
+    )
+
+
+def test_seed_b_reports_its_three_problems() -> None:
+    """Table B: the prefix lookahead, the never-capturing :path*, and the unportable $1."""
+    found = run(SEED_B)
+    assert [d.code for d in found] == ["RW201", "RW202", "RW301"]
+    lookahead, capture, positional = found
+    router = Router.from_next_config(SEED_B, routes=ROUTES)
+    assert lookahead.example == "/api/authx"
+    assert router.resolve(lookahead.example).kind is Kind.NOT_FOUND
+    assert lookahead.fix is not None and "(?!auth(?:/|$))" in lookahead.fix
+    assert capture.example == "/api/x/y"
+    assert capture.outcome == "group 0 = 'x/y', 'path' empty"
+    match = router.table.after_files[0].pattern.match("/api/x/y")
+    assert match is not None and match.groups == ("x/y", None)
+    assert positional.example == "/api/x"
+    assert positional.outcome == (
+        "here proxied http://localhost:3001/api/x; Next.js: proxied http://localhost:3001/api/$1"
+    )
+
+
+def test_seed_c_reports_nothing() -> None:
+    """Table C: the same proxy under fallback leaves the NextAuth route alone."""
+    assert run(SEED_C) == []
+
+
+def test_fixed_table_reports_nothing() -> None:
+    """The corrected table (segment-anchored lookahead, named group) is clean."""
+    assert run(FIXED) == []
+
+
+def test_stealing_needs_known_routes() -> None:
+    """Without the app's routes there is nothing to steal from."""
+    assert run(SEED_A, routes=None) == []
+
+
+def test_internal_rewrite_that_takes_a_dynamic_page_is_a_warning() -> None:
+    """An afterFiles internal rewrite that sends a dynamic page's paths elsewhere is reported."""
+    table = rewrites(("/blog/:slug", "/posts/:slug"))
+    (found,) = run(table, routes=["/blog/[slug]", "/posts/[id]"])
+    assert (found.code, found.severity, found.example) == ("RW101", "warning", "/blog/x")
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        pytest.param(
+            rewrites(("/docs/:path*", f"{UP}/:path*"), ("/docs/:slug", f"{UP}/s/:slug")),
+            [("RW102", "rewrites[1]")],
+            id="catch-all before one segment",
+        ),
+        pytest.param(
+            rewrites(("/docs/:slug", f"{UP}/:slug"), ("/docs/intro", f"{UP}/intro")),
+            [("RW102", "rewrites[1]")],
+            id="literal after the param covering it",
+        ),
+        pytest.param(
+            rewrites(("/p/:a/:b+", f"{UP}/"), ("/p/x/:d*", f"{UP}/")),
+            [],
+            id="later rule also matches /p/x",
+        ),
+        pytest.param(
+            rewrites(("/p/:a/:b+", f"{UP}/"), ("/p/x/y/:d*", f"{UP}/")),
+            [("RW102", "rewrites[1]")],
+            id="two or more segments cover a literal pair and a star",
+        ),
+        pytest.param(
+            rewrites(("/docs/:slug", f"{UP}/:slug"), ("/docs/:path*", f"{UP}/:path*")),
+            [],
+            id="narrow before wide",
+        ),
+        pytest.param(
+            rewrites(("/docs/:path+", f"{UP}/:path*"), ("/docs/:path*", f"{UP}/:path*")),
+            [],
+            id="plus does not cover /docs",
+        ),
+        pytest.param(
+            rewrites(("/docs/:path*", f"{UP}/a"), ("/docs/:path*", f"{UP}/b")),
+            [("RW103", "rewrites[1]")],
+            id="duplicate",
+        ),
+        pytest.param(
+            {
+                "rewrites": [
+                    {
+                        "source": "/docs/:path*",
+                        "destination": f"{UP}/:path*",
+                        "has": [{"type": "header", "key": "x-beta"}],
+                    },
+                    {"source": "/docs/:slug", "destination": f"{UP}/:slug"},
+                ]
+            },
+            [],
+            id="an earlier rule with conditions does not shadow",
+        ),
+        pytest.param(
+            {
+                "rewrites": [
+                    {"source": "/docs/:path*", "destination": f"{UP}/:path*"},
+                    {
+                        "source": "/docs/:slug",
+                        "destination": f"{UP}/:slug",
+                        "has": [{"type": "header", "key": "x-beta"}],
+                    },
+                ]
+            },
+            [("RW102", "rewrites[1]")],
+            id="conditions on the later rule do not save it",
+        ),
+        pytest.param(
+            rewrites(("/:locale(en|fr)/:rest*", f"{UP}/:rest*"), ("/en/about", f"{UP}/about")),
+            [("RW104", "rewrites[1]")],
+            id="custom group: likely shadowed from examples",
+        ),
+        pytest.param(
+            rewrites(("/:locale(en|fr)/:rest*", f"{UP}/:rest*"), ("/de/about", f"{UP}/about")),
+            [],
+            id="custom group that does not cover",
+        ),
+        pytest.param(
+            {
+                "redirects": [
+                    {"source": "/old/:path*", "destination": "/new", "permanent": True},
+                    {"source": "/old/page", "destination": "/other", "permanent": True},
+                ]
+            },
+            [("RW102", "redirects[1]")],
+            id="redirects",
+        ),
+    ],
+)
+def test_shadowing_known_by_construction(
+    table: dict[str, Any], expected: list[tuple[str, str]]
+) -> None:
+    """Shadowed and duplicate rules are reported exactly when an earlier rule decides first."""
+    assert codes(table, routes=None) == expected
+
+
+def test_shadowed_example_is_decided_by_the_earlier_rule() -> None:
+    """The example of a shadowed rule resolves through the rule that shadows it."""
+    table = rewrites(("/docs/:path*", f"{UP}/:path*"), ("/docs/:slug", f"{UP}/s/:slug"))
+    router = Router.from_next_config(table)
+    (found,) = lint(router)
+    assert found.message == (
+        "rule rewrites[1] '/docs/:slug' can never match: rule rewrites[0] '/docs/:path*' "
+        "already matches every path it accepts"
+    )
+    assert found.example is not None
+    decided = router.resolve(found.example).rule
+    assert decided is not None and decided.place == "rewrites[0]"
+
+
+def test_has_value_alternation() -> None:
+    """`yes|true` is reported with a value that only matches because it is not grouped."""
+    table = {
+        "rewrites": [
+            {
+                "source": "/flag",
+                "destination": f"{UP}/flag",
+                "has": [{"type": "header", "key": "x-flag", "value": "yes|true"}],
+            }
+        ]
+    }
+    (found,) = run(table, routes=None)
+    assert (found.code, found.example, found.headers) == ("RW204", "/flag", (("x-flag", "yesXX"),))
+    assert found.fix == "group it: \"value\": '(?:yes|true)'"
+    result = Router.from_next_config(table).resolve("/flag", headers={"x-flag": "yesXX"})
+    assert result.kind is Kind.PROXIED
+
+
+def test_grouped_has_value_is_clean() -> None:
+    """A grouped alternation is not reported."""
+    table = {
+        "rewrites": [
+            {
+                "source": "/flag",
+                "destination": f"{UP}/flag",
+                "has": [{"type": "header", "key": "x-flag", "value": "(?:yes|true)"}],
+            }
+        ]
+    }
+    assert run(table, routes=None) == []
+
+
+def test_redirect_chain_and_loop() -> None:
+    """A redirect to a redirected path is a chain; two redirects that point at each other loop."""
+    table = {
+        "redirects": [
+            {"source": "/a", "destination": "/b", "permanent": True},
+            {"source": "/b", "destination": "/c", "permanent": False},
+            {"source": "/x/:id", "destination": "/y/:id", "permanent": True},
+            {"source": "/y/:id", "destination": "/x/:id", "permanent": True},
+        ]
+    }
+    found = run(table, routes=None)
+    assert [(d.code, d.place) for d in found] == [
+        ("RW401", "redirects[0]"),
+        ("RW402", "redirects[2]"),
+        ("RW402", "redirects[3]"),
+    ]
+    assert found[0].outcome == "308 /b → 307 /c"
+    assert found[1].outcome == "308 /y/x → 308 /x/x"
+
+
+def test_catch_all_swallows_next_assets() -> None:
+    """A beforeFiles catch-all takes /_next assets; a redirect catch-all is guarded."""
+    table = {
+        "rewrites": {"beforeFiles": [{"source": "/:path*", "destination": f"{UP}/:path*"}]},
+        "redirects": [
+            {
+                "source": "/:path*",
+                "destination": f"{UP}/",
+                "permanent": False,
+                "has": [{"type": "query", "key": "go"}],
+            },
+        ],
+    }
+    found = run(table, routes=None)
+    assert [(d.code, d.severity, d.place) for d in found] == [
+        ("RW403", "error", "rewrites.beforeFiles[0]")
+    ]
+    assert found[0].example == "/_next/static/chunks/main.js"
+
+
+def test_header_catch_all_is_info() -> None:
+    """A header rule for every path also decorates /_next assets (info)."""
+    table = {"headers": [{"source": "/:path*", "headers": [{"key": "x-a", "value": "1"}]}]}
+    assert [(d.code, d.severity) for d in run(table, routes=None)] == [("RW403", "info")]
+
+
+@pytest.mark.parametrize("source", ["/x/(.*)-(.*)-(.*)-(.*)", "/y/((?:a+)+)", "/z/((?:.*)*)/end"])
+def test_catastrophic_backtracking(source: str) -> None:
+    """Nested and adjacent quantifiers are measured slow on a hostile path."""
+    found = [d for d in run(rewrites((source, UP)), routes=None) if d.code == "RW203"]
+    assert len(found) == 1
+    assert found[0].example is not None and len(found[0].example) > 4000
+
+
+def test_positional_refs_off_is_still_reported() -> None:
+    """With Next.js's reading ($1 literal) the table still carries an unportable $1."""
+    router = Router.from_next_config(SEED_B, routes=ROUTES, positional_refs=False)
+    assert "RW301" in [d.code for d in lint(router)]
+
+
+def test_every_code_is_documented() -> None:
+    """docs/lint.md shows every code."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "lint.md").read_text("utf-8")
+    assert [code for code in CODES if code not in text] == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.next_configs())
+def test_lint_never_raises(config: dict[str, Any]) -> None:
+    """Lint returns diagnostics (never raises) for any table a Router accepts."""
+    found = lint(Router.from_next_config(config, routes=["/", "/blog/[slug]"]))
+    assert all(d.code in CODES and d.severity in ("error", "warning", "info") for d in found)
