@@ -135,6 +135,8 @@ class Table:
     skip_trailing_slash_redirect: bool
     case_sensitive: bool
     positional_refs: bool
+    #: The config mapping the table was built from, as given.
+    config: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule, in routing order."""
@@ -597,6 +599,7 @@ def load_table(
         skip_trailing_slash_redirect=skip,
         case_sensitive=loader.case_sensitive,
         positional_refs=positional_refs,
+        config=config,
     )
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import itertools
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -763,7 +763,7 @@ class _Linter:
         """The same table loaded as Next.js reads it (`$N` literal)."""
         try:
             return Router.from_next_config(
-                _config_of(self.router),
+                self.router.table.config,
                 None if self.router.routes is None else [r.page for r in self.router.routes],
                 positional_refs=False,
                 early_errors=False,
@@ -1175,27 +1175,3 @@ def _positional_fix(rule: Rule) -> str:
                 f"{found.group(0)}"
             )
     return "; ".join(parts) or "use `:name` parameters instead of `$N`"
-
-
-def _config_of(router: Router) -> dict[str, Any]:
-    """The next.config mapping a router was built from (its rules as written)."""
-    table = router.table
-
-    def items(rules: Iterable[Rule]) -> list[Mapping[str, Any]]:
-        return [r.item for r in rules if not r.built_in]
-
-    config: dict[str, Any] = {
-        "rewrites": {
-            "beforeFiles": items(table.before_files),
-            "afterFiles": items(table.after_files),
-            "fallback": items(table.fallback),
-        },
-        "redirects": items(table.redirects),
-        "headers": items(table.headers),
-        "basePath": table.base_path,
-        "trailingSlash": table.trailing_slash,
-        "skipTrailingSlashRedirect": table.skip_trailing_slash_redirect,
-    }
-    if table.case_sensitive:
-        config["experimental"] = {"caseSensitiveRoutes": True}
-    return config
