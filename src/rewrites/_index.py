@@ -1,25 +1,268 @@
 """The first-match-preserving index over one phase's rules.
 
 It only ever skips rules that cannot match the path, and yields the others in table order, so a
-resolution through it is the same as a plain loop over every rule.
+resolution through it is the same as a plain loop over every rule (`tests/test_index.py` checks it
+on random tables).
+
+Every rule whose source starts with literal whole segments (`/old/blog/:slug` starts with `old`,
+`blog`) sits in a trie under those segments; a path can only match it if the path starts with the
+same segments, so a lookup walks the path's segments from the root and takes the rules of every
+node it passes. Rules with a dynamic first segment (`/:locale/...`), or whose literal text cannot be
+keyed exactly, sit at the root and are always candidates. Case-insensitive rules live in a second
+trie keyed by ASCII-lowercased segments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import heapq
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 
 from ._config import Rule
+from ._match import Pattern
+from ._syntax import Key, Token
 
-__all__ = ["PhaseIndex"]
+__all__ = ["PhaseIndex", "PlainIndex", "leading_segments"]
+
+#: Below this many candidates, one sort beats heapq.merge's per-item overhead.
+_SORT_BELOW = 48
 
 
-class PhaseIndex:
-    """Candidate rules of one phase for a path, in ascending position."""
+class PlainIndex:
+    """Every rule of a phase, in order: the baseline the index must agree with."""
+
+    __slots__ = ("rules",)
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
 
     def candidates(self, pathname: str, start: int = 0) -> Iterator[tuple[int, Rule]]:
-        """(position, rule) for every rule at `start` or later that may match `pathname`."""
+        """(position, rule) for every rule at `start` or later."""
         for position in range(start, len(self.rules)):
             yield position, self.rules[position]
+
+
+class _Node:
+    """One trie node: the rules whose literal segments end here, and the next segments.
+
+    `positions` holds rules that go on past this node (`/api/:id`), `ends` the rules that are
+    this literal path and nothing more (`/api`), which only a path ending here can match.
+    """
+
+    __slots__ = ("children", "ends", "positions")
+
+    # Empty until used: a 100k-rule table has about as many nodes, and every object allocated
+    # while building makes the garbage collector's passes over the whole table longer.
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] | None = None
+        self.positions: list[int] | None = None
+        self.ends: list[int] | None = None
+
+
+class _Trie:
+    """Rules keyed by their literal leading segments; a walk gives every node on a path."""
+
+    __slots__ = ("depth", "root")
+
+    def __init__(self) -> None:
+        self.root = _Node()
+        self.depth = 0  # the deepest key: path segments below it are never looked at
+
+    def add(self, segments: Sequence[str], position: int, whole: bool) -> None:
+        """File the rule at `position` under `segments` (`whole`: the source is just them)."""
+        node = self.root
+        for segment in segments:
+            if node.children is None:
+                node.children = {}
+            child = node.children.get(segment)
+            if child is None:
+                child = node.children[segment] = _Node()
+            node = child
+        if whole and segments:
+            if node.ends is None:
+                node.ends = []
+            node.ends.append(position)
+        else:
+            if node.positions is None:
+                node.positions = []
+            node.positions.append(position)
+        self.depth = max(self.depth, len(segments))
+
+    def walk(self, pathname: str, into: list[list[int]]) -> None:
+        """Append the positions of every non-empty node along `pathname` (root excluded)."""
+        node = self.root
+        # Splitting at most depth+1 times keeps a long hostile path from costing more than the
+        # segments the trie can use; the last piece may then hold the rest of the path.
+        segments = pathname.split("/", self.depth + 1)[1:]
+        last = len(segments) - 1
+        for at, segment in enumerate(segments[: self.depth]):
+            child = node.children.get(segment) if node.children else None
+            if child is None:
+                return
+            node = child
+            if node.positions:
+                into.append(node.positions)
+            # A whole literal source also accepts one trailing slash (modifyRouteRegex).
+            if node.ends and (at == last or (at == last - 1 and not segments[last])):
+                into.append(node.ends)
+
+    def nodes(self) -> Iterator[_Node]:
+        """Every node, depth first."""
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(node.children.values() if node.children else ())
+
+
+class PhaseIndex:
+    """Candidate rules of one phase for a path, in ascending position.
+
+    >>> from rewrites import Router
+    >>> router = Router.from_next_config({"redirects": [
+    ...     {"source": "/old/:slug", "destination": "/new/:slug", "permanent": True},
+    ...     {"source": "/:path*/amp", "destination": "/:path*", "permanent": True}]})
+    >>> [rule.source for _, rule in router.indexes["redirects"].candidates("/blog/x")]
+    ['/:path+/', '/:path*/amp']
+    """
+
+    __slots__ = ("always", "exact", "folded", "rules")
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self.exact = _Trie()  # case-sensitive rules, keyed by their segments as written
+        self.folded = _Trie()  # case-insensitive rules, keyed by ASCII-lowercased segments
+        for position, rule in enumerate(self.rules):
+            segments = leading_segments(rule.pattern)
+            trie = self.exact if rule.pattern.case_sensitive else self.folded
+            trie.add(segments, position, whole=_is_whole(rule.pattern, segments))
+        # Rules with no literal segment are always candidates: both roots, merged once.
+        self.always = sorted(
+            [*(self.exact.root.positions or ()), *(self.folded.root.positions or ())]
+        )
+
+    def candidates(self, pathname: str, start: int = 0) -> Iterator[tuple[int, Rule]]:
+        """(position, rule) for every rule at `start` or later that may match `pathname`."""
+        lists = [self.always] if self.always else []
+        if pathname.startswith("/"):
+            # A path that does not start with '/' can only meet the root rules: every keyed
+            # source starts with a literal '/'.
+            if self.exact.depth:
+                self.exact.walk(pathname, lists)
+            if self.folded.depth:
+                self.folded.walk(_ascii_lower(pathname), lists)
+        rules = self.rules
+        for position in _ascending(lists, start):
+            yield position, rules[position]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def stats(self) -> dict[str, int]:
+        """Sizes for benchmarks and explain: rules, always-candidates, trie nodes, depth."""
+        return {
+            "rules": len(self.rules),
+            "always": len(self.always),
+            "nodes": sum(1 for trie in (self.exact, self.folded) for _ in trie.nodes()),
+            "depth": max(self.exact.depth, self.folded.depth),
+        }
+
+
+def _ascending(lists: list[list[int]], start: int) -> Iterable[int]:
+    """The positions of sorted `lists` at `start` or later, merged in ascending order."""
+    if start:
+        lists = [cut for cut in (p[bisect_left(p, start) :] for p in lists) if cut]
+    if not lists:
+        return ()
+    if len(lists) == 1:
+        return lists[0]
+    if sum(map(len, lists)) < _SORT_BELOW:
+        return sorted([p for positions in lists for p in positions])
+    return heapq.merge(*lists)
+
+
+def _ascii_lower(text: str) -> str:
+    """Lowercase A-Z only: JavaScript's case-insensitive regexes never map non-ASCII to ASCII."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def leading_segments(pattern: Pattern) -> tuple[str, ...]:
+    """The whole literal segments every path `pattern` matches starts with (keyed for its case).
+
+    `/api/users/:id` gives ('api', 'users'); `/api-:id`, `/api{-:x}?` and `/:locale/api` give ()
+    (the last literal segment is only whole when a '/' or the end must follow it). A segment with
+    non-ASCII text ends the key (JavaScript and Python fold case differently), and so does a
+    custom group that could reach outside its parentheses.
+    """
+    tokens = pattern.tokens
+    head = tokens[0] if tokens else None
+    if not isinstance(head, str) or not head.startswith("/") or not _groups_contained(tokens):
+        return ()
+    parts = head.split("/")[1:]
+    if not _segment_ends(tokens, 1):
+        parts.pop()
+    out: list[str] = []
+    for part in parts:
+        if not part.isascii():
+            break
+        out.append(part if pattern.case_sensitive else part.lower())
+    return tuple(out)
+
+
+def _is_whole(pattern: Pattern, segments: tuple[str, ...]) -> bool:
+    """Whether the source is exactly its keyed segments: no parameter, nothing left unkeyed."""
+    tokens = pattern.tokens
+    return len(tokens) == 1 and isinstance(tokens[0], str) and tokens[0].count("/") == len(segments)
+
+
+def _segment_ends(tokens: Sequence[Token], at: int) -> bool:
+    """Whether a '/' or the end of the path must follow the tokens before `at`."""
+    for token in tokens[at:]:
+        if isinstance(token, str):
+            return token.startswith("/")
+        if not token.prefix.startswith("/"):
+            return False
+        if not token.optional:
+            return True
+        # '/:a?' may be absent: what follows it decides.
+    return True
+
+
+def _groups_contained(tokens: Sequence[Token]) -> bool:
+    """Whether every custom group closes exactly its own parentheses (as JavaScript parses it).
+
+    path-to-regexp counts parentheses inside character classes too, so a group such as
+    `([(?(?]))|(?:(?:x[))])` can close the groups around it and add a top-level alternative that
+    skips the literal prefix; such a source is never keyed.
+    """
+    return all(_contained(t.pattern) for t in tokens if isinstance(t, Key) and t.custom)
+
+
+def _contained(pattern: str) -> bool:
+    """Whether a JavaScript regex fragment has balanced groups and closes every class."""
+    depth, i, n = 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            # In JavaScript (no `u` flag) the first unescaped ']' closes a class, even in '[]'.
+            i += 2 if pattern.startswith("^", i + 1) else 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            if i >= n:
+                return False
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0 and i == n

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -269,8 +271,14 @@ def compile(
     """
     if not isinstance(source, str):
         raise TypeError(f"got source={source!r} ({type(source).__name__}); expected a str")
-    tokens = parse(source)
-    js = to_js_regex(tokens, source, strict=strict, end=end)
+    return _compile(source, case_sensitive, strict, end)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile(source: str, case_sensitive: bool, strict: bool, end: bool) -> Pattern:
+    """`compile`, cached: loading a table compiles each source twice, and a Pattern is a value
+    (its lazily built regex is an idempotent cache), so the two can share one."""
+    tokens, js = _parsed(source, strict, end)
     last = tokens[-1] if tokens else None
     tail = last if end and isinstance(last, str) and last.isascii() else ""
     pattern = Pattern(
@@ -287,3 +295,17 @@ def compile(
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
         pattern._translated()
     return pattern
+
+
+#: Characters the lexer treats specially; a source without them is one literal token.
+_SYNTAX = re.compile(r"[:*+?\\{}(]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(source: str, strict: bool, end: bool) -> tuple[tuple[Token, ...], JsRegex]:
+    """A source's tokens and JavaScript regex (cached for the case-sensitive second compile).
+
+    Most sources of a large table are plain text, which parses to itself: the lexer is skipped.
+    """
+    tokens = (source,) if source and not _SYNTAX.search(source) else parse(source)
+    return tokens, to_js_regex(tokens, source, strict=strict, end=end)

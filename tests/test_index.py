@@ -1,0 +1,367 @@
+"""The first-match-preserving index: it answers exactly as a plain loop over every rule."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rewrites
+from rewrites import Router
+from rewrites._config import Phase
+from rewrites._index import PhaseIndex, PlainIndex, leading_segments
+
+# --- the law ----------------------------------------------------------------------------------
+
+#: Literal segments shared by sources and requests, so that tries overlap and requests hit.
+WORDS = ("api", "API", "Api", "docs", "v1", "%c3%a9", "%C3%A9", "café", "old", "x.json")
+PIECES = (
+    "/:p?",
+    "/:p",
+    "/:p*",
+    "/:p+",
+    "/:p(\\d+)",
+    "/:p(en|fr)",
+    "/((?!auth).*)",
+    "/:p((?!api(?:/|$)).*)",
+    "-:p",
+    "{-:p}?",
+    "{/v1}?",
+    ".:p",
+    "/",
+)
+ROUTES = ("/", "/api/[slug]", "/docs/[...rest]", "/old/[[...rest]]")
+HAS = (
+    {"type": "header", "key": "x-flag"},
+    {"type": "cookie", "key": "beta", "value": "on"},
+    {"type": "query", "key": "p", "value": "1"},
+)
+
+
+@st.composite
+def sources(draw: Callable[..., Any]) -> str:
+    """A source of literal segments and pieces: params, custom groups, catch-alls, lookaheads."""
+    parts: list[str] = []
+    for n in range(draw(st.integers(1, 4))):
+        if draw(st.integers(0, 2)):
+            parts.append("/" + draw(st.sampled_from(WORDS)))
+        else:
+            parts.append(draw(st.sampled_from(PIECES)).replace(":p", f":p{n}"))
+    source = "".join(parts)
+    return source if source.startswith("/") else "/" + source
+
+
+def _compiles(source: str) -> bool:
+    """Whether the source is a valid route source."""
+    try:
+        rewrites.compile(source).as_route()
+    except rewrites.PatternError:
+        return False
+    return True
+
+
+@st.composite
+def rules(draw: Callable[..., Any], kind: str) -> dict[str, Any]:
+    """One rule; destinations are literal paths made of the same words, so rewrites chain."""
+    rule: dict[str, Any] = {"source": draw(sources().filter(_compiles))}
+    target = "/" + "/".join(draw(st.lists(st.sampled_from(WORDS[:5]), min_size=1, max_size=3)))
+    if kind == "header":
+        rule["headers"] = [{"key": "x-rule", "value": "1"}]
+    elif draw(st.integers(0, 4)) == 0:
+        rule["destination"] = "https://upstream.example.com" + target
+    else:
+        rule["destination"] = target
+    if kind == "redirect":
+        rule["permanent"] = draw(st.booleans())
+    if draw(st.integers(0, 4)) == 0:
+        rule["has"] = [draw(st.sampled_from(HAS))]
+    return rule
+
+
+@st.composite
+def configs(draw: Callable[..., Any]) -> dict[str, Any]:
+    """A table with rules in every phase, sometimes basePath, caseSensitiveRoutes, trailingSlash."""
+
+    def some(kind: str) -> list[dict[str, Any]]:
+        return list(draw(st.lists(rules(kind), max_size=6)))
+
+    config: dict[str, Any] = {
+        "headers": some("header"),
+        "redirects": some("redirect"),
+        "rewrites": {p: some("rewrite") for p in ("beforeFiles", "afterFiles", "fallback")},
+    }
+    if draw(st.integers(0, 3)) == 0:
+        config["basePath"] = "/base"
+    if draw(st.booleans()):
+        config["caseSensitiveRoutes"] = True
+    if draw(st.integers(0, 3)) == 0:
+        config["trailingSlash"] = True
+    return config
+
+
+def _case_variant(word: str, how: int) -> str:
+    """The word as written, upper-cased or lower-cased."""
+    return (word, word.upper(), word.lower())[how]
+
+
+@st.composite
+def requests(draw: Callable[..., Any]) -> tuple[str, dict[str, str]]:
+    """A request path of the table's words (hits at every depth, case variants, near misses)."""
+    words = draw(st.lists(st.sampled_from((*WORDS, "auth", "12", "en", "zz", "")), max_size=5))
+    path = "".join("/" + _case_variant(w, draw(st.integers(0, 2))) for w in words) or "/"
+    if draw(st.integers(0, 3)) == 0:
+        path = "/base" + (path if path != "/" else "")
+    if draw(st.integers(0, 3)) == 0:
+        path += draw(st.sampled_from(("/", "-x", ".json", "x")))
+    if draw(st.integers(0, 4)) == 0:
+        path += "?p=1"
+    headers = draw(st.sampled_from(({}, {"x-flag": "1"}, {"cookie": "beta=on"})))
+    return path, headers
+
+
+def plain(router: Router) -> Router:
+    """The same router with plain loops in place of the indexes."""
+    return attrs.evolve(router, indexes={p: PlainIndex(router.phase(p)) for p in Phase})
+
+
+def outcome(router: Router, url: str, headers: dict[str, str]) -> object:
+    """The resolution, or the RequestError's status and message."""
+    try:
+        return router.resolve(url, headers)
+    except rewrites.RequestError as exc:
+        return ("error", exc.status, str(exc))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.sampled_from((None, ROUTES)), st.lists(requests(), min_size=1, max_size=8))
+def test_the_index_answers_exactly_as_a_plain_loop(
+    config: dict[str, Any],
+    routes: tuple[str, ...] | None,
+    batch: list[tuple[str, dict[str, str]]],
+) -> None:
+    """For every table and request, resolving through the index equals a plain loop."""
+    router = Router.from_next_config(config, routes)
+    baseline = plain(router)
+    for url, headers in batch:
+        assert outcome(router, url, headers) == outcome(baseline, url, headers), url
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.lists(requests(), min_size=1, max_size=8))
+def test_a_skipped_rule_never_matches(
+    config: dict[str, Any], batch: list[tuple[str, dict[str, str]]]
+) -> None:
+    """Every rule the index leaves out fails to match the path, and candidates ascend."""
+    router = Router.from_next_config(config)
+    for url, _ in batch:
+        path = url.split("?", 1)[0]
+        for phase in Phase:
+            index = router.indexes[phase]
+            positions = [p for p, _ in index.candidates(path)]
+            assert positions == sorted(set(positions))
+            for position, rule in enumerate(router.phase(phase)):
+                if position not in positions:
+                    assert rule.pattern.match(path) is None, (rule.source, path)
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "case_sensitive", "segments"),
+    [
+        ("/api/users/:id", False, ("api", "users")),
+        ("/API/Users", False, ("api", "users")),
+        ("/API/Users", True, ("API", "Users")),
+        ("/api", False, ("api",)),
+        ("/api/", False, ("api", "")),
+        ("/", False, ("",)),
+        ("/api-:id", False, ()),
+        ("/api{-:x}?", False, ()),
+        ("/api.:ext", False, ()),
+        ("/api/:x?/docs", False, ("api",)),
+        ("/api/:x?-docs", False, ()),
+        ("/api{/v1}?/docs", False, ("api",)),
+        ("/api{/v1}?-docs", False, ()),
+        ("/:locale/api", False, ()),
+        ("/((?!auth).*)", False, ()),
+        ("/%C3%A9/x", False, ("%c3%a9", "x")),
+        ("/%C3%A9/x", True, ("%C3%A9", "x")),
+        ("/api/café/x", False, ("api",)),
+        ("/api/:id(\\d+)/x", False, ("api",)),
+        ("/a/:x([(?(?]))|(?:(?:\\/zz[))])", False, ()),
+    ],
+)
+def test_leading_segments(source: str, case_sensitive: bool, segments: tuple[str, ...]) -> None:
+    """A source is keyed by its whole literal leading segments, in its case rule."""
+    pattern = rewrites.compile(source, case_sensitive=case_sensitive).as_route()
+    assert leading_segments(pattern) == segments
+
+
+def _router(*sources: str, **config: Any) -> Router:
+    """A router whose afterFiles rewrites have these sources (destination `/to`)."""
+    rules = [{"source": s, "destination": "/to"} for s in sources]
+    return Router.from_next_config({"rewrites": rules, **config})
+
+
+def _candidates(router: Router, path: str, start: int = 0) -> list[str]:
+    """The afterFiles candidates' sources for a path."""
+    index = router.indexes[Phase.AFTER_FILES]
+    return [rule.source for _, rule in index.candidates(path, start)]
+
+
+def test_a_trailing_slash_still_reaches_the_rules_under_a_segment() -> None:
+    """`/api/` is a candidate path for `/api` and `/api/:x?`, which both accept it."""
+    router = _router("/api", "/api/:x?", "/docs", skipTrailingSlashRedirect=True)
+    assert _candidates(router, "/api/") == ["/api", "/api/:x?"]
+    assert router.resolve("/api/").path == "/to"
+
+
+def test_candidates_come_from_every_depth_in_table_order() -> None:
+    """Rules under each segment of the path, and root rules, are merged in table order."""
+    router = _router("/a/b/c", "/:x/b", "/a", "/a/b/:y", "/z", "/a/:rest*")
+    assert _candidates(router, "/a/b/c") == ["/a/b/c", "/:x/b", "/a/b/:y", "/a/:rest*"]
+    assert _candidates(router, "/a/") == ["/:x/b", "/a", "/a/:rest*"]
+    assert _candidates(router, "/q") == ["/:x/b"]
+
+
+def test_start_skips_earlier_positions() -> None:
+    """Candidates start at `start`, as the rewrite chain needs after a rewrite."""
+    router = _router("/a", "/:x", "/a/:y?", "/a")
+    index = router.indexes[Phase.AFTER_FILES]
+    assert [p for p, _ in index.candidates("/a", 2)] == [2, 3]
+    assert [p for p, _ in index.candidates("/a", 4)] == []
+
+
+def test_an_empty_or_relative_path_meets_only_the_root_rules() -> None:
+    """A path that does not start with '/' can only match rules without literal segments."""
+    router = _router("/a", "/:x*")
+    assert _candidates(router, "") == ["/:x*"]
+    assert _candidates(router, "a") == ["/:x*"]
+
+
+def test_case_insensitive_rules_are_found_in_any_ascii_case() -> None:
+    """`/API/Docs` reaches `/api/docs`, and `%c3%a9` reaches `%C3%A9`, when case does not count."""
+    router = _router("/api/docs", "/%C3%A9")
+    assert _candidates(router, "/API/Docs") == ["/api/docs"]
+    assert _candidates(router, "/%c3%a9") == ["/%C3%A9"]
+    assert router.resolve("/API/Docs").path == "/to"
+
+
+def test_case_sensitive_rules_are_found_only_as_written() -> None:
+    """With caseSensitiveRoutes, `/API` skips `/api`, whose regex would refuse it anyway."""
+    router = _router("/api", caseSensitiveRoutes=True)
+    assert _candidates(router, "/API") == []
+    assert _candidates(router, "/api") == ["/api"]
+
+
+def test_non_ascii_case_folding_is_left_to_the_regex() -> None:
+    """`/x/café` is keyed by `x` only, so JavaScript's folding of `É` is the regex's call."""
+    router = _router("/x/café")
+    assert _candidates(router, "/X/CAFÉ") == ["/x/café"]
+    assert router.indexes[Phase.AFTER_FILES].rules[0].pattern.match("/X/CAFÉ") is not None
+
+
+def test_kelvin_sign_never_reaches_an_ascii_key() -> None:
+    """The Kelvin sign lowercases to 'k' in Python, but never matches 'k' in JavaScript."""
+    router = _router("/k")
+    assert _candidates(router, "/\u212a") == []
+    assert router.indexes[Phase.AFTER_FILES].rules[0].pattern.match("/\u212a") is None
+
+
+def test_base_path_sources_are_keyed_under_the_base_path() -> None:
+    """With basePath `/base`, `/old` is keyed as `base`, `old`."""
+    router = _router("/old", basePath="/base")
+    assert _candidates(router, "/base/old") == ["/base/old"]
+    assert _candidates(router, "/old") == []
+
+
+def test_built_in_redirects_are_always_candidates() -> None:
+    """The trailing-slash redirects (`/:path+/`) have a dynamic first segment."""
+    router = Router.from_next_config(
+        {"redirects": [{"source": "/a", "destination": "/b", "permanent": True}]}
+    )
+    index = router.indexes[Phase.REDIRECTS]
+    assert [rule.source for _, rule in index.candidates("/zzz/")] == ["/:path+/"]
+    assert router.resolve("/zzz/").url == "/zzz"
+    assert router.resolve("/a").url == "/b"
+
+
+def test_a_group_that_escapes_its_parentheses_is_always_a_candidate() -> None:
+    """A custom group closing the groups around it can match paths outside its literal prefix."""
+    router = _router("/a/:x([(?(?]))|(?:(?:\\/zz[))])")
+    assert _candidates(router, "/zz)") == ["/a/:x([(?(?]))|(?:(?:\\/zz[))])"]
+    assert router.resolve("/zz)").path == "/to"
+
+
+def test_redirect_guard_only_narrows_what_matches() -> None:
+    """`/_next/x` is a candidate for a `/_next/:p` redirect, whose regex then refuses it."""
+    router = Router.from_next_config(
+        {"redirects": [{"source": "/_next/:p", "destination": "/b", "permanent": False}]}
+    )
+    assert router.resolve("/_next/x") == plain(router).resolve("/_next/x")
+
+
+def test_stats_count_rules_and_nodes() -> None:
+    """`stats()` tells how many rules are always candidates and how big the trie is."""
+    index = PhaseIndex(_router("/a/b", "/a/c", "/:x").phase(Phase.AFTER_FILES))
+    assert index.stats() == {"rules": 3, "always": 1, "nodes": 5, "depth": 2}
+
+
+def test_a_whole_literal_source_is_a_candidate_only_where_the_path_ends() -> None:
+    """`/a` is tried for `/a` and `/a/`, not for `/a/b` or `/a//`-deeper paths."""
+    router = _router("/a", "/a/", "/")
+    assert _candidates(router, "/a") == ["/a"]
+    assert _candidates(router, "/a/") == ["/a", "/a/"]
+    assert _candidates(router, "/a//") == ["/a/"]
+    assert _candidates(router, "/a/b") == []
+    assert _candidates(router, "/") == ["/"]
+
+
+# --- the router as a value --------------------------------------------------------------------
+
+
+def _big_router() -> Router:
+    """A table of a few hundred literal and dynamic rules."""
+    rules = [{"source": f"/old/s{i}/:slug", "destination": f"/new/{i}/:slug"} for i in range(200)]
+    rules += [{"source": f"/p{i}", "destination": f"/q{i}"} for i in range(200)]
+    rules.insert(150, {"source": "/:locale(de|ja)/:rest*", "destination": "/:rest*"})
+    return Router.from_next_config({"rewrites": rules})
+
+
+def test_an_indexed_router_pickles() -> None:
+    """A router unpickled in another process has the same index and answers."""
+    router = _big_router()
+    clone = pickle.loads(pickle.dumps(router))
+    for url in ("/old/s7/x", "/p199", "/de/p3", "/nope", "/OLD/S7/x/"):
+        assert clone.resolve(url) == router.resolve(url)
+        assert _candidates(clone, url) == _candidates(router, url)
+
+
+def test_threads_share_one_indexed_router() -> None:
+    """Threads resolving through one index all get the plain loop's answers."""
+    router = _big_router()
+    baseline = plain(router)
+    urls = [f"/old/s{i}/x{i}" for i in range(0, 200, 7)] + [f"/p{i}" for i in range(0, 200, 9)]
+    urls += ["/de/old/s3/y", "/nope", "/"]
+    expected = {url: baseline.resolve(url) for url in urls}
+    errors: list[str] = []
+
+    def work() -> None:
+        for _ in range(20):
+            for url in urls:
+                if router.resolve(url) != expected[url]:
+                    errors.append(url)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
