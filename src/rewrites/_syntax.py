@@ -7,7 +7,7 @@ error has a `PatternError` counterpart carrying the original message in `js_mess
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -77,9 +77,11 @@ class Key:
 Token: TypeAlias = "str | Key"
 
 
-@attrs.frozen
-class _Lex:
-    """One lexer token: kind, value, and where it starts and ends in the source."""
+class _Lex(NamedTuple):
+    """One lexer token: kind, value, and where it starts and ends in the source.
+
+    A tuple, not an attrs class: a large table lexes millions of these.
+    """
 
     kind: LexKind
     value: str | None

@@ -303,6 +303,44 @@ class _Parsed:
     dest_params: frozenset[str]
 
 
+# Text the URL parser leaves as it is in a path and path-to-regexp reads as plain characters.
+_PLAIN_PATH = r"(?:/[A-Za-z0-9_~!$&',;=@\-][A-Za-z0-9_~!$&',;=@.\-]*|/)*"
+_PLAIN_INTERNAL = regex.compile(_PLAIN_PATH)
+# An http(s) URL whose host needs no normalising (lowercase labels starting with a letter, no
+# IPv4 look-alike) and whose port is not the scheme's default.
+_PLAIN_EXTERNAL = regex.compile(
+    r"(https?)://([a-z][a-z0-9\-]*(?:\.[a-z][a-z0-9\-]*)*)(?::([1-9][0-9]{0,4}))?("
+    + _PLAIN_PATH
+    + ")"
+)
+
+
+def _plain(text: str) -> _Parsed | None:
+    """The parse of a destination with no syntax at all, without the URL parser (most of a large
+    table's destinations are such plain paths or URLs); None when it needs the full parse."""
+    if text.startswith("/") and _PLAIN_INTERNAL.fullmatch(text):
+        return _Parsed(False, None, None, None, None, _Compiled((text,)), None, {}, frozenset())
+    found = _PLAIN_EXTERNAL.fullmatch(text)
+    if found is None:
+        return None
+    scheme, host, port, path = found.groups()
+    if "xn--" in host:  # punycode labels are checked by the URL parser
+        return None
+    if port is not None and (int(port) > 65535 or int(port) == {"http": 80, "https": 443}[scheme]):
+        return None
+    return _Parsed(
+        True,
+        scheme + ":",
+        None,
+        host,
+        port,
+        _Compiled((path or "/",)),
+        _Compiled((host,)),
+        {},
+        frozenset(),
+    )
+
+
 def _parse_url_parts(text: str) -> tuple[URL, bool]:
     """Next.js's `parseUrl`: relative ('/...') against http://n, else an absolute URL."""
     if text.startswith("/"):
@@ -356,6 +394,9 @@ class Template:
 
     def _parse(self, hidden: frozenset[str]) -> _Parsed:
         """§3.1 steps 1–2: mark, URL-parse, unmark, and read the params the path and host use."""
+        simple = _plain(self.text)
+        if simple is not None:
+            return simple
         url, external = _parse_url_parts(_mark(self.text, sorted(hidden)))
         hash_ = _unmark(url.hash)
         path = _parse_template(_unmark(url.pathname) + hash_)

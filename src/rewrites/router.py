@@ -14,6 +14,7 @@ and proxied responses.
 from __future__ import annotations
 
 import enum
+import gc
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -592,8 +593,16 @@ class Router:
         `early_errors=False`, which keeps such rules and fails each request they match with a
         `RequestError` (status 500), as Next.js does.
         """
-        table = load_table(config, positional_refs=positional_refs, early_errors=early_errors)
-        return cls(table, None if routes is None else LocalRoutes(routes))
+        # Building a large table allocates millions of objects that all live on: the cyclic
+        # collector would scan them again and again for nothing (a third of a 100k-rule build).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            table = load_table(config, positional_refs=positional_refs, early_errors=early_errors)
+            return cls(table, None if routes is None else LocalRoutes(routes))
+        finally:
+            if collecting:
+                gc.enable()
 
     def resolve(self, url: str, headers: Mapping[str, Any] | None = None) -> Resolution:
         """Where Next.js sends a request (a path with its query, or a full URL)."""
