@@ -7,6 +7,7 @@ error has a `PatternError` counterpart carrying the original message in `js_mess
 
 from __future__ import annotations
 
+import re
 from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
@@ -24,12 +25,13 @@ LexKind: TypeAlias = Literal[
 ]
 
 _NAME_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
-_JS_SPECIAL = frozenset(".+*?=^!:${}()[]|/\\")
+# path-to-regexp's escapeString: /([.+*?=^!:${}()[\]|/\\])/g
+_JS_SPECIAL_RE = re.compile(r"[.+*?=^!:${}()\[\]|/\\]")
 
 
 def escape_js(text: str) -> str:
     """path-to-regexp's `escapeString`: backslash every JavaScript regex metacharacter."""
-    return "".join("\\" + ch if ch in _JS_SPECIAL else ch for ch in text)
+    return _JS_SPECIAL_RE.sub(r"\\\g<0>", text)
 
 
 def js_index(text: str, index: int) -> int:

@@ -303,8 +303,9 @@ class _Parsed:
     dest_params: frozenset[str]
 
 
-# Text the URL parser leaves as it is in a path and path-to-regexp reads as plain characters.
-_PLAIN_PATH = r"(?:/[A-Za-z0-9_~!$&',;=@\-][A-Za-z0-9_~!$&',;=@.\-]*|/)*"
+# A path the URL parser leaves exactly as it is (no character it encodes, no dot segment, no
+# query or fragment); path-to-regexp may still find parameters in it (':', '*', '+', '(', ')').
+_PLAIN_PATH = r"(?:/[A-Za-z0-9_~!$&',;=@:*+()\-][A-Za-z0-9_~!$&',;=@.:*+()\-]*|/)*"
 _PLAIN_INTERNAL = regex.compile(_PLAIN_PATH)
 # An http(s) URL whose host needs no normalising (lowercase labels starting with a letter, no
 # IPv4 look-alike) and whose port is not the scheme's default.
@@ -313,13 +314,16 @@ _PLAIN_EXTERNAL = regex.compile(
     + _PLAIN_PATH
     + ")"
 )
+_PATH_SYNTAX = regex.compile(r"[:*+()]")
 
 
-def _plain(text: str) -> _Parsed | None:
-    """The parse of a destination with no syntax at all, without the URL parser (most of a large
-    table's destinations are such plain paths or URLs); None when it needs the full parse."""
+def _plain(text: str) -> tuple[str | None, str | None, str | None, str] | None:
+    """(protocol, hostname, port, pathname) of a destination the URL parser would leave as it
+    is — most of a large table's — or None when it needs the full parse."""
+    if "_" in text and "__esc_colon_" in text.lower():
+        return None  # the marker's own text: only the full path unmarks it
     if text.startswith("/") and _PLAIN_INTERNAL.fullmatch(text):
-        return _Parsed(False, None, None, None, None, _Compiled((text,)), None, {}, frozenset())
+        return None, None, None, text
     found = _PLAIN_EXTERNAL.fullmatch(text)
     if found is None:
         return None
@@ -328,17 +332,12 @@ def _plain(text: str) -> _Parsed | None:
         return None
     if port is not None and (int(port) > 65535 or int(port) == {"http": 80, "https": 443}[scheme]):
         return None
-    return _Parsed(
-        True,
-        scheme + ":",
-        None,
-        host,
-        port,
-        _Compiled((path or "/",)),
-        _Compiled((host,)),
-        {},
-        frozenset(),
-    )
+    return scheme + ":", host, port, path or "/"
+
+
+def _path_template(text: str) -> _Compiled:
+    """`_parse_template`, skipping the parser for text with no parameter syntax."""
+    return _Compiled((text,)) if not _PATH_SYNTAX.search(text) else _parse_template(text)
 
 
 def _parse_url_parts(text: str) -> tuple[URL, bool]:
@@ -396,7 +395,21 @@ class Template:
         """§3.1 steps 1–2: mark, URL-parse, unmark, and read the params the path and host use."""
         simple = _plain(self.text)
         if simple is not None:
-            return simple
+            protocol, hostname, port, pathname = simple
+            path = _path_template(pathname)
+            return _Parsed(
+                external=protocol is not None,
+                protocol=protocol,
+                auth=None,
+                hostname=hostname,
+                port=port,
+                path=path,
+                host=None if hostname is None else _Compiled((hostname,)),
+                query={},
+                dest_params=frozenset(
+                    str(t.name) for t in path.tokens if isinstance(t, Key) and t.name != ""
+                ),
+            )
         url, external = _parse_url_parts(_mark(self.text, sorted(hidden)))
         hash_ = _unmark(url.hash)
         path = _parse_template(_unmark(url.pathname) + hash_)
