@@ -11,7 +11,7 @@ import attrs
 import regex
 
 from ._compile import JsRegex, modify_route_regex, to_js_regex, translate_js
-from ._jsregex import from_utf16, to_utf16
+from ._jsregex import JSRegexError, from_utf16, to_utf16, translate
 from ._syntax import Key, Token, parse
 from .errors import PatternError
 
@@ -291,10 +291,30 @@ def _compile(source: str, case_sensitive: bool, strict: bool, end: bool) -> Patt
         tail=tail,
         tail_slash=not strict,
     )
-    if js.spans:
+    if js.spans and not all(_self_contained(key.pattern, case_sensitive) for key in js.keys):
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
+        # The whole regex is checked (and the error is V8's, for the whole regex) unless every
+        # group is valid on its own, which makes the whole valid too.
         pattern._translated()
     return pattern
+
+
+#: A decimal escape (a back-reference in the whole regex, maybe an octal escape on its own) or a
+#: named group: constructs whose meaning depends on the rest of the regex.
+_CONTEXTUAL = re.compile(r"\\[1-9]|\(\?<(?![=!])|\\k")
+
+
+def _self_contained(pattern: str, case_sensitive: bool) -> bool:
+    """Whether a custom group is valid JavaScript on its own, as `(?:pattern)`, and means the same
+    wherever it stands: balanced (so it cannot reach into its neighbours) and context-free."""
+    if _CONTEXTUAL.search(pattern):
+        return False
+    source = f"^(?:{pattern})$"
+    try:
+        translate(source if source.isascii() else to_utf16(source), ignore_case=not case_sensitive)
+    except JSRegexError:
+        return False
+    return True
 
 
 #: Characters the lexer treats specially; a source without them is one literal token.
