@@ -93,7 +93,9 @@ def to_js_regex(
             route += f"(?:{_DELIMITER_RE}(?={_ENDS_WITH_RE}))?"
         if not end_delimited:
             route += f"(?={_DELIMITER_RE}|{_ENDS_WITH_RE})"
-    return JsRegex(regexp_source(route), tuple(keys), tuple(spans))
+    # Without custom groups every '/' is already escaped: only line terminators could change.
+    shown = route if not spans and route.isprintable() else regexp_source(route)
+    return JsRegex(shown, tuple(keys), tuple(spans))
 
 
 _LINE_TERMINATORS = {"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"}

@@ -436,6 +436,8 @@ class _Loader:
                 return None
             return self.never_renders(template, where, f"`destination` parse failed: {exc}")
         for tokens in (parsed.path.tokens, parsed.host.tokens if parsed.host else ()):
+            if all(isinstance(t, str) for t in tokens):
+                continue  # plain text: nothing path-to-regexp could refuse
             try:
                 to_js_regex(tokens, destination)
             except PatternError as exc:
