@@ -7,6 +7,7 @@ error has a `PatternError` counterpart carrying the original message in `js_mess
 
 from __future__ import annotations
 
+import re
 from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
@@ -395,4 +396,35 @@ def parse(source: str) -> tuple[Token, ...]:
     >>> parse("/blog/:slug")
     ('/blog', Key(name='slug', prefix='/', suffix='', pattern='[^\\\\/]+?', modifier=''))
     """
+    if _SIMPLE_SOURCE.fullmatch(source):
+        return _parse_simple(source)
     return tuple(_Parser(source).parse())
+
+
+# Whole segments only: plain text, or ':name' with an optional modifier (most real sources).
+_SIMPLE_SOURCE = re.compile(r"(?:/[^:*+?\\{}()/]*|/:[A-Za-z0-9_]+[*+?]?)+")
+_SIMPLE_SEGMENT = re.compile(r"/(?::([A-Za-z0-9_]+)([*+?]?)|[^/]*)")
+_DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
+
+
+def _parse_simple(source: str) -> tuple[Token, ...]:
+    """`parse` for sources made of whole segments: what the full parser gives, without it.
+
+    A '/:name' segment is a key with prefix '/' (so its default pattern is the plain one); the
+    text between keys is one literal token.
+    """
+    tokens: list[Token] = []
+    text = ""
+    for found in _SIMPLE_SEGMENT.finditer(source):
+        name = found.group(1)
+        if name is None:
+            text += found.group(0)
+            continue
+        if text:
+            tokens.append(text)
+            text = ""
+        modifier = found.group(2)
+        tokens.append(Key(name, "/", "", _DEFAULT_PATTERN, modifier, span=found.span()))
+    if text:
+        tokens.append(text)
+    return tuple(tokens)
