@@ -105,10 +105,19 @@ class Pattern:
         matched but left out of `params`. `modify=False` is for Next.js's internal rules, which
         skip `modifyRouteRegex`.
         """
-        if not modify:
-            return attrs.evolve(self, route=True)
-        js_regex = modify_route_regex(to_js_regex_of(self), restricted)
-        return attrs.evolve(self, js_regex=js_regex, route=True, tail_slash=True)
+        js_regex = modify_route_regex(self._js.source, restricted) if modify else self.js_regex
+        # The constructor, not attrs.evolve: a large table builds one of these per rule.
+        return Pattern(
+            self.source,
+            self.tokens,
+            self.keys,
+            js_regex,
+            self._js,
+            case_sensitive=self.case_sensitive,
+            route=True,
+            tail=self.tail,
+            tail_slash=self.tail_slash or modify,
+        )
 
     def _tail_ok(self, path: str) -> bool:
         """Whether `path` ends with the pattern's literal tail (allowing one '/' when it may)."""
@@ -242,11 +251,6 @@ class Pattern:
     def _format_error(self, key: Key, message: str, js_message: str) -> PatternError:
         """A `format` error pointing at the parameter in the source."""
         return PatternError(message, self.source, key.span, js_message=js_message)
-
-
-def to_js_regex_of(pattern: Pattern) -> str:
-    """The unmodified JavaScript regex of a pattern (a route pattern keeps its original)."""
-    return pattern._js.source
 
 
 def _lookup(data: Mapping[str | int, object], name: str | int) -> object:

@@ -81,6 +81,8 @@ def split_refs(text: str) -> list[Piece]:
 
 def encode_refs(text: str) -> tuple[str, tuple[int, ...]]:
     """Replace `$N` and `${N}` with sentinels `$N$`; return the text and the numbers used."""
+    if "$" not in text:
+        return text, ()
     numbers: list[int] = []
 
     def sentinel(found: regex.Match[str]) -> str:
