@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 import attrs
+import regex
 
 from ._conditions import RequestView, match_conditions
 from ._config import Phase, Rule, Table, load_table
@@ -207,7 +208,6 @@ class _Run:
                 "'Invalid URL' and answers 500)",
                 status=500,
             )
-        parsed = parse_url("http://n" + url)
         if regex_slashes(url.split("?", 1)[0]):
             target = parse_url("http://n" + _normalize_repeated_slashes(url))
             location = format_legacy(
@@ -217,8 +217,15 @@ class _Run:
                 "normalize", "redirect", f"repeated slashes or backslashes: 308 to {location}"
             )
             raise _Done(Resolution(Kind.REDIRECT, location, status=308))
-        self.pathname = parsed.pathname
-        query = query_object(parsed.search)
+        plain = _PLAIN_TARGET.fullmatch(url)
+        if plain is not None and not _DOT_SEGMENT.search(plain.group(1)):
+            # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
+            self.pathname = plain.group(1)
+            search = "?" + plain.group(2) if plain.group(2) else ""
+        else:
+            parsed = parse_url("http://n" + url)
+            self.pathname, search = parsed.pathname, parsed.search
+        query = query_object(search)
         self.query = {k: v for k, v in query.items() if v is not None}  # type: ignore[misc]
         self.init_query = dict(self.query)  # type: ignore[arg-type]
 
@@ -506,6 +513,14 @@ class _Run:
         if self.router.routes is None:
             return self.local(Kind.LOCAL, None, self.last_rewrite)
         return self.local(Kind.NOT_FOUND, None, self.last_rewrite)
+
+
+# A request target the WHATWG URL parser leaves as it is: no character of the path (or special
+# query) percent-encode set, no backslash, no fragment. Dot segments are checked apart.
+_PLAIN_TARGET = regex.compile(
+    r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
+)
+_DOT_SEGMENT = regex.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", regex.IGNORECASE)
 
 
 def _image_optimizer(path: str | None) -> RouteMatch | None:
