@@ -213,10 +213,14 @@ def report(results: list[dict[str, Any]], v8: dict[int, dict[str, float] | None]
         f"rules per table (all phases): {', '.join(str(r['always']) for r in results)}.",
         "",
         "Building is mostly loading, not indexing: `load_table` validates every rule, compiles "
-        "each source (plain-text sources skip the lexer, and the second compile of a source is "
-        "a cache hit) and parses each destination at load time (`Template.parsed()`: a "
-        "path-to-regexp parse and a WHATWG URL parse), so that a destination that can never "
-        "render is a ConfigError. Regexes are built on a rule's first use.",
+        "each source and parses each destination at load time, so that every ConfigError "
+        "(a destination that can never render included) is reported when the table loads. "
+        "Sources made of whole segments (`/blog/:slug`) are tokenized without the parser, "
+        "destinations the URL parser would not change skip it, custom groups valid on their own "
+        "are not translated until first use, and the cyclic garbage collector is paused during "
+        "the build. Regexes are built on a rule's first use. The goal of 3 s for 100,000 rules "
+        "is not met yet: separate runs of the 100k build took 3.4 to 4.8 s on this shared "
+        "machine (Next.js builds the same matchers in about 1 s, but checks far less).",
     ]
     if any(v8.values()):
         lines += [
