@@ -44,13 +44,11 @@ Re-running gives byte-identical output.  Python 3.11, stdlib only.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from _resolve_oracle import run_all, summarize, write
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = "tests/vectors/gen_destinations.py"
@@ -710,65 +708,6 @@ def misc_configs() -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-# ----------------------------------------------------------------------------
-# oracle plumbing (kept identical in gen_router.py)
-# ----------------------------------------------------------------------------
-
-
-def run_oracle(oracle: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
-    payload = {"config": entry["config"], "routes": entry["routes"], "requests": entry["requests"]}
-    proc = subprocess.run(
-        ["node", str(oracle / "resolve.js")],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    if len(lines) != len(entry["requests"]):
-        raise SystemExit(
-            f"oracle gave {len(lines)} answers for {len(entry['requests'])} requests "
-            f"in config {entry['name']!r} (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
-        )
-    for r, line in zip(entry["requests"], lines, strict=True):
-        if line.get("url") != r["url"]:
-            raise SystemExit(f"oracle answer out of order in {entry['name']!r}: {line}")
-    return lines
-
-
-def run_all(oracle: Path, configs: list[dict[str, Any]]) -> None:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda e: run_oracle(oracle, e), configs))
-    for entry, res in zip(configs, results, strict=True):
-        entry["results"] = res
-
-
-def summarize(doc: dict[str, Any]) -> str:
-    kinds: Counter[str] = Counter()
-    setup = 0
-    for c in doc["configs"]:
-        for r in c["results"]:
-            kinds[r["kind"]] += 1
-            setup += bool(r.get("setup_error"))
-    n = sum(kinds.values())
-    parts = [
-        f"{k}={kinds[k]} ({100 * kinds[k] / n:.1f}%)"
-        for k in ("local", "proxied", "redirect", "not_found", "error")
-    ]
-    return (
-        f"{doc['generator']}: {len(doc['configs'])} configs, {n} requests; "
-        + ", ".join(parts)
-        + f"; setup_error={setup}"
-    )
-
-
-def write(doc: dict[str, Any], out: Path) -> None:
-    text = json.dumps(doc, indent=1, ensure_ascii=True, sort_keys=True) + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="ascii")
-    print(f"wrote {out} ({len(text) / 1e6:.2f} MB)")
 
 
 def main(argv: list[str] | None = None) -> int:
