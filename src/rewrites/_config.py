@@ -81,6 +81,15 @@ UNSUPPORTED_KEYS = {
 }
 
 
+#: The fields `checkCustomRoutes` accepts per kind of rule (`locale` is refused separately).
+_COMMON_FIELDS = frozenset({"source", "has", "missing", "basePath", "locale"})
+_ALLOWED_FIELDS = {
+    "header": _COMMON_FIELDS | {"headers"},
+    "rewrite": _COMMON_FIELDS | {"destination"},
+    "redirect": _COMMON_FIELDS | {"destination", "statusCode", "permanent"},
+}
+
+
 class Phase(enum.StrEnum):
     """Where a rule sits in Next.js's routing order."""
 
@@ -207,11 +216,12 @@ class _Loader:
         return [(f"{place}[{i}]", item) for i, item in enumerate(value)]
 
     def conditions(
-        self, items: object, place: str
+        self, items: object, rule_place: str, field: str
     ) -> tuple[tuple[Condition, ...], set[str], set[str]]:
         """`has`/`missing` items; also the names they capture, raw (Next's check) and as params."""
         if items is None:
             return (), set(), set()
+        place = f"{rule_place}.{field}"
         if not isinstance(items, list | tuple):
             self.problem(place, f"must be an array of conditions, got {_js(items)}")
             return (), set(), set()
@@ -275,10 +285,7 @@ class _Loader:
             self.problem(place, f"must be an object with `source` and `{target}`, got {_js(item)}")
             return None
         before = len(self.problems)
-        allowed = {"source", "has", "missing", "basePath", "locale"}
-        allowed |= {"header": {"headers"}, "rewrite": {"destination"}}.get(
-            kind, {"destination", "statusCode", "permanent"}
-        )
+        allowed = _ALLOWED_FIELDS[kind]
         unknown = [k for k in item if k not in allowed]
         if unknown:
             self.problem(
@@ -291,8 +298,8 @@ class _Loader:
         base_path_off = item.get("basePath") is False
         if "basePath" in item and item["basePath"] is not None and not base_path_off:
             self.problem(f"{place}.basePath", "`basePath` must be undefined or false")
-        has, has_raw, has_params = self.conditions(item.get("has"), f"{place}.has")
-        missing, _, _ = self.conditions(item.get("missing"), f"{place}.missing")
+        has, has_raw, has_params = self.conditions(item.get("has"), place, "has")
+        missing, _, _ = self.conditions(item.get("missing"), place, "missing")
         source = item.get("source")
         pattern_keys: tuple[Key, ...] = ()
         if not source:
@@ -436,8 +443,10 @@ class _Loader:
                 return None
             return self.never_renders(template, where, f"`destination` parse failed: {exc}")
         for tokens in (parsed.path.tokens, parsed.host.tokens if parsed.host else ()):
-            if all(isinstance(t, str) for t in tokens):
-                continue  # plain text: nothing path-to-regexp could refuse
+            if not any(
+                isinstance(t, Key) and t.repeat and not (t.prefix or t.suffix) for t in tokens
+            ):
+                continue  # "Can not repeat" is the only error tokensToRegexp can raise here
             try:
                 to_js_regex(tokens, destination)
             except PatternError as exc:

@@ -990,12 +990,18 @@ class _Emitter:
 
 def capture_names(js_source: str) -> dict[int, str]:
     """The names of a valid JS regex's named groups, by capture number (1-based)."""
+    return dict(_capture_names(js_source))
+
+
+@functools.lru_cache(maxsize=512)
+def _capture_names(js_source: str) -> tuple[tuple[int, str], ...]:
+    """`capture_names`, cached (tables repeat the same `has` values)."""
     tree = _Parser(to_utf16(js_source)).parse()
-    return {
-        node.index: node.name
+    return tuple(
+        (node.index, node.name)
         for node in _walk(tree)
         if isinstance(node, _Group) and node.name is not None and node.index is not None
-    }
+    )
 
 
 @functools.lru_cache(maxsize=512)
