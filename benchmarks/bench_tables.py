@@ -219,8 +219,9 @@ def report(results: list[dict[str, Any]], v8: dict[int, dict[str, float] | None]
         "destinations the URL parser would not change skip it, custom groups valid on their own "
         "are not translated until first use, and the cyclic garbage collector is paused during "
         "the build. Regexes are built on a rule's first use. The goal of 3 s for 100,000 rules "
-        "is not met yet: separate runs of the 100k build took 3.4 to 4.8 s on this shared "
-        "machine (Next.js builds the same matchers in about 1 s, but checks far less).",
+        "is only just reached, if at all: separate runs of the 100k build took 3.0 to 3.3 s on "
+        "this shared machine (Next.js builds the same matchers in about 1 s, but checks far "
+        "less).",
     ]
     if any(v8.values()):
         lines += [
