@@ -285,3 +285,13 @@ def test_matching_never_raises(path: str, source: str) -> None:
 def test_regex_is_a_regex_pattern() -> None:
     """Pattern.regex is a compiled `regex` pattern."""
     assert isinstance(rewrites.compile("/a").regex, regex.Pattern)
+
+
+def test_compiling_many_patterns_leaves_the_global_random_state_alone() -> None:
+    """The `regex` module's own cache shrinks with `random`; patterns are compiled outside it."""
+    import random
+
+    state = random.getstate()
+    for n in range(700):
+        rewrites.compile(f"/p{n}/:id(\\d+)").match(f"/p{n}/1")
+    assert random.getstate() == state

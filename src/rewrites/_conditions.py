@@ -111,7 +111,7 @@ class Condition:
         if found is None:
             source = to_utf16("^" + self.value + "$")
             py, _ = translate(source, ignore_case=False, allow_named=True)
-            found = (regex.compile(py, regex.V0), capture_names(source))
+            found = (regex.compile(py, regex.V0, cache_pattern=False), capture_names(source))
             self._cache["re"] = found
         return found
 

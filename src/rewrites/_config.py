@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
-import regex
 
 from ._compile import to_js_regex
 from ._conditions import Condition, ConditionType, check_value, safe_param_name
@@ -547,7 +547,7 @@ class _Loader:
 
 def _unnamed_used(destination: str, number: int) -> bool:
     """Next.js's check for `:0` (an unnamed group's number) in an internal destination."""
-    return regex.search(f":{number}(?![0-9])", destination) is not None
+    return re.search(f":{number}(?![0-9])", destination) is not None
 
 
 def load_table(

@@ -93,7 +93,7 @@ class Pattern:
         """The compiled `regex` pattern (compiled on first use)."""
         compiled: Compiled | None = self._cache.get("regex")
         if compiled is None:
-            compiled = regex.compile(self._translated()[0], regex.V0)
+            compiled = regex.compile(self._translated()[0], regex.V0, cache_pattern=False)
             self._cache["regex"] = compiled
         return compiled
 
@@ -244,7 +244,7 @@ class Pattern:
         if compiled is None:
             js = JsRegex(f"^(?:{key.pattern})$", (key,), ((4, 4 + len(key.pattern), key),))
             py, _ = translate_js(js, case_sensitive=self.case_sensitive, text=self.source)
-            compiled = regex.compile(py, regex.V0)
+            compiled = regex.compile(py, regex.V0, cache_pattern=False)
             self._cache[name] = compiled
         return compiled
 

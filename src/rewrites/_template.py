@@ -13,6 +13,7 @@ text, so a value that contains `$1` is never expanded again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeAlias
 
@@ -219,7 +220,9 @@ _NON_PATH_CACHE: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
 
 def _key_sub(pattern: str, replacement: str, text: str) -> str:
     """JS `text.replace(new RegExp(pattern, 'g'), replacement)` for a key-derived pattern."""
-    compiled = regex.compile(translate(to_utf16(pattern), ignore_case=False)[0], regex.V0)
+    compiled = regex.compile(
+        translate(to_utf16(pattern), ignore_case=False)[0], regex.V0, cache_pattern=False
+    )
     return compiled.sub(replacement.replace("\\", "\\\\"), text)
 
 
@@ -233,10 +236,10 @@ def _non_path_template(value: str, keys: tuple[str, ...]) -> _Compiled:
         if ":" + key not in text:
             continue
         if _WORD_KEY.fullmatch(key):
-            text = regex.sub(f":{key}\\*", f":{key}--ESCAPED_PARAM_ASTERISKS", text)
-            text = regex.sub(f":{key}\\?", f":{key}--ESCAPED_PARAM_QUESTION", text)
-            text = regex.sub(f":{key}\\+", f":{key}--ESCAPED_PARAM_PLUS", text)
-            text = regex.sub(f":{key}(?![A-Za-z0-9_])", f"--ESCAPED_PARAM_COLON{key}", text)
+            text = re.sub(f":{key}\\*", f":{key}--ESCAPED_PARAM_ASTERISKS", text)
+            text = re.sub(f":{key}\\?", f":{key}--ESCAPED_PARAM_QUESTION", text)
+            text = re.sub(f":{key}\\+", f":{key}--ESCAPED_PARAM_PLUS", text)
+            text = re.sub(f":{key}(?![A-Za-z0-9_])", f"--ESCAPED_PARAM_COLON{key}", text)
         else:
             # A key from a has-value's named group may hold regex syntax ('$'): keep JS's reading.
             text = _key_sub(f":{key}\\*", f":{key}--ESCAPED_PARAM_ASTERISKS", text)

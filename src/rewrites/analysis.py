@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -172,7 +173,7 @@ def _validator(pattern: str, case_sensitive: bool) -> regex.Pattern[str] | None:
         py, _ = translate(to_utf16(f"^(?:{pattern})$"), ignore_case=not case_sensitive)
     except JSRegexError:
         return None
-    return regex.compile(py, regex.V0)
+    return regex.compile(py, regex.V0, cache_pattern=False)
 
 
 def _fits(pattern: Pattern, key: Key, value: str) -> bool:
@@ -1153,7 +1154,7 @@ def _stealing_fix(rule: Rule, page: str) -> str:
     source = f"{literal}/:{name}((?!{rest}(?:/|$)).*)"
     fix = f"{move}, or exclude the page's prefix: source {source!r}"
     if rule.destination is not None:
-        dest = regex.sub(rf":{name}[*+]", f":{name}", rule.destination.destination)
+        dest = re.sub(rf":{re.escape(name)}[*+]", f":{name}", rule.destination.destination)
         fix += f", destination {dest!r}"
     return fix
 
