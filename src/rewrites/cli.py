@@ -377,6 +377,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- resolve and explain ---------------------------------------------------------------------
 
 
+def report_request_error(url: str, exc: RequestError, *, as_json: bool) -> int:
+    """Print a request Next.js would fail (a JSON line, or an `error:` line); the exit status."""
+    if as_json:
+        print(json.dumps({"request": url, "error": exc.message, "status": exc.status}))
+    else:
+        warn(f"error: {url}: {exc} (status {exc.status})")
+    return FAILED
+
+
 def cmd_resolve(args: argparse.Namespace) -> int:
     """`rewrites resolve`: kind and target per URL."""
     router = load_router(args)
@@ -387,11 +396,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         try:
             found = router.resolve(url, headers)
         except RequestError as exc:
-            status = FAILED
-            if args.json:
-                print(json.dumps({"request": url, "error": exc.message, "status": exc.status}))
-            else:
-                warn(f"error: {url}: {exc} (status {exc.status})")
+            status = report_request_error(url, exc, as_json=args.json)
             continue
         if args.json:
             print(json.dumps({"request": url, **resolution_data(found)}, ensure_ascii=False))
@@ -420,11 +425,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         try:
             explanation = router.explain(url, headers)
         except RequestError as exc:
-            status = FAILED
-            if args.json:
-                print(json.dumps({"request": url, "error": exc.message, "status": exc.status}))
-            else:
-                warn(f"error: {url}: {exc} (status {exc.status})")
+            status = report_request_error(url, exc, as_json=args.json)
             continue
         if args.json:
             print(json.dumps(explanation_data(explanation), ensure_ascii=False))
