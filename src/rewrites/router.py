@@ -17,7 +17,7 @@ import enum
 import gc
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -168,10 +168,14 @@ class _Run:
         self.last_rewrite: Rule | None = None
         self.tried = 0  # rules whose source was tried (the index skips the others)
 
-    def note(self, phase: str, outcome: str, detail: str, rule: Rule | None = None) -> None:
-        """Record a step when tracing."""
+    def note(
+        self, phase: str, outcome: str, detail: str | Callable[[], str], rule: Rule | None = None
+    ) -> None:
+        """Record a step when tracing; a callable detail is only worked out then (resolve() is the
+        hot path, and the trace's wording re-tests conditions)."""
         if self.steps is not None:
-            self.steps.append(Step(phase, outcome, detail, rule))
+            text = detail if isinstance(detail, str) else detail()
+            self.steps.append(Step(phase, outcome, text, rule))
 
     def enter(self, phase: Phase) -> int:
         """Start a phase in the trace; returns the count of rule trials so far."""
@@ -245,8 +249,10 @@ class _Run:
                 self.note(
                     phase,
                     "conditions",
-                    f"source matched {_show(params)}, but "
-                    f"{_why_conditions(rule, self.view, self.query_for_has())}",
+                    lambda: (
+                        f"source matched {_show(params)}, but "
+                        f"{_why_conditions(rule, self.view, self.query_for_has())}"
+                    ),
                     rule,
                 )
                 return None
@@ -303,12 +309,9 @@ class _Run:
                     self.res_headers[key] = cookies
                 else:
                     self.res_headers[key] = value
-            self.note(
-                "headers",
-                "matched",
-                f"matched {_show(params)}: adds {', '.join(k for k, _ in rule.headers)}",
-                rule,
-            )
+            if self.steps is not None:
+                added = ", ".join(k for k, _ in rule.headers)
+                self.note("headers", "matched", f"matched {_show(params)}: adds {added}", rule)
         self.leave(Phase.HEADERS, tried)
 
     def redirects(self) -> None:
@@ -349,7 +352,7 @@ class _Run:
         dest = self.render(rule, params, groups, append=True)
         if dest.external:
             url = self.proxy_url(dest)
-            self.note(phase, "proxied", f"matched {_show(params)}: proxied to {url}", rule)
+            self.note(phase, "proxied", lambda: f"matched {_show(params)}: proxied to {url}", rule)
             raise _Done(Resolution(Kind.PROXIED, url, rule=rule))
         before = self.pathname
         self.pathname = dest.pathname
@@ -358,7 +361,7 @@ class _Run:
         self.note(
             phase,
             "rewritten",
-            f"matched {_show(params)}: rewritten {before!r} → {self.pathname!r}",
+            lambda: f"matched {_show(params)}: rewritten {before!r} → {self.pathname!r}",
             rule,
         )
         if not check:
