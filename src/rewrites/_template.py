@@ -43,11 +43,11 @@ Value: TypeAlias = "str | Sequence[str] | None"
 Query: TypeAlias = "dict[str, str | list[str] | None]"
 
 MARKER = "__ESC_COLON_"
-_UNMARK = regex.compile("__ESC_COLON_", regex.IGNORECASE | regex.ASCII)
-_REF = regex.compile(r"\$(?:(\d+)|\{(\d+)\})")
-_SENTINEL = regex.compile(r"\$(\d+)\$")
-_NON_PATH_SPECIAL = regex.compile(r"([:*?+(){}])")
-_WORD_KEY = regex.compile(r"[A-Za-z0-9_]+")
+_UNMARK = re.compile("__ESC_COLON_", re.IGNORECASE | re.ASCII)
+_REF = re.compile(r"\$(?:(\d+)|\{(\d+)\})")
+_SENTINEL = re.compile(r"\$(\d+)\$")
+_NON_PATH_SPECIAL = re.compile(r"([:*?+(){}])")
+_WORD_KEY = re.compile(r"[A-Za-z0-9_]+")
 
 
 class RenderError(Exception):
@@ -86,7 +86,7 @@ def encode_refs(text: str) -> tuple[str, tuple[int, ...]]:
         return text, ()
     numbers: list[int] = []
 
-    def sentinel(found: regex.Match[str]) -> str:
+    def sentinel(found: re.Match[str]) -> str:
         number = int(found.group(1) or found.group(2))
         numbers.append(number)
         return f"${number}$"
@@ -311,15 +311,15 @@ class _Parsed:
 # A path the URL parser leaves exactly as it is (no character it encodes, no dot segment, no
 # query or fragment); path-to-regexp may still find parameters in it (':', '*', '+', '(', ')').
 _PLAIN_PATH = r"(?:/[A-Za-z0-9_~!$&',;=@:*+()\-][A-Za-z0-9_~!$&',;=@.:*+()\-]*|/)*"
-_PLAIN_INTERNAL = regex.compile(_PLAIN_PATH)
+_PLAIN_INTERNAL = re.compile(_PLAIN_PATH)
 # An http(s) URL whose host needs no normalising (lowercase labels starting with a letter, no
 # IPv4 look-alike) and whose port is not the scheme's default.
-_PLAIN_EXTERNAL = regex.compile(
+_PLAIN_EXTERNAL = re.compile(
     r"(https?)://([a-z][a-z0-9\-]*(?:\.[a-z][a-z0-9\-]*)*)(?::([1-9][0-9]{0,4}))?("
     + _PLAIN_PATH
     + ")"
 )
-_PATH_SYNTAX = regex.compile(r"[:*+()]")
+_PATH_SYNTAX = re.compile(r"[:*+()]")
 
 
 def _plain(text: str) -> tuple[str | None, str | None, str | None, str] | None:

@@ -17,12 +17,12 @@ import enum
 import gc
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import attrs
-import regex
 
 from ._conditions import RequestView, match_conditions
 from ._config import Phase, Rule, Table, load_table
@@ -520,10 +520,10 @@ class _Run:
 
 # A request target the WHATWG URL parser leaves as it is: no character of the path (or special
 # query) percent-encode set, no backslash, no fragment. Dot segments are checked apart.
-_PLAIN_TARGET = regex.compile(
+_PLAIN_TARGET = re.compile(
     r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
 )
-_DOT_SEGMENT = regex.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", regex.IGNORECASE)
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 def _image_optimizer(path: str | None) -> RouteMatch | None:
