@@ -301,7 +301,7 @@ class _Loader:
         has, has_raw, has_params = self.conditions(item.get("has"), place, "has")
         missing, _, _ = self.conditions(item.get("missing"), place, "missing")
         source = item.get("source")
-        pattern_keys: tuple[Key, ...] = ()
+        pattern: Pattern | None = None
         if not source:
             self.problem(f"{place}.source", "`source` is missing")
         elif not isinstance(source, str):
@@ -310,7 +310,7 @@ class _Loader:
             self.problem(f"{place}.source", f"`source` does not start with /: {source!r}")
         else:
             try:
-                pattern_keys = compile(source).keys
+                pattern = compile(source)
             except PatternError as exc:
                 self.problem(f"{place}.source", f"`source` parse failed: {exc}")
         destination = item.get("destination")
@@ -338,15 +338,15 @@ class _Loader:
             )
         if kind == "redirect":
             status = self.redirect_status(item, place)
-        if len(self.problems) > before or not isinstance(source, str):
+        if len(self.problems) > before or pattern is None:
             return None
         template = None
         if isinstance(destination, str):
-            template = self.template(destination, pattern_keys, has_raw, has_params, place)
+            template = self.template(destination, pattern.keys, has_raw, has_params, place)
             if template is None:
                 return None
         return self.build(
-            kind, phase, place, index, item, source, template, has, missing, headers, status
+            kind, phase, place, index, item, pattern, template, has, missing, headers, status
         )
 
     def header_items(self, value: object, place: str) -> tuple[tuple[str, str], ...]:
@@ -408,12 +408,16 @@ class _Loader:
         has_params: set[str],
         place: str,
     ) -> Template | None:
-        """The destination as a template, refused when it can never render (checked early)."""
+        """The destination as a template, refused when it can never render (checked early).
+
+        Most destinations of a large table use no parameter: the checks of the parameters it
+        uses are skipped when there are none.
+        """
         where = f"{place}.destination"
-        named = [str(k.name) for k in keys if isinstance(k.name, str)]
-        positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
-        if destination.startswith("/"):
-            # Next.js's own checks of internal destinations (§3.5).
+        internal = destination.startswith("/")
+        named = [k.name for k in keys if isinstance(k.name, str)]
+        if internal and len(named) < len(keys):
+            # Next.js's own check of internal destinations (§3.5): `:0` names an unnamed group.
             unnamed = sorted(
                 {
                     f":{k.name}"
@@ -429,10 +433,9 @@ class _Loader:
                     "(':name(...)')" + (" or use $N" if self.positional_refs else ""),
                 )
                 return None
-        names = tuple(dict.fromkeys([*named, *sorted(has_params)]))
+        names = tuple(dict.fromkeys([*named, *sorted(has_params)] if has_params else named))
+        positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
         template = Template(destination, names, positions, positional=self.positional_refs)
-        internal = destination.startswith("/")
-        early: list[str] = []  # never renders: Next.js fails each request, we fail at load
         try:
             parsed = template.parsed()
         except URLError as exc:
@@ -442,38 +445,40 @@ class _Loader:
                 self.problem(where, f"`destination` parse failed: {exc}")
                 return None
             return self.never_renders(template, where, f"`destination` parse failed: {exc}")
-        for tokens in (parsed.path.tokens, parsed.host.tokens if parsed.host else ()):
-            if not any(
-                isinstance(t, Key) and t.repeat and not (t.prefix or t.suffix) for t in tokens
-            ):
-                continue  # "Can not repeat" is the only error tokensToRegexp can raise here
-            try:
-                to_js_regex(tokens, destination)
-            except PatternError as exc:
-                reason = f"{exc.message}\n{exc.hint}" if exc.hint else exc.message
-                return self.never_renders(template, where, reason)
-        used = [
-            t
-            for t in (*parsed.path.tokens, *(parsed.host.tokens if parsed.host else ()))
-            if isinstance(t, Key) and t.name != ""
-        ]
-        # Next.js checks internal destinations against the *raw* `has` keys (§3.5, D19).
-        allowed = set(named) | (has_raw if internal else has_params)
-        unknown = list(dict.fromkeys(str(t.name) for t in used if str(t.name) not in allowed))
-        if unknown:
-            message = f"`destination` has segments not in `source` or `has` ({', '.join(unknown)})"
-            if internal:
-                self.problem(where, message)
-                return None
-            early.append(f"{message}; they can never be filled")
-        repeated = {str(k.name) for k in keys if k.repeat}
-        early += [
-            f"`:{t.name}` repeats in the source but not in the destination; write "
-            f"`:{t.name}*` to use every segment "
-            "(https://nextjs.org/docs/messages/invalid-multi-match)"
-            for t in used
-            if str(t.name) in repeated and not t.repeat
-        ]
+        early: list[str] = []  # never renders: Next.js fails each request, we fail at load
+        host = parsed.host.tokens if parsed.host else ()
+        used = [t for t in (*parsed.path.tokens, *host) if isinstance(t, Key)]
+        if used:
+            for tokens in (parsed.path.tokens, host):
+                if not any(
+                    isinstance(t, Key) and t.repeat and not (t.prefix or t.suffix) for t in tokens
+                ):
+                    continue  # "Can not repeat" is the only error tokensToRegexp can raise here
+                try:
+                    to_js_regex(tokens, destination)
+                except PatternError as exc:
+                    reason = f"{exc.message}\n{exc.hint}" if exc.hint else exc.message
+                    return self.never_renders(template, where, reason)
+            used = [t for t in used if t.name != ""]
+            # Next.js checks internal destinations against the *raw* `has` keys (§3.5, D19).
+            allowed = set(named) | (has_raw if internal else has_params)
+            unknown = list(dict.fromkeys(str(t.name) for t in used if str(t.name) not in allowed))
+            if unknown:
+                message = (
+                    f"`destination` has segments not in `source` or `has` ({', '.join(unknown)})"
+                )
+                if internal:
+                    self.problem(where, message)
+                    return None
+                early.append(f"{message}; they can never be filled")
+            repeated = {str(k.name) for k in keys if k.repeat}
+            early += [
+                f"`:{t.name}` repeats in the source but not in the destination; write "
+                f"`:{t.name}*` to use every segment "
+                "(https://nextjs.org/docs/messages/invalid-multi-match)"
+                for t in used
+                if str(t.name) in repeated and not t.repeat
+            ]
         for number in template.refs:
             if not 0 < number <= len(keys):
                 first = str(number)[0]
@@ -506,7 +511,7 @@ class _Loader:
         place: str,
         index: int,
         item: Mapping[str, Any],
-        source: str,
+        source: Pattern,
         template: Template | None,
         has: tuple[Condition, ...],
         missing: tuple[Condition, ...],
@@ -514,19 +519,24 @@ class _Loader:
         status: int | None,
         internal: bool = False,
     ) -> Rule | None:
-        """The rule with basePath applied and the server's matcher (`buildCustomRoute`)."""
+        """The rule with basePath applied and the server's matcher (`buildCustomRoute`).
+
+        `source` is the rule's source as written, compiled with the defaults.
+        """
         src_base = self.base_path if item.get("basePath") is not False and not internal else ""
-        full_source = src_base + ("" if source == "/" and src_base else source)
+        full_source = src_base + ("" if source.source == "/" and src_base else source.source)
         if template is not None and template.destination.startswith("/") and src_base:
             dest = template.destination
             template = attrs.evolve(template, destination=src_base + ("" if dest == "/" else dest))
         # beforeFiles rewrites are built without `caseSensitive` (filesystem.js).
         sensitive = self.case_sensitive and phase is not Phase.BEFORE_FILES
-        try:
-            pattern = compile(full_source, case_sensitive=sensitive)
-        except PatternError as exc:
-            self.problem(f"{place}.source", f"`source` parse failed: {exc}")
-            return None
+        pattern = source
+        if src_base or sensitive:
+            try:
+                pattern = compile(full_source, case_sensitive=sensitive)
+            except PatternError as exc:
+                self.problem(f"{place}.source", f"`source` parse failed: {exc}")
+                return None
         restricted = [self.base_path + "/_next"] if kind == "redirect" else []
         pattern = pattern.as_route(restricted=restricted, modify=not internal)
         return Rule(
@@ -618,9 +628,10 @@ def _built_in(
     loader: _Loader, source: str, destination: str, place: str, missing: tuple[Condition, ...] = ()
 ) -> Rule:
     """One of Next.js's own trailing-slash redirects (internal: no optional slash, no guard)."""
+    pattern = compile(source)
     template = Template(
         destination,
-        tuple(str(k.name) for k in compile(source).keys if isinstance(k.name, str)),
+        tuple(str(k.name) for k in pattern.keys if isinstance(k.name, str)),
         positional=False,
     )
     rule = loader.build(
@@ -629,7 +640,7 @@ def _built_in(
         place,
         -1,
         {"basePath": False},
-        source,
+        pattern,
         template,
         (),
         missing,
@@ -692,14 +703,20 @@ def _asset_prefix_rewrite(loader: _Loader, config: Mapping[str, Any]) -> Rule | 
     if asset == loader.base_path:
         return None
     source, destination = f"{asset}/_next/:path+", f"{loader.base_path}/_next/:path+"
+    place = "built-in assetPrefix rewrite"
+    try:
+        pattern = compile(source)
+    except PatternError as exc:
+        loader.problem(f"{place}.source", f"`source` parse failed: {exc}")
+        return None
     template = Template(destination, ("path",), ("path",), positional=False)
     return loader.build(
         "rewrite",
         Phase.BEFORE_FILES,
-        "built-in assetPrefix rewrite",
+        place,
         -1,
         {"basePath": False},
-        source,
+        pattern,
         template,
         (),
         (),
