@@ -60,8 +60,6 @@ class Pattern:
     source: str
     tokens: tuple[Token, ...] = attrs.field(repr=False)
     keys: tuple[Key, ...] = attrs.field(repr=False)
-    js_regex: str = attrs.field(repr=False)
-    _js: JsRegex = attrs.field(repr=False, eq=False, alias="js")
     case_sensitive: bool = False
     route: bool = False
     #: Literal text every match ends with (ASCII only; "" when unknown): a cheap early reject that
@@ -69,6 +67,12 @@ class Pattern:
     tail: str = attrs.field(default="", repr=False)
     #: Whether one '/' may follow the end (strict=False, and every route pattern).
     tail_slash: bool = attrs.field(default=False, repr=False)
+    #: path-to-regexp's `strict` and `end` options (what the JavaScript regex is built with).
+    strict: bool = attrs.field(default=True, repr=False)
+    end: bool = attrs.field(default=True, repr=False)
+    #: A route pattern's `modifyRouteRegex`: whether it applies, and the paths it refuses.
+    modified: bool = attrs.field(default=False, repr=False)
+    restricted: tuple[str, ...] = attrs.field(default=(), repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, init=False)
 
     @property
@@ -76,12 +80,31 @@ class Pattern:
         """The JavaScript flags: "i" unless case-sensitive."""
         return "" if self.case_sensitive else "i"
 
+    @property
+    def js_regex(self) -> str:
+        """The JavaScript regex Next.js matches with, as `RegExp.source` shows it (built lazily)."""
+        found: str | None = self._cache.get("js_regex")
+        if found is None:
+            found = self._js().source
+            if self.modified:
+                found = modify_route_regex(found, self.restricted)
+            self._cache["js_regex"] = found
+        return found
+
+    def _js(self) -> JsRegex:
+        """path-to-regexp's regex for the tokens, before any route modification (cached)."""
+        found: JsRegex | None = self._cache.get("js")
+        if found is None:
+            found = to_js_regex(self.tokens, self.source, strict=self.strict, end=self.end)
+            self._cache["js"] = found
+        return found
+
     def _translated(self) -> tuple[str, int]:
         """The `regex` source and capture-group count (cached)."""
         found: tuple[str, int] | None = self._cache.get("py")
         if found is None:
             found = translate_js(
-                attrs.evolve(self._js, source=self.js_regex),
+                attrs.evolve(self._js(), source=self.js_regex),
                 case_sensitive=self.case_sensitive,
                 text=self.source,
             )
@@ -105,18 +128,19 @@ class Pattern:
         matched but left out of `params`. `modify=False` is for Next.js's internal rules, which
         skip `modifyRouteRegex`.
         """
-        js_regex = modify_route_regex(self._js.source, restricted) if modify else self.js_regex
         # The constructor, not attrs.evolve: a large table builds one of these per rule.
         return Pattern(
             self.source,
             self.tokens,
             self.keys,
-            js_regex,
-            self._js,
-            case_sensitive=self.case_sensitive,
-            route=True,
-            tail=self.tail,
-            tail_slash=self.tail_slash or modify,
+            self.case_sensitive,
+            True,
+            self.tail,
+            self.tail_slash or modify,
+            self.strict,
+            self.end,
+            modify,
+            tuple(restricted) if modify else (),
         )
 
     def _tail_ok(self, path: str) -> bool:
@@ -280,22 +304,21 @@ def compile(
 
 @functools.lru_cache(maxsize=1024)
 def _compile(source: str, case_sensitive: bool, strict: bool, end: bool) -> Pattern:
-    """`compile`, cached: loading a table compiles each source twice, and a Pattern is a value
-    (its lazily built regex is an idempotent cache), so the two can share one."""
-    tokens, js = _parsed(source, strict, end)
+    """`compile`, cached (a Pattern is a value: its lazily built regexes are idempotent caches).
+
+    Everything that can make the source invalid is checked here; the regexes themselves are only
+    built when needed, unless a custom group has to be checked as part of the whole.
+    """
+    tokens = _tokens(source)
+    keys = tuple(t for t in tokens if isinstance(t, Key) and t.pattern)
     last = tokens[-1] if tokens else None
     tail = last if end and isinstance(last, str) and last.isascii() else ""
-    pattern = Pattern(
-        source,
-        tokens,
-        js.keys,
-        js.source,
-        js,
-        case_sensitive=case_sensitive,
-        tail=tail,
-        tail_slash=not strict,
-    )
-    if js.spans and not all(_self_contained(key.pattern, case_sensitive) for key in js.keys):
+    pattern = Pattern(source, tokens, keys, case_sensitive, False, tail, not strict, strict, end)
+    if any(k.repeat and not (k.prefix or k.suffix) for k in keys):
+        pattern._js()  # raises path-to-regexp's "Can not repeat" error
+    if any(k.custom for k in keys) and not all(
+        _self_contained(k.pattern, case_sensitive) for k in keys
+    ):
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
         # The whole regex is checked (and the error is V8's, for the whole regex) unless every
         # group is valid on its own, which makes the whole valid too.
@@ -326,10 +349,9 @@ _SYNTAX = re.compile(r"[:*+?\\{}(]")
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed(source: str, strict: bool, end: bool) -> tuple[tuple[Token, ...], JsRegex]:
-    """A source's tokens and JavaScript regex (cached for the case-sensitive second compile).
+def _tokens(source: str) -> tuple[Token, ...]:
+    """A source's tokens (cached for a second, case-sensitive or basePath, compile).
 
     Most sources of a large table are plain text, which parses to itself: the lexer is skipped.
     """
-    tokens = (source,) if source and not _SYNTAX.search(source) else parse(source)
-    return tokens, to_js_regex(tokens, source, strict=strict, end=end)
+    return (source,) if source and not _SYNTAX.search(source) else parse(source)
