@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import rewrites
-from rewrites._syntax import Key, parse
+from rewrites._syntax import _SIMPLE_SOURCE, Key, Token, _Parser, parse
 
 
 def key(name: str | int, prefix: str, pattern: str, modifier: str = "", suffix: str = "") -> Key:
@@ -220,3 +221,32 @@ def test_parsing_raises_only_pattern_error(source: str) -> None:
     """No source string makes compile raise anything but PatternError."""
     with contextlib.suppress(rewrites.PatternError):
         rewrites.compile(source)
+
+
+#: Pieces that make sources at the edge of the whole-segment fast path: params with and without
+#: patterns and modifiers, escapes, groups, and the characters that send a source to the lexer.
+_PIECES = ["/", "/a", "/Ab", "/:id", "/:x_1", ":", "(", ")", "\\d+", "\\", "?", "*", "+"]
+_PIECES += ["[a-z]", "(?:x)", ".", "-", "é", "{", "}", "/(", "\\)", "\\(", "a/b", "\n", "/:p(.*)"]
+_PIECES += ["/:id(\\d+)", "/:p(.*)", "/:v([a-z/]+)?", "/:q(a\\)b)*", "/:r(é+)+", "/x"] * 3
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map("".join))
+def test_the_whole_segment_fast_path_parses_as_the_lexer_does(source: str) -> None:
+    """Sources the fast path takes parse to the same tokens, spans and all, as the full parser."""
+    if not _SIMPLE_SOURCE.fullmatch(source):
+        return
+    full = tuple(_Parser(source).parse())  # raises if the fast path took an invalid source
+
+    def shape(tokens: tuple[Token, ...]) -> list[object]:
+        return [t if isinstance(t, str) else (attrs.astuple(t), t.span, t.custom) for t in tokens]
+
+    assert shape(parse(source)) == shape(full)
+
+
+def test_the_fast_path_takes_custom_patterns_without_groups() -> None:
+    """`/:id(\\d+)` skips the lexer; `((?!x).*)` and text around a param do not."""
+    assert _SIMPLE_SOURCE.fullmatch("/docs/:id(\\d+)/:rest*")
+    assert parse("/docs/:id(\\d+)")[1] == key("id", "/", "\\d+")
+    assert parse("/docs/:id(\\d+)")[1].custom
+    for source in ("/:p((?!x).*)", "/:id(\\d+).json", "/:id(?x)", "/(\\d+)"):
+        assert not _SIMPLE_SOURCE.fullmatch(source)

@@ -201,11 +201,16 @@ def leading_segments(pattern: Pattern) -> tuple[str, ...]:
     """
     tokens = pattern.tokens
     head = tokens[0] if tokens else None
-    if not isinstance(head, str) or not head.startswith("/") or not _groups_contained(tokens):
+    if not isinstance(head, str) or not head.startswith("/"):
         return ()
-    parts = head.split("/")[1:]
-    if not _segment_ends(tokens, 1):
+    if len(tokens) > 1 and not _groups_contained(tokens):
+        return ()
+    ascii_only = head.isascii()
+    parts = (head.lower() if ascii_only and not pattern.case_sensitive else head).split("/")[1:]
+    if len(tokens) > 1 and not _segment_ends(tokens, 1):
         parts.pop()
+    if ascii_only:  # most sources: nothing to stop at, and already keyed for their case
+        return tuple(parts)
     out: list[str] = []
     for part in parts:
         if not part.isascii():

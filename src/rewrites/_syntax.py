@@ -407,9 +407,12 @@ def parse(source: str) -> tuple[Token, ...]:
     return tuple(_Parser(source).parse())
 
 
-# Whole segments only: plain text, or ':name' with an optional modifier (most real sources).
-_SIMPLE_SOURCE = re.compile(r"(?:/[^:*+?\\{}()/]*|/:[A-Za-z0-9_]+[*+?]?)+")
-_SIMPLE_SEGMENT = re.compile(r"/(?::([A-Za-z0-9_]+)([*+?]?)|[^/]*)")
+# Whole segments only: plain text, or ':name' with an optional pattern free of groups and an
+# optional modifier (most real sources). The pattern's alternatives are the lexer's: an escape pair
+# or any character but a parenthesis, not starting with '?'.
+_SIMPLE_PARAM = r":([A-Za-z0-9_]+)(?:\((?!\?)((?:\\.|[^()\\])+)\))?([*+?]?)"
+_SIMPLE_SOURCE = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_SIMPLE_PARAM})+", re.S)
+_SIMPLE_SEGMENT = re.compile(rf"/(?:{_SIMPLE_PARAM}|[^/]*)", re.S)
 _DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
 
 
@@ -429,8 +432,18 @@ def _parse_simple(source: str) -> tuple[Token, ...]:
         if text:
             tokens.append(text)
             text = ""
-        modifier = found.group(2)
-        tokens.append(Key(name, "/", "", _DEFAULT_PATTERN, modifier, span=found.span()))
+        name, pattern, modifier = found.groups()
+        tokens.append(
+            Key(
+                name,
+                "/",
+                "",
+                pattern or _DEFAULT_PATTERN,
+                modifier,
+                span=found.span(),
+                custom=pattern is not None,
+            )
+        )
     if text:
         tokens.append(text)
     return tuple(tokens)
