@@ -18,7 +18,7 @@ import attrs
 from ._compile import to_js_regex
 from ._conditions import Condition, ConditionType, check_value, safe_param_name
 from ._jsregex import capture_names, to_utf16
-from ._match import Pattern, compile
+from ._match import Pattern, compile_route
 from ._syntax import Key
 from ._template import Template
 from ._url import URLError, parse_url
@@ -310,7 +310,7 @@ class _Loader:
             self.problem(f"{place}.source", f"`source` does not start with /: {source!r}")
         else:
             try:
-                pattern = compile(source)
+                pattern = self.route_pattern(source, kind)
             except PatternError as exc:
                 self.problem(f"{place}.source", f"`source` parse failed: {exc}")
         destination = item.get("destination")
@@ -504,6 +504,17 @@ class _Loader:
             return None
         return attrs.evolve(template, broken=reason)
 
+    def route_pattern(
+        self, source: str, kind: str, internal: bool = False, sensitive: bool = False
+    ) -> Pattern:
+        """The server's matcher for a source (`buildCustomRoute`): one optional trailing slash,
+        and for redirects no `<basePath>/_next` path; Next.js's internal rules are left as
+        compiled. Raises PatternError."""
+        restricted = (self.base_path + "/_next",) if kind == "redirect" else ()
+        return compile_route(
+            source, case_sensitive=sensitive, restricted=restricted, modify=not internal
+        )
+
     def build(
         self,
         kind: str,
@@ -521,7 +532,7 @@ class _Loader:
     ) -> Rule | None:
         """The rule with basePath applied and the server's matcher (`buildCustomRoute`).
 
-        `source` is the rule's source as written, compiled with the defaults.
+        `source` is the `route_pattern` of the rule's source as written.
         """
         src_base = self.base_path if item.get("basePath") is not False and not internal else ""
         full_source = src_base + ("" if source.source == "/" and src_base else source.source)
@@ -533,12 +544,10 @@ class _Loader:
         pattern = source
         if src_base or sensitive:
             try:
-                pattern = compile(full_source, case_sensitive=sensitive)
+                pattern = self.route_pattern(full_source, kind, internal, sensitive)
             except PatternError as exc:
                 self.problem(f"{place}.source", f"`source` parse failed: {exc}")
                 return None
-        restricted = [self.base_path + "/_next"] if kind == "redirect" else []
-        pattern = pattern.as_route(restricted=restricted, modify=not internal)
         return Rule(
             phase,
             index,
@@ -628,7 +637,7 @@ def _built_in(
     loader: _Loader, source: str, destination: str, place: str, missing: tuple[Condition, ...] = ()
 ) -> Rule:
     """One of Next.js's own trailing-slash redirects (internal: no optional slash, no guard)."""
-    pattern = compile(source)
+    pattern = loader.route_pattern(source, "redirect", internal=True)
     template = Template(
         destination,
         tuple(str(k.name) for k in pattern.keys if isinstance(k.name, str)),
@@ -705,7 +714,7 @@ def _asset_prefix_rewrite(loader: _Loader, config: Mapping[str, Any]) -> Rule | 
     source, destination = f"{asset}/_next/:path+", f"{loader.base_path}/_next/:path+"
     place = "built-in assetPrefix rewrite"
     try:
-        pattern = compile(source)
+        pattern = loader.route_pattern(source, "rewrite")
     except PatternError as exc:
         loader.problem(f"{place}.source", f"`source` parse failed: {exc}")
         return None

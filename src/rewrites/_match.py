@@ -15,7 +15,7 @@ from ._jsregex import JSRegexError, from_utf16, to_utf16, translate
 from ._syntax import Key, Token, parse
 from .errors import PatternError
 
-__all__ = ["Match", "ParamValue", "Pattern", "compile"]
+__all__ = ["Match", "ParamValue", "Pattern", "compile", "compile_route"]
 
 #: A compiled `regex` pattern (named here: inside `Pattern`, `regex` is the property).
 Compiled: TypeAlias = "regex.Pattern[str]"
@@ -302,18 +302,64 @@ def compile(
     return _compile(source, case_sensitive, strict, end)
 
 
+def compile_route(
+    source: str,
+    *,
+    case_sensitive: bool = False,
+    restricted: Sequence[str] = (),
+    modify: bool = True,
+) -> Pattern:
+    """`compile(source, case_sensitive=...).as_route(...)` in one step, and uncached: the matcher
+    a table's rule gets, built once per rule while loading."""
+    return _checked(
+        source,
+        case_sensitive,
+        True,
+        True,
+        route=True,
+        modified=modify,
+        restricted=tuple(restricted) if modify else (),
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def _compile(source: str, case_sensitive: bool, strict: bool, end: bool) -> Pattern:
-    """`compile`, cached (a Pattern is a value: its lazily built regexes are idempotent caches).
+    """`compile`, cached (a Pattern is a value: its lazily built regexes are idempotent caches)."""
+    return _checked(source, case_sensitive, strict, end)
 
-    Everything that can make the source invalid is checked here; the regexes themselves are only
-    built when needed, unless a custom group has to be checked as part of the whole.
+
+def _checked(
+    source: str,
+    case_sensitive: bool,
+    strict: bool,
+    end: bool,
+    *,
+    route: bool = False,
+    modified: bool = False,
+    restricted: tuple[str, ...] = (),
+) -> Pattern:
+    """A source compiled, with everything that can make it invalid checked.
+
+    The regexes themselves are only built when needed, unless a custom group has to be checked as
+    part of the whole.
     """
     tokens = _tokens(source)
     keys = tuple(t for t in tokens if isinstance(t, Key) and t.pattern)
     last = tokens[-1] if tokens else None
     tail = last if end and isinstance(last, str) and last.isascii() else ""
-    pattern = Pattern(source, tokens, keys, case_sensitive, False, tail, not strict, strict, end)
+    pattern = Pattern(
+        source,
+        tokens,
+        keys,
+        case_sensitive,
+        route,
+        tail,
+        not strict or modified,
+        strict,
+        end,
+        modified,
+        restricted,
+    )
     if any(k.repeat and not (k.prefix or k.suffix) for k in keys):
         pattern._js()  # raises path-to-regexp's "Can not repeat" error
     if any(k.custom for k in keys) and not all(
