@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from rewrites import Kind, Router, strategies
-from rewrites.analysis import CODES, Diagnostic, lint
+from rewrites._config import Phase
+from rewrites.analysis import CODES, Diagnostic, _covers, _Linter, lint
 
 ROUTES = ["/", "/dashboard", "/api/auth/[...nextauth]"]
 UP = "https://up.example.com"
@@ -326,3 +327,21 @@ def test_lint_never_raises(config: dict[str, Any]) -> None:
     """Lint returns diagnostics (never raises) for any table a Router accepts."""
     found = lint(Router.from_next_config(config, routes=["/", "/blog/[slug]"]))
     assert all(d.code in CODES and d.severity in ("error", "warning", "info") for d in found)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.next_configs())
+def test_the_index_prefilter_keeps_every_rule_that_may_shadow(config: dict[str, Any]) -> None:
+    """Shadowing is only checked against the index's candidates for one path of the later rule:
+    every earlier rule that covers or duplicates it is among them."""
+    router = Router.from_next_config(config)
+    linter = _Linter(router)
+    for phase in (Phase.REDIRECTS, Phase.BEFORE_FILES, Phase.AFTER_FILES, Phase.FALLBACK):
+        rules = router.phase(phase)
+        for position, later in enumerate(rules):
+            candidates = set(linter.may_cover(phase, position))
+            for rule in rules[:position]:
+                if rule.built_in:
+                    continue
+                if rule.source == later.source or _covers(rule.pattern, later.pattern):
+                    assert rule in candidates, (rule, later)

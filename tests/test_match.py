@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import rewrites
+from rewrites._jsregex import to_utf16
 from tests.cases import REDOS_SHAPES
 
 
@@ -295,3 +296,83 @@ def test_compiling_many_patterns_leaves_the_global_random_state_alone() -> None:
     for n in range(700):
         rewrites.compile(f"/p{n}/:id(\\d+)").match(f"/p{n}/1")
     assert random.getstate() == state
+
+
+#: Characters where string comparison and JavaScript's case folding could part: letters whose
+#: lower or upper case is ASCII (Kelvin sign, long s, dotted I), non-ASCII, and regex syntax.
+_LITERAL_CHARS = "aAzZ/._-~kKsSi\u212a\u017f\u0130\u00e9\u00c9😀"
+#: What a path may put in place of a source's character.
+_LOOK_ALIKES = {"k": "K\u212a", "s": "S\u017f", "i": "I\u0130", "e": "E\u00e9", "/": "/"}
+
+
+@given(
+    st.sampled_from(["", "/_next", "/base/_next", "/_NEXT"]),
+    st.text(_LITERAL_CHARS, max_size=8),
+    st.booleans(),
+    st.sampled_from([None, (), ("/_next",), ("/base/_next",), ("/b.se/_next",)]),
+    st.data(),
+)
+def test_literal_sources_match_without_a_regex_as_the_regex_does(
+    head: str,
+    rest: str,
+    sensitive: bool,
+    restricted: tuple[str, ...] | None,
+    data: st.DataObject,
+) -> None:
+    """A source that is one literal text is matched by comparing strings: never otherwise than by
+    its regex, whatever the case, the trailing slash, the non-ASCII text or the guarded prefix."""
+    source = head + "/" + rest
+    pattern = rewrites.compile(source, case_sensitive=sensitive)
+    if restricted is not None:
+        pattern = pattern.as_route(restricted=restricted)
+    chars = [
+        data.draw(st.sampled_from([ch, ch.swapcase(), *_LOOK_ALIKES.get(ch.lower(), "")]))
+        for ch in source
+    ]
+    path = "".join(chars) + data.draw(st.sampled_from(["", "/", "//", "x", "\u212a"]))
+    found = pattern.match(path)
+    subject = path if path.isascii() else to_utf16(path)
+    assert (found is not None) == (pattern.regex.match(subject) is not None)
+    if found is not None:
+        assert found == rewrites.Match(path, {}, ())
+
+
+_LITERAL_SOURCES = ["/", "/_next", "/_next/a", "/base/_next/k", "/Ks", "/a/b.c", "/é", "/s/"]
+
+
+def _variants(source: str) -> set[str]:
+    """The source in other cases, with look-alike letters, and with what may follow it."""
+    cases = {source, source.upper(), source.lower(), source.swapcase()}
+    for at, ch in enumerate(source):
+        cases |= {source[:at] + alike + source[at + 1 :] for alike in _LOOK_ALIKES.get(ch, "")}
+    return {case + end for case in cases for end in ("", "/", "//", "x", "\u212a")}
+
+
+@pytest.mark.parametrize("source", _LITERAL_SOURCES)
+def test_literal_sources_match_as_their_regex_on_every_variant(source: str) -> None:
+    """Every case, look-alike and trailing variant of a literal source, with and without the
+    `/_next` guards and case sensitivity: string comparison answers as the regex does."""
+    for sensitive in (False, True):
+        base = rewrites.compile(source, case_sensitive=sensitive)
+        for pattern in (
+            base,
+            base.as_route(),
+            base.as_route(restricted=["/_next"]),
+            base.as_route(restricted=["/base/_next"]),
+            base.as_route(restricted=["/b.se/_next"]),
+        ):
+            for path in _variants(source) | _variants("/_next") | _variants("/base/_next/k"):
+                subject = path if path.isascii() else to_utf16(path)
+                expected = pattern.regex.match(subject) is not None
+                assert (pattern.match(path) is not None) == expected, (pattern, path)
+
+
+def test_literal_sources_need_no_regex() -> None:
+    """Matching a plain source builds no regex; a source with a parameter does."""
+    plain = rewrites.compile("/old/Blog/Post-1").as_route(restricted=["/_next"])
+    assert plain.match("/old/blog/post-1/") == rewrites.Match("/old/blog/post-1/", {}, ())
+    assert plain.match("/old/blog/post-1//") is None
+    assert "regex" not in plain._cache
+    param = rewrites.compile("/old/:slug").as_route()
+    assert param.match("/old/x") is not None
+    assert "regex" in param._cache

@@ -143,6 +143,49 @@ class Pattern:
             tuple(restricted) if modify else (),
         )
 
+    def _literal(self) -> tuple[str, tuple[str, ...]] | None:
+        """(text, refused prefixes), keyed for the case rule, of a pattern that string comparison
+        matches exactly as its regex does — one literal token, strict, to the end, and ASCII
+        unless case-sensitive — or None (cached). Most sources of a large table are such, and
+        then need no regex at all."""
+        if "literal" in self._cache:
+            found: tuple[str, tuple[str, ...]] | None = self._cache["literal"]
+            return found
+        found = None
+        tokens = self.tokens
+        text = tokens[0] if len(tokens) == 1 else None
+        if (
+            isinstance(text, str)
+            and self.strict
+            and self.end
+            and (self.case_sensitive or text.isascii())
+            # modifyRouteRegex writes these into the regex unescaped: plain ones only.
+            and all(_PLAIN_PREFIX.fullmatch(prefix) for prefix in self.restricted)
+        ):
+            if self.case_sensitive:
+                found = text, self.restricted
+            else:
+                found = text.lower(), tuple(prefix.lower() for prefix in self.restricted)
+        self._cache["literal"] = found
+        return found
+
+    def _match_literal(self, path: str, text: str, refused: tuple[str, ...]) -> Match | None:
+        """`match` for a `_literal` pattern: the text, and one '/' more when it may follow.
+
+        Without the `i` flag the comparison is exact. With it, JavaScript folds ASCII letters and
+        never maps a non-ASCII character to ASCII: an ASCII text only matches an ASCII path.
+        """
+        subject = path
+        if not self.case_sensitive:
+            if not path.isascii():
+                return None
+            subject = path.lower()
+        if refused and subject.startswith(refused):
+            return None
+        if subject == text or (self.tail_slash and subject == text + "/"):
+            return Match(path, {}, ())
+        return None
+
     def _tail_ok(self, path: str) -> bool:
         """Whether `path` ends with the pattern's literal tail (allowing one '/' when it may)."""
         if self._ends_with_tail(path):
@@ -166,6 +209,9 @@ class Pattern:
         >>> compile("/api/((?!auth).*)").match("/api/users").params
         {0: 'users'}
         """
+        literal = self._literal()
+        if literal is not None:
+            return self._match_literal(path, *literal)
         if self.tail and not self._tail_ok(path):
             return None
         ascii_only = path.isascii()
@@ -370,6 +416,10 @@ def _checked(
         # group is valid on its own, which makes the whole valid too.
         pattern._translated()
     return pattern
+
+
+#: A prefix `modifyRouteRegex` guards against that reads the same as a regex and as text.
+_PLAIN_PREFIX = re.compile(r"[A-Za-z0-9_/\-]*")
 
 
 #: A decimal escape (a back-reference in the whole regex, maybe an octal escape on its own) or a

@@ -436,11 +436,33 @@ class _Linter:
     def shadowing(self) -> None:
         """RW102/RW103 exactly for simple sources, RW104 from examples for the rest."""
         for phase in (Phase.REDIRECTS, Phase.BEFORE_FILES, Phase.AFTER_FILES, Phase.FALLBACK):
-            rules = [r for r in self.router.phase(phase) if not r.built_in]
-            for later_at, later in enumerate(rules):
-                if self.exactly_shadowed(later, rules[:later_at]):
+            for position, later in enumerate(self.router.phase(phase)):
+                if later.built_in:
+                    continue
+                if self.exactly_shadowed(later, self.may_cover(phase, position)):
                     continue
                 self.likely_shadowed(later)
+
+    def may_cover(self, phase: Phase, position: int) -> list[Rule]:
+        """The user's rules before the one at `position` that may match every path it matches.
+
+        A rule that covers it matches, in particular, one path it matches; the router's index
+        never leaves out a rule that matches a path, so its candidates for one such path are
+        enough (this keeps lint linear on large tables). With no such path at hand, every
+        earlier rule.
+        """
+        rules = self.router.phase(phase)
+        later = rules[position]
+        path = next(iter(_samples(later.pattern, limit=1)), None)
+        if path is None:
+            return [rule for rule in rules[:position] if not rule.built_in]
+        out: list[Rule] = []
+        for at, rule in self.router.indexes[phase].candidates(path):
+            if at >= position:
+                break
+            if not rule.built_in:
+                out.append(rule)
+        return out
 
     def exactly_shadowed(self, later: Rule, earlier: Sequence[Rule]) -> bool:
         """RW103 for a duplicate, RW102 for an earlier deciding rule that covers every path."""
