@@ -233,6 +233,34 @@ def test_check_catches_a_wrong_expectation(tmp_path: Path) -> None:
     assert "4 cases: 3 passed, 1 failed" in done.stdout
 
 
+def test_check_expects_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case may expect Next.js to fail the request (`kind: error`, with its status)."""
+    config = write(tmp_path, "config.json", {})
+    bad = "/blog/%E0%A4%A"  # a malformed %-escape in a dynamic segment: 400
+    cases = [
+        {"url": bad, "kind": "error", "status": 400},
+        {"url": bad, "kind": "error"},
+        {"url": bad, "kind": "error", "status": 500},
+        {"url": "/blog/ok", "kind": "error"},
+        {"url": bad, "kind": "local"},
+    ]
+    code, out, _ = call(
+        capsys, "check", config, write(tmp_path, "c.json", cases), "--routes", "/blog/[slug]"
+    )
+    assert code == 1
+    reason = "failed to decode param: '%E0%A4%A' (route /blog/[slug]) has a malformed %-escape"
+    assert out.split("\n\n")[:3] == [
+        f"FAIL cases[2] {bad}\n  - status: 500\n  + status: 400: {reason}",
+        "FAIL cases[3] /blog/ok\n  - kind: error\n  + kind: local",
+        f"FAIL cases[4] {bad}\n  - kind: local\n  + kind: error 400: {reason}",
+    ]
+    assert "5 cases: 2 passed, 3 failed" in out
+    wrong = write(tmp_path, "w.json", [{"url": bad, "kind": "error", "route": "/blog/[slug]"}])
+    code, _, err = call(capsys, "check", config, wrong)
+    assert code == 2
+    assert "cases[0]: an 'error' case expects only a status (400 or 500)" in err
+
+
 def test_check_fail_under(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--fail-under` fails a passing table test whose rule coverage is below the percentage."""
     config = write(tmp_path, "config.json", SEED)
@@ -311,7 +339,7 @@ BAD_CASES = [
     (
         "check good.json badcases.json",
         "error: badcases.json: cases[0].kind: expected one of "
-        "['local', 'proxied', 'redirect', 'not_found'], got 'loacl'",
+        "['local', 'proxied', 'redirect', 'not_found', 'error'], got 'loacl'",
     ),
     (
         "check good.json good.json",

@@ -444,6 +444,8 @@ EXPECTABLE: dict[str, Callable[[Resolution], object]] = {
     "status": lambda r: r.status,
 }
 CASE_KEYS = frozenset({"url", "headers", *EXPECTABLE})
+#: The kind a case expects for a request Next.js fails (a RequestError), with its `status`.
+ERROR = "error"
 
 
 @attrs.frozen
@@ -486,7 +488,8 @@ def case_headers(value: object, place: str) -> dict[str, str | list[str]]:
 
 
 def parse_case(item: object, place: str) -> Case:
-    """One case, checked: url, optional headers, the expected kind, any of target/route/status."""
+    """One case, checked: url, optional headers, the expected kind, any of target/route/status
+    (an `error` case: only status)."""
     if not isinstance(item, Mapping):
         raise InputError(f"{place}: expected an object with 'url' and 'kind'")
     unknown = sorted(str(k) for k in item if k not in CASE_KEYS)
@@ -495,16 +498,19 @@ def parse_case(item: object, place: str) -> Case:
     url = item.get("url")
     if not isinstance(url, str):
         raise InputError(f"{place}.url: expected the request URL as a string")
-    kinds = [kind.value for kind in Kind]
+    kinds = [*(kind.value for kind in Kind), ERROR]
     if item.get("kind") not in kinds:
         raise InputError(f"{place}.kind: expected one of {kinds}, got {item.get('kind')!r}")
     expected = {key: item[key] for key in EXPECTABLE if key in item}
+    if expected["kind"] == ERROR and ("target" in expected or "route" in expected):
+        raise InputError(f"{place}: an '{ERROR}' case expects only a status (400 or 500)")
     for key in ("target", "route"):
         if key in expected and not isinstance(expected[key], str | None):
             raise InputError(f"{place}.{key}: expected a string, got {expected[key]!r}")
     status = expected.get("status")
     if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        raise InputError(f"{place}.status: expected a number such as 308, got {status!r}")
+        example = 400 if expected["kind"] == ERROR else 308
+        raise InputError(f"{place}.status: expected a number such as {example}, got {status!r}")
     return Case(place, url, case_headers(item.get("headers"), place), expected)
 
 
@@ -540,8 +546,13 @@ def run_case(router: Router, case: Case) -> Outcome:
     try:
         explanation = router.explain(case.url, case.headers)
     except RequestError as exc:
-        got = f"error {exc.status}: {exc.message}"
-        return Outcome(case, (("kind", case.expected["kind"], got),), frozenset())
+        if case.expected["kind"] != ERROR:
+            got = f"{ERROR} {exc.status}: {exc.message}"
+            return Outcome(case, (("kind", case.expected["kind"], got),), frozenset())
+        want = case.expected.get("status", exc.status)
+        if want != exc.status:
+            return Outcome(case, (("status", want, f"{exc.status}: {exc.message}"),), frozenset())
+        return Outcome(case, (), frozenset())
     found = explanation.resolution
     differences = tuple(
         (key, want, EXPECTABLE[key](found))
