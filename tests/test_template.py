@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Kind
+from rewrites._template import Template, _plain, is_literal
+from rewrites._url import URLError
 
 
 def proxy(source: str, destination: str, url: str, **options: bool) -> str:
@@ -161,3 +163,49 @@ def test_rendering_never_raises_for_a_rule_that_validated(source: str, path: lis
     )
     got = table.resolve("/" + "/".join(path))
     assert got.kind in (Kind.PROXIED, Kind.LOCAL, Kind.REDIRECT)
+
+
+#: Pieces of destinations at the edge of the plain fast path: schemes, hosts that need
+#: normalising (upper case, IPv4 look-alikes, punycode, default ports), path characters the URL
+#: parser encodes or resolves, parameters, queries and fragments.
+_DESTINATION_HEADS = [
+    "/",
+    "https://e.com",
+    "http://a-b.example:8080",
+    "https://E.com",
+    "http://1.2",
+]
+_DESTINATION_HEADS += [
+    "https://xn--nxasmq6b.com",
+    "https://e.com:443",
+    "http://e.com:80",
+    "ftp://e",
+]
+_DESTINATION_PIECES = ["/", "a", "B", "-", ".", "..", "%41", "é", " ", ":id", ":p*", "(", ")", "+"]
+_DESTINATION_PIECES += ["~", "@", "!", ",", ";", "=", "?q=1", "#h", "$1", "\\", "__ESC_COLON_x"]
+
+
+@given(
+    st.sampled_from(_DESTINATION_HEADS),
+    st.lists(st.sampled_from(_DESTINATION_PIECES), max_size=6).map("".join),
+    st.sampled_from([(), ("id",), ("id", "p")]),
+)
+def test_the_plain_destination_fast_path_parses_as_the_url_parser_does(
+    head: str, rest: str, names: tuple[str, ...]
+) -> None:
+    """A destination parsed without the URL parser gives what the URL parser gives; one that is
+    literal (skipped at load) has no parameter and renders to itself."""
+    destination = head + ("/" if head != "/" and rest and rest[0] not in "/?#" else "") + rest
+    template = Template(destination, names)
+    hidden = frozenset(names)
+    if _plain(template.text) is None:
+        assert not is_literal(destination)
+        return
+    try:
+        expected = template._parse_url(hidden)
+    except (URLError, rewrites.PatternError):
+        pytest.fail(f"the fast path takes {destination!r}, which the URL parser refuses")
+    assert template._parse(hidden) == expected
+    if is_literal(destination):
+        assert not expected.dest_params
+        assert all(isinstance(t, str) for t in expected.path.tokens)

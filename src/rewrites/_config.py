@@ -20,7 +20,7 @@ from ._conditions import Condition, ConditionType, check_value, safe_param_name
 from ._jsregex import capture_names, to_utf16
 from ._match import Pattern, compile_route
 from ._syntax import Key
-from ._template import Template
+from ._template import Template, is_literal
 from ._url import URLError, parse_url
 from .errors import ConfigError, PatternError, Problem
 
@@ -436,6 +436,8 @@ class _Loader:
         names = tuple(dict.fromkeys([*named, *sorted(has_params)] if has_params else named))
         positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
         template = Template(destination, names, positions, positional=self.positional_refs)
+        if is_literal(destination):
+            return template  # most of a large table's: parsed on first use
         try:
             parsed = template.parsed()
         except URLError as exc:

@@ -33,6 +33,7 @@ __all__ = [
     "Template",
     "Value",
     "compile_non_path",
+    "is_literal",
     "split_refs",
 ]
 
@@ -340,6 +341,15 @@ def _plain(text: str) -> tuple[str | None, str | None, str | None, str] | None:
     return scheme + ":", host, port, path or "/"
 
 
+def is_literal(destination: str) -> bool:
+    """Whether a destination is a URL or path the URL parser leaves as it is, with no parameter
+    and no `$`: it renders to itself, so there is nothing to check before its first use."""
+    if "$" in destination:
+        return False
+    simple = _plain(destination)
+    return simple is not None and not _PATH_SYNTAX.search(simple[3])
+
+
 def _path_template(text: str) -> _Compiled:
     """`_parse_template`, skipping the parser for text with no parameter syntax."""
     return _Compiled((text,)) if not _PATH_SYNTAX.search(text) else _parse_template(text)
@@ -397,24 +407,29 @@ class Template:
         return found
 
     def _parse(self, hidden: frozenset[str]) -> _Parsed:
-        """§3.1 steps 1–2: mark, URL-parse, unmark, and read the params the path and host use."""
+        """§3.1 steps 1–2: mark, URL-parse, unmark, and read the params the path and host use
+        (without the URL parser for a destination it would leave as it is)."""
         simple = _plain(self.text)
-        if simple is not None:
-            protocol, hostname, port, pathname = simple
-            path = _path_template(pathname)
-            return _Parsed(
-                external=protocol is not None,
-                protocol=protocol,
-                auth=None,
-                hostname=hostname,
-                port=port,
-                path=path,
-                host=None if hostname is None else _Compiled((hostname,)),
-                query={},
-                dest_params=frozenset(
-                    str(t.name) for t in path.tokens if isinstance(t, Key) and t.name != ""
-                ),
-            )
+        if simple is None:
+            return self._parse_url(hidden)
+        protocol, hostname, port, pathname = simple
+        path = _path_template(pathname)
+        return _Parsed(
+            external=protocol is not None,
+            protocol=protocol,
+            auth=None,
+            hostname=hostname,
+            port=port,
+            path=path,
+            host=None if hostname is None else _Compiled((hostname,)),
+            query={},
+            dest_params=frozenset(
+                str(t.name) for t in path.tokens if isinstance(t, Key) and t.name != ""
+            ),
+        )
+
+    def _parse_url(self, hidden: frozenset[str]) -> _Parsed:
+        """`_parse` through the URL parser: any destination."""
         url, external = _parse_url_parts(_mark(self.text, sorted(hidden)))
         hash_ = _unmark(url.hash)
         path = _parse_template(_unmark(url.pathname) + hash_)
