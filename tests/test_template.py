@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import rewrites
@@ -190,6 +190,12 @@ _DESTINATION_PIECES += ["~", "@", "!", ",", ";", "=", "?q=1", "#h", "$1", "\\", 
     st.lists(st.sampled_from(_DESTINATION_PIECES), max_size=6).map("".join),
     st.sampled_from([(), ("id",), ("id", "p")]),
 )
+@example("/", "$1", ())
+@example("/", "a/:id", ("id",))
+@example("https://E.com", "a", ())
+@example("https://e.com:443", "", ())
+@example("/", "a/(", ())
+@settings(max_examples=300)
 def test_the_plain_destination_fast_path_parses_as_the_url_parser_does(
     head: str, rest: str, names: tuple[str, ...]
 ) -> None:
@@ -203,9 +209,16 @@ def test_the_plain_destination_fast_path_parses_as_the_url_parser_does(
         return
     try:
         expected = template._parse_url(hidden)
-    except (URLError, rewrites.PatternError):
+    except URLError:
         pytest.fail(f"the fast path takes {destination!r}, which the URL parser refuses")
+    except rewrites.PatternError as exc:  # a path that is no template: both must say so
+        with pytest.raises(rewrites.PatternError) as info:
+            template._parse(hidden)
+        assert str(info.value) == str(exc)
+        assert not is_literal(destination)
+        return
     assert template._parse(hidden) == expected
     if is_literal(destination):
+        assert not template.refs
         assert not expected.dest_params
         assert all(isinstance(t, str) for t in expected.path.tokens)
