@@ -7,6 +7,7 @@ the unit tests below pin down each JavaScript quirk by hand.
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewrites._jsregex import JSRegexError, from_utf16, to_utf16, translate
+from rewrites._jsregex import JSRegexError, _case_closure, from_utf16, to_utf16, translate
 
 VECTORS: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "vectors" / "jsregex.json").read_text(encoding="ascii")
@@ -398,3 +399,19 @@ def check_never_crashes(source: str) -> None:
             continue
         compiled = regex.compile(pattern, regex.V0)
         assert compiled.groups >= count
+
+
+@pytest.mark.parametrize("letter", list(string.ascii_letters))
+def test_runs_of_letters_fold_case_as_javascript_does(letter: str) -> None:
+    """Ignoring case, a run of letters (emitted as one `(?i:...)` group where that is exact)
+    matches, at each position, exactly the code units JavaScript's Canonicalize equates with the
+    letter: never the Kelvin sign for k, the long s for s, or a dotted or dotless i."""
+    pattern, _ = translate(f"x{letter}{letter}y", ignore_case=True)
+    compiled = regex.compile(pattern, regex.V0)
+    units = [chr(c) for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF]
+    subject = "\x00".join(f"x{u}{u}y" for u in units)
+    matched = {found.group()[1] for found in compiled.finditer(subject)}
+    expected = {
+        chr(c) for lo, hi in _case_closure(((ord(letter),) * 2,)) for c in range(lo, hi + 1)
+    }
+    assert matched == expected

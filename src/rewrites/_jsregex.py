@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -803,6 +805,27 @@ def _class_body(ranges: Ranges) -> str:
     return "".join(parts)
 
 
+#: ASCII letters whose case-insensitive match in the `regex` module is JavaScript's too: the
+#: other six also match a non-ASCII letter there (K and k the Kelvin sign, S and s the long s, I
+#: the dotless i, i the dotted I), which JavaScript's `Canonicalize` never maps to ASCII.
+_FOLDABLE = frozenset(ch for ch in string.ascii_letters if ch not in "iIkKsS")
+
+
+def _foldable_letter(node: _Node) -> str | None:
+    """The letter a node matches in either case, when it is one of `_FOLDABLE`."""
+    if not isinstance(node, _Chars) or node.negated or len(node.ranges) != 1:
+        return None
+    lo, hi = node.ranges[0]
+    return chr(lo) if lo == hi and chr(lo) in _FOLDABLE else None
+
+
+def _letters(run: list[str]) -> str:
+    """Letters matched in either case: `[Aa]` for one, `(?i:abc)` for more."""
+    if len(run) == 1:
+        return f"[{run[0].upper()}{run[0].lower()}]"
+    return f"(?i:{''.join(run)})"
+
+
 def _emit_set(ranges: Ranges) -> str:
     """A Python atom matching exactly one code unit from `ranges`."""
     if not ranges:
@@ -877,7 +900,7 @@ class _Emitter:
         if isinstance(node, _Assertion):
             return _ASSERTIONS[node.kind]
         if isinstance(node, _Seq):
-            return "".join(self.emit(item, backward, strip) for item in node.items)
+            return self._sequence(node.items, backward, strip)
         if isinstance(node, _Alt):
             alts = "|".join(self.emit(alt, backward, strip) for alt in node.alternatives)
             return f"(?:{alts})"
@@ -892,6 +915,27 @@ class _Emitter:
         if isinstance(node, _Quant):
             return self._quantifier(node, backward, strip)
         raise JSRegexError("back-references are not supported", node.offset)
+
+    def _sequence(self, items: Sequence[_Node], backward: bool, strip: bool) -> str:
+        """The items in order; when ignoring case, runs of letters as one `(?i:...)` group.
+
+        `[Nn][Ee][Xx][Tt]` and `(?i:next)` match the same, but the `regex` module parses the
+        second several times faster (its parser is most of a pattern's first-use cost).
+        """
+        out: list[str] = []
+        run: list[str] = []
+        for item in items:
+            letter = _foldable_letter(item) if self.ignore_case else None
+            if letter is not None:
+                run.append(letter)
+                continue
+            if run:
+                out.append(_letters(run))
+                run = []
+            out.append(self.emit(item, backward, strip))
+        if run:
+            out.append(_letters(run))
+        return "".join(out)
 
     def _chars(self, node: _Chars) -> str:
         """One code unit from a set, closed over JS case equivalence when ignoring case."""
