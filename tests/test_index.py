@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Router
+from rewrites._conditions import RequestView, match_conditions
 from rewrites._config import Phase
 from rewrites._index import PhaseIndex, PlainIndex, leading_segments
 
@@ -41,6 +42,25 @@ HAS = (
     {"type": "header", "key": "x-flag"},
     {"type": "cookie", "key": "beta", "value": "on"},
     {"type": "query", "key": "p", "value": "1"},
+    # Host values: '.' matching any character, escaped dots, a regex and an upper-case value
+    # (the last two are not filed by host).
+    {"type": "host", "value": "a.example.com"},
+    {"type": "host", "value": "b\\.example\\.com"},
+    {"type": "host", "value": "(?<tenant>[a-z]+)\\.example\\.com"},
+    {"type": "host", "value": "A.example.com"},
+)
+#: Request headers: flags, and hosts that hit, hit through a wildcard dot, or narrowly miss.
+HEADERS = (
+    {},
+    {"x-flag": "1"},
+    {"cookie": "beta=on"},
+    {"host": "a.example.com"},
+    {"host": "A.Example.COM:3000"},
+    {"host": "a-example.com"},
+    {"host": "b.example.com", "x-flag": "1"},
+    {"host": "b-example.com"},
+    {"host": "a.example.co"},
+    {"host": ""},
 )
 
 
@@ -121,7 +141,7 @@ def requests(draw: Callable[..., Any]) -> tuple[str, dict[str, str]]:
         path += draw(st.sampled_from(("/", "-x", ".json", "x")))
     if draw(st.integers(0, 4)) == 0:
         path += "?p=1"
-    headers = draw(st.sampled_from(({}, {"x-flag": "1"}, {"cookie": "beta=on"})))
+    headers = draw(st.sampled_from(HEADERS))
     return path, headers
 
 
@@ -168,6 +188,56 @@ def test_a_skipped_rule_never_matches(
             for position, rule in enumerate(router.phase(phase)):
                 if position not in positions:
                     assert rule.pattern.match(path) is None, (rule.source, path)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.lists(requests(), min_size=1, max_size=8))
+def test_a_rule_skipped_for_its_host_never_has_its_conditions_hold(
+    config: dict[str, Any], batch: list[tuple[str, dict[str, str]]]
+) -> None:
+    """A rule left out for the request's host is one whose `has` conditions fail on it."""
+    router = Router.from_next_config(config)
+    for url, headers in batch:
+        path = url.split("?", 1)[0]
+        view = RequestView(headers)
+        for phase in Phase:
+            index = router.indexes[phase]
+            every = {p for p, _ in index.candidates(path)}
+            for_host = {p for p, _ in index.candidates(path, 0, view.host or "")}
+            assert for_host <= every
+            for position in every - for_host:
+                rule = router.phase(phase)[position]
+                assert match_conditions(rule.has, (), view, {}) is None, (rule.has, headers)
+
+
+def test_host_only_rules_are_tried_for_their_host_alone() -> None:
+    """A multi-tenant table's `/:path*` rules, one per host, are filed by host: '.' matches any
+    character as in Next.js, an escaped dot only a dot, and a host regex is always tried."""
+    config = {
+        "rewrites": [
+            {"source": "/:path*", "has": [{"type": "host", "value": value}], "destination": dest}
+            for value, dest in [
+                ("acme.example.com", "https://acme.up/:path*"),
+                ("beta\\.example\\.com", "https://beta.up/:path*"),
+                ("(?<t>[a-z]+)\\.example\\.org", "https://:t.up/:path*"),
+            ]
+        ]
+    }
+    router = Router.from_next_config(config)
+    index = router.indexes[Phase.AFTER_FILES]
+    assert index.stats()["by_host"] == 2
+
+    def tried(host: str) -> list[int]:
+        return [p for p, _ in index.candidates("/x", 0, host)]
+
+    assert tried("acme.example.com") == [0, 2]
+    assert tried("acmeXexample.com") == [0, 2]
+    assert tried("beta.example.com") == [1, 2]
+    assert tried("betaXexample.com") == [2]
+    assert tried("") == [2]
+    assert router.resolve("/x", {"host": "ACME.example.com:8080"}).url == "https://acme.up/x"
+    assert router.resolve("/x", {"host": "acme-example.com"}).url == "https://acme.up/x"
+    assert router.resolve("/x", {"host": "zed.example.org"}).url == "https://zed.up/x"
 
 
 # --- keys -------------------------------------------------------------------------------------
@@ -311,7 +381,7 @@ def test_redirect_guard_only_narrows_what_matches() -> None:
 def test_stats_count_rules_and_nodes() -> None:
     """`stats()` tells how many rules are always candidates and how big the trie is."""
     index = PhaseIndex(_router("/a/b", "/a/c", "/:x").phase(Phase.AFTER_FILES))
-    assert index.stats() == {"rules": 3, "always": 1, "nodes": 5, "depth": 2}
+    assert index.stats() == {"rules": 3, "always": 1, "by_host": 0, "nodes": 5, "depth": 2}
 
 
 def test_a_whole_literal_source_is_a_candidate_only_where_the_path_ends() -> None:

@@ -15,6 +15,7 @@ trie keyed by ASCII-lowercased segments.
 from __future__ import annotations
 
 import heapq
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -22,7 +23,7 @@ from ._config import Rule
 from ._match import Pattern
 from ._syntax import Key, Token
 
-__all__ = ["PhaseIndex", "PlainIndex", "leading_segments"]
+__all__ = ["PhaseIndex", "PlainIndex", "host_key", "leading_segments"]
 
 #: Below this many candidates, one sort beats heapq.merge's per-item overhead.
 _SORT_BELOW = 48
@@ -36,7 +37,9 @@ class PlainIndex:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
 
-    def candidates(self, pathname: str, start: int = 0) -> Iterator[tuple[int, Rule]]:
+    def candidates(
+        self, pathname: str, start: int = 0, host: str | None = None
+    ) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for every rule at `start` or later."""
         for position in range(start, len(self.rules)):
             yield position, self.rules[position]
@@ -115,6 +118,71 @@ class _Trie:
             stack.extend(node.children.values() if node.children else ())
 
 
+class _Hosts:
+    """Rules that only apply on one host, by host: those with a `has` host value that is plain
+    text (`acme.example.com`, `acme\\.example\\.com`), which would otherwise be tried on every
+    request (a multi-tenant table's `/:path*` rules, one per host).
+
+    Next.js matches the value as the regex `^value$` against the lowercased hostname, where an
+    unescaped '.' matches any character. A value is filed under its text with those wildcard
+    positions masked, in a table per length and wildcard positions; a host is looked up in each
+    table of its length with the same positions masked. That finds every rule whose value can
+    match the host (and may find more: '.' does not match a line terminator, the mask does).
+    """
+
+    __slots__ = ("every", "tables")
+
+    def __init__(self) -> None:
+        #: length -> wildcard positions -> masked value -> rule positions (ascending)
+        self.tables: dict[int, dict[tuple[int, ...], dict[str, list[int]]]] = {}
+        self.every: list[int] = []  # every rule filed here, ascending
+
+    def add(self, value: tuple[str, tuple[int, ...]], position: int) -> None:
+        """File the rule at `position` under its masked host value."""
+        text, wild = value
+        by_wild = self.tables.setdefault(len(text), {})
+        by_wild.setdefault(wild, {}).setdefault(text, []).append(position)
+        self.every.append(position)
+
+    def lookup(self, host: str, into: list[list[int]]) -> None:
+        """Append the positions of every rule whose host value may match `host`."""
+        for wild, table in self.tables.get(len(host), {}).items():
+            key = host
+            if wild:
+                chars = list(host)
+                for at in wild:
+                    chars[at] = "."
+                key = "".join(chars)
+            found = table.get(key)
+            if found:
+                into.append(found)
+
+
+#: A `has` host value the host index can file: lowercase letters, digits, '-', and '.' either
+#: escaped (a dot) or not (any character).
+_PLAIN_HOST = re.compile(r"(?:[a-z0-9\-]|\\\.|\.)+")
+
+
+def host_key(rule: Rule) -> tuple[str, tuple[int, ...]] | None:
+    """The masked text and wildcard positions of a rule's plain `has` host value, if it has one."""
+    for condition in rule.has:
+        value = condition.value
+        if condition.type != "host" or not value or not _PLAIN_HOST.fullmatch(value):
+            continue
+        text: list[str] = []
+        wild: list[int] = []
+        at = 0
+        while at < len(value):
+            if value[at] == "\\":
+                at += 1  # an escaped '.': the dot itself
+            elif value[at] == ".":
+                wild.append(len(text))
+            text.append(value[at])
+            at += 1
+        return "".join(text), tuple(wild)
+    return None
+
+
 class PhaseIndex:
     """Candidate rules of one phase for a path, in ascending position.
 
@@ -126,14 +194,20 @@ class PhaseIndex:
     ['/:path+/', '/:path*/amp']
     """
 
-    __slots__ = ("always", "exact", "folded", "rules")
+    __slots__ = ("always", "exact", "folded", "hosts", "rules")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.exact = _Trie()  # case-sensitive rules, keyed by their segments as written
         self.folded = _Trie()  # case-insensitive rules, keyed by ASCII-lowercased segments
+        self.hosts = _Hosts()  # rules with no literal segment that only apply on one host
         for position, rule in enumerate(self.rules):
             segments = leading_segments(rule.pattern)
+            if not segments and rule.has:
+                host = host_key(rule)
+                if host is not None:
+                    self.hosts.add(host, position)
+                    continue
             trie = self.exact if rule.pattern.case_sensitive else self.folded
             trie.add(segments, position, whole=_is_whole(rule.pattern, segments))
         # Rules with no literal segment are always candidates: both roots, merged once.
@@ -141,9 +215,20 @@ class PhaseIndex:
             [*(self.exact.root.positions or ()), *(self.folded.root.positions or ())]
         )
 
-    def candidates(self, pathname: str, start: int = 0) -> Iterator[tuple[int, Rule]]:
-        """(position, rule) for every rule at `start` or later that may match `pathname`."""
+    def candidates(
+        self, pathname: str, start: int = 0, host: str | None = None
+    ) -> Iterator[tuple[int, Rule]]:
+        """(position, rule) for every rule at `start` or later that may match `pathname`.
+
+        `host` is the request's lowercased hostname ("" when it has none), for the rules that
+        only apply on one host; None (unknown) takes them all.
+        """
         lists = [self.always] if self.always else []
+        if self.hosts.every:
+            if host is None:
+                lists.append(self.hosts.every)
+            elif host:
+                self.hosts.lookup(host, lists)
         if pathname.startswith("/"):
             # A path that does not start with '/' can only meet the root rules: every keyed
             # source starts with a literal '/'.
@@ -163,6 +248,7 @@ class PhaseIndex:
         return {
             "rules": len(self.rules),
             "always": len(self.always),
+            "by_host": len(self.hosts.every),
             "nodes": sum(1 for trie in (self.exact, self.folded) for _ in trie.nodes()),
             "depth": max(self.exact.depth, self.folded.depth),
         }

@@ -160,6 +160,7 @@ class _Run:
         self.table = router.table
         self.steps: list[Step] | None = [] if trace else None
         self.view = RequestView(_headers(headers))
+        self.host = self.view.host or ""  # what the index files host-only rules under
         self.url = url
         self.res_headers: dict[str, HeaderValue] = {}
         self.pathname = ""
@@ -282,7 +283,9 @@ class _Run:
     def headers(self) -> None:
         """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
         tried = self.enter(Phase.HEADERS)
-        for _, rule in self.router.indexes[Phase.HEADERS].candidates(self.pathname or "/"):
+        for _, rule in self.router.indexes[Phase.HEADERS].candidates(
+            self.pathname or "/", 0, self.host
+        ):
             got = self.params_for(rule, "headers")
             if got is None:
                 continue
@@ -317,7 +320,9 @@ class _Run:
     def redirects(self) -> None:
         """The first matching redirect finishes the request."""
         tried = self.enter(Phase.REDIRECTS)
-        for _, rule in self.router.indexes[Phase.REDIRECTS].candidates(self.pathname or "/"):
+        for _, rule in self.router.indexes[Phase.REDIRECTS].candidates(
+            self.pathname or "/", 0, self.host
+        ):
             got = self.params_for(rule, "redirects")
             if got is None:
                 continue
@@ -382,7 +387,7 @@ class _Run:
         tried = self.enter(phase)
         while True:
             path = self.pathname or "/"
-            for position, rule in index.candidates(path, start):
+            for position, rule in index.candidates(path, start, self.host):
                 found = self.rewrite(rule, phase.value, check)
                 if found is not None:
                     return found
