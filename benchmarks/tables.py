@@ -185,3 +185,34 @@ def make_table(
     """A table of about `size` rules and `requests` request paths for it, reproducibly."""
     config, maker = make_config(size, seed)
     return config, make_requests(maker, requests, seed + size)
+
+
+def make_tenants(
+    tenants: int, requests: int = 2_000, seed: int = 2026
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, str]]]]:
+    """A multi-tenant proxy's table and requests: per tenant a host-only catch-all (`/:path*`
+    with a `has` host value, written with plain or escaped dots) and often an `/api` rule; the
+    requests carry a tenant's Host header (sometimes in upper case, with a port), or an unknown
+    one."""
+    rng = random.Random(seed)
+    rules: list[Rule] = []
+    hosts = [f"{rng.choice(WORDS)}-{n}.example.com" for n in range(tenants)]
+    for n, host in enumerate(hosts):
+        value = host if n % 2 else host.replace(".", "\\.")
+        has = [{"type": "host", "value": value}]
+        upstream = f"https://tenant-{n}.internal"
+        if rng.random() < 0.6:
+            rules.append(
+                {"source": "/api/:path*", "has": has, "destination": f"{upstream}/v2/:path*"}
+            )
+        rules.append({"source": "/:path*", "has": has, "destination": f"{upstream}/:path*"})
+    out: list[tuple[str, dict[str, str]]] = []
+    for _ in range(requests):
+        host = (
+            rng.choice(hosts) if rng.random() < 0.9 else f"unknown-{rng.randrange(99)}.example.com"
+        )
+        if rng.random() < 0.2:
+            host = host.upper() + ":443"
+        path = "/" + "/".join(rng.choice(WORDS) for _ in range(rng.randrange(0, 4)))
+        out.append((rng.choice(["", "/api"]) + path, {"host": host}))
+    return {"rewrites": rules}, out

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from rewrites import Kind, Router, strategies
 from rewrites._config import Phase
-from rewrites.analysis import CODES, Diagnostic, _covers, _Linter, lint
+from rewrites.analysis import CODES, Diagnostic, _conditions_implied, _covers, _Linter, lint
 
 ROUTES = ["/", "/dashboard", "/api/auth/[...nextauth]"]
 UP = "https://up.example.com"
@@ -332,8 +332,9 @@ def test_lint_never_raises(config: dict[str, Any]) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.next_configs())
 def test_the_index_prefilter_keeps_every_rule_that_may_shadow(config: dict[str, Any]) -> None:
-    """Shadowing is only checked against the index's candidates for one path of the later rule:
-    every earlier rule that covers or duplicates it is among them."""
+    """Shadowing is only checked against the index's candidates for one path (and host) of the
+    later rule: every earlier rule whose conditions it has and that covers or duplicates it is
+    among them."""
     router = Router.from_next_config(config)
     linter = _Linter(router)
     for phase in (Phase.REDIRECTS, Phase.BEFORE_FILES, Phase.AFTER_FILES, Phase.FALLBACK):
@@ -343,5 +344,28 @@ def test_the_index_prefilter_keeps_every_rule_that_may_shadow(config: dict[str, 
             for rule in rules[:position]:
                 if rule.built_in:
                     continue
+                if not _conditions_implied(rule, later):
+                    continue  # it cannot shadow the later rule, whatever it matches
                 if rule.source == later.source or _covers(rule.pattern, later.pattern):
                     assert rule in candidates, (rule, later)
+
+
+def test_shadowing_among_host_only_rules_stays_within_a_host() -> None:
+    """A tenant's catch-all shadows that tenant's later rules, not another tenant's."""
+
+    def tenant(source: str, host: str, upstream: str) -> dict[str, Any]:
+        has = [{"type": "host", "value": host}]
+        return {"source": source, "has": has, "destination": f"https://{upstream}/:path*"}
+
+    table = {
+        "rewrites": [
+            tenant("/:path*", "a\\.example\\.com", "a.up"),
+            tenant("/:path*", "b\\.example\\.com", "b.up"),
+            tenant("/docs/:path*", "a\\.example\\.com", "a.up/docs"),
+            tenant("/docs/:path*", "c.example.com", "c.up/docs"),
+        ]
+    }
+    shadowing = [(d.code, d.place) for d in lint(Router.from_next_config(table))]
+    assert [s for s in shadowing if s[0] in ("RW102", "RW103", "RW104")] == [
+        ("RW102", "rewrites[2]")
+    ]

@@ -118,6 +118,46 @@ class _Trie:
             stack.extend(node.children.values() if node.children else ())
 
 
+class _Paths:
+    """Rules keyed by their literal leading segments, in two tries, and the rules with none."""
+
+    __slots__ = ("always", "exact", "folded")
+
+    def __init__(self) -> None:
+        self.exact = _Trie()  # case-sensitive rules, keyed by their segments as written
+        self.folded = _Trie()  # case-insensitive rules, keyed by ASCII-lowercased segments
+        self.always: list[int] = []
+
+    def add(self, rule: Rule, position: int) -> None:
+        """File a rule (positions must come in ascending order)."""
+        segments = leading_segments(rule.pattern)
+        if not segments:
+            self.always.append(position)  # no literal segment: a candidate for every path
+            return
+        trie = self.exact if rule.pattern.case_sensitive else self.folded
+        trie.add(segments, position, whole=_is_whole(rule.pattern, segments))
+
+    def walk(self, pathname: str, into: list[list[int]]) -> None:
+        """Append the positions lists of every rule that may match `pathname`."""
+        if self.always:
+            into.append(self.always)
+        if pathname.startswith("/"):
+            # A path that does not start with '/' can only meet the root rules: every keyed
+            # source starts with a literal '/'.
+            if self.exact.depth:
+                self.exact.walk(pathname, into)
+            if self.folded.depth:
+                self.folded.walk(_ascii_lower(pathname), into)
+
+    def nodes(self) -> int:
+        """How many trie nodes there are."""
+        return sum(1 for trie in (self.exact, self.folded) for _ in trie.nodes())
+
+    def depth(self) -> int:
+        """The deepest key."""
+        return max(self.exact.depth, self.folded.depth)
+
+
 class _Hosts:
     """Rules that only apply on one host, by host: those with a `has` host value that is plain
     text (`acme.example.com`, `acme\\.example\\.com`), which would otherwise be tried on every
@@ -133,19 +173,24 @@ class _Hosts:
     __slots__ = ("every", "tables")
 
     def __init__(self) -> None:
-        #: length -> wildcard positions -> masked value -> rule positions (ascending)
-        self.tables: dict[int, dict[tuple[int, ...], dict[str, list[int]]]] = {}
+        #: length -> wildcard positions -> masked value -> that host's rules, by path
+        self.tables: dict[int, dict[tuple[int, ...], dict[str, _Paths]]] = {}
         self.every: list[int] = []  # every rule filed here, ascending
 
-    def add(self, value: tuple[str, tuple[int, ...]], position: int) -> None:
-        """File the rule at `position` under its masked host value."""
+    def add(self, value: tuple[str, tuple[int, ...]], rule: Rule, position: int) -> None:
+        """File the rule at `position` under its masked host value, then by its path."""
         text, wild = value
         by_wild = self.tables.setdefault(len(text), {})
-        by_wild.setdefault(wild, {}).setdefault(text, []).append(position)
+        by_key = by_wild.setdefault(wild, {})
+        paths = by_key.get(text)
+        if paths is None:
+            paths = by_key[text] = _Paths()
+        paths.add(rule, position)
         self.every.append(position)
 
-    def lookup(self, host: str, into: list[list[int]]) -> None:
-        """Append the positions of every rule whose host value may match `host`."""
+    def walk(self, host: str, pathname: str, into: list[list[int]]) -> None:
+        """Append the positions of every rule whose host value may match `host` and whose
+        source may match `pathname`."""
         for wild, table in self.tables.get(len(host), {}).items():
             key = host
             if wild:
@@ -153,9 +198,15 @@ class _Hosts:
                 for at in wild:
                     chars[at] = "."
                 key = "".join(chars)
-            found = table.get(key)
-            if found:
-                into.append(found)
+            paths = table.get(key)
+            if paths is not None:
+                paths.walk(pathname, into)
+
+    def groups(self) -> Iterator[_Paths]:
+        """Every host's rules."""
+        for by_wild in self.tables.values():
+            for table in by_wild.values():
+                yield from table.values()
 
 
 #: A `has` host value the host index can file: lowercase letters, digits, '-', and '.' either
@@ -194,26 +245,18 @@ class PhaseIndex:
     ['/:path+/', '/:path*/amp']
     """
 
-    __slots__ = ("always", "exact", "folded", "hosts", "rules")
+    __slots__ = ("hosts", "paths", "rules")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
-        self.exact = _Trie()  # case-sensitive rules, keyed by their segments as written
-        self.folded = _Trie()  # case-insensitive rules, keyed by ASCII-lowercased segments
-        self.hosts = _Hosts()  # rules with no literal segment that only apply on one host
+        self.paths = _Paths()  # every rule but those that only apply on one host
+        self.hosts = _Hosts()  # those, by host and then by path
         for position, rule in enumerate(self.rules):
-            segments = leading_segments(rule.pattern)
-            if not segments and rule.has:
-                host = host_key(rule)
-                if host is not None:
-                    self.hosts.add(host, position)
-                    continue
-            trie = self.exact if rule.pattern.case_sensitive else self.folded
-            trie.add(segments, position, whole=_is_whole(rule.pattern, segments))
-        # Rules with no literal segment are always candidates: both roots, merged once.
-        self.always = sorted(
-            [*(self.exact.root.positions or ()), *(self.folded.root.positions or ())]
-        )
+            host = host_key(rule) if rule.has else None
+            if host is None:
+                self.paths.add(rule, position)
+            else:
+                self.hosts.add(host, rule, position)
 
     def candidates(
         self, pathname: str, start: int = 0, host: str | None = None
@@ -223,19 +266,13 @@ class PhaseIndex:
         `host` is the request's lowercased hostname ("" when it has none), for the rules that
         only apply on one host; None (unknown) takes them all.
         """
-        lists = [self.always] if self.always else []
+        lists: list[list[int]] = []
+        self.paths.walk(pathname, lists)
         if self.hosts.every:
             if host is None:
                 lists.append(self.hosts.every)
             elif host:
-                self.hosts.lookup(host, lists)
-        if pathname.startswith("/"):
-            # A path that does not start with '/' can only meet the root rules: every keyed
-            # source starts with a literal '/'.
-            if self.exact.depth:
-                self.exact.walk(pathname, lists)
-            if self.folded.depth:
-                self.folded.walk(_ascii_lower(pathname), lists)
+                self.hosts.walk(host, pathname, lists)
         rules = self.rules
         for position in _ascending(lists, start):
             yield position, rules[position]
@@ -244,13 +281,15 @@ class PhaseIndex:
         return len(self.rules)
 
     def stats(self) -> dict[str, int]:
-        """Sizes for benchmarks and explain: rules, always-candidates, trie nodes, depth."""
+        """Sizes for benchmarks and explain: rules, always-candidates (for every host), rules
+        filed by host, trie nodes and depth."""
+        groups = [self.paths, *self.hosts.groups()]
         return {
             "rules": len(self.rules),
-            "always": len(self.always),
+            "always": len(self.paths.always),
             "by_host": len(self.hosts.every),
-            "nodes": sum(1 for trie in (self.exact, self.folded) for _ in trie.nodes()),
-            "depth": max(self.exact.depth, self.folded.depth),
+            "nodes": sum(paths.nodes() for paths in groups),
+            "depth": max(paths.depth() for paths in groups),
         }
 
 

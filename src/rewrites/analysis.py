@@ -40,6 +40,7 @@ import regex
 
 from ._conditions import Condition, RequestView, match_conditions
 from ._config import Phase, Rule
+from ._index import host_key
 from ._jsregex import (
     JSRegexError,
     _Alt,
@@ -457,7 +458,7 @@ class _Linter:
         if path is None:
             return [rule for rule in rules[:position] if not rule.built_in]
         out: list[Rule] = []
-        for at, rule in self.router.indexes[phase].candidates(path):
+        for at, rule in self.router.indexes[phase].candidates(path, 0, _example_host(later)):
             if at >= position:
                 break
             if not rule.built_in:
@@ -914,6 +915,17 @@ class _Linter:
 
 _REF = regex.compile(r"\$(?:\d+|\{\d+\})")
 _DYNAMIC = regex.compile(r"\[\[\.\.\.[^\]]+\]\]|\[\.\.\.[^\]]+\]|\[[^\]]+\]")
+
+
+def _example_host(rule: Rule) -> str | None:
+    """A host for the index to look up the rules that may shadow `rule`: only rules whose
+    conditions it also has can, so with no host condition none of those filed by host ("");
+    with one plain host value, that host; otherwise any (None)."""
+    hosts = [c for c in rule.has if c.type == "host"]
+    if not hosts:
+        return ""
+    key = host_key(rule)
+    return key[0] if key is not None and len(hosts) == 1 else None
 
 
 def _route_paths(page: str) -> Iterator[str]:
