@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from rewrites._conditions import Condition, RequestView, match_conditions, parse_cookies
+from rewrites._conditions import (
+    PLAIN_VALUE,
+    Condition,
+    RequestView,
+    match_conditions,
+    parse_cookies,
+)
+from rewrites._jsregex import capture_names, to_utf16, translate
 
 
 def cond(item: dict[str, Any]) -> Condition:
@@ -71,3 +80,14 @@ def test_cookie_parsing_follows_the_cookie_package() -> None:
         "c": "%E0%A4%A",
         "d": "x",
     }
+
+
+@given(st.text(alphabet="aZ09-_,=@:/ .\\", max_size=12))
+def test_plain_values_are_valid_and_capture_nothing(value: str) -> None:
+    """A value the plain check passes (skipping the regex parser at load) is a valid JavaScript
+    regex with no named group, as the full check finds."""
+    if not PLAIN_VALUE.fullmatch(value):
+        return
+    source = to_utf16("^" + value + "$")
+    assert translate(source, ignore_case=False, allow_named=True)[1] == 0
+    assert capture_names(source) == {}

@@ -9,6 +9,7 @@ by plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
@@ -169,8 +170,15 @@ def match_conditions(
     return None
 
 
+#: A value that is plainly a valid JavaScript regex with no group: letters, digits, '-', '_',
+#: ',', '=', '@', ':', '/', ' ', and '.' escaped or not (host names, most header values).
+PLAIN_VALUE = re.compile(r"(?:[A-Za-z0-9\-_,=@:/ ]|\\\.|\.)*")
+
+
 def check_value(value: str) -> str | None:
     """Why a condition's value is not a usable JavaScript regex (None when it is)."""
+    if PLAIN_VALUE.fullmatch(value):
+        return None  # a large multi-tenant table has thousands of these: no need to parse
     try:
         translate(to_utf16("^" + value + "$"), ignore_case=False, allow_named=True)
     except JSRegexError as exc:

@@ -16,7 +16,7 @@ from typing import Any, cast
 import attrs
 
 from ._compile import to_js_regex
-from ._conditions import Condition, ConditionType, check_value, safe_param_name
+from ._conditions import PLAIN_VALUE, Condition, ConditionType, check_value, safe_param_name
 from ._jsregex import capture_names, to_utf16
 from ._match import Pattern, compile_route
 from ._syntax import Key
@@ -270,9 +270,10 @@ class _Loader:
                 raw.add(key_text)
                 params.add(safe_param_name(key_text.lower() if type_ == "header" else key_text))
             if value:
-                names = set(capture_names(to_utf16("^" + value + "$")).values())
-                raw |= {n for n in names if n.isascii() and n.isalnum() and n[0].isalpha()}
-                params |= names
+                if not PLAIN_VALUE.fullmatch(value):  # a plain value has no named group
+                    names = set(capture_names(to_utf16("^" + value + "$")).values())
+                    raw |= {n for n in names if n.isascii() and n.isalnum() and n[0].isalpha()}
+                    params |= names
                 if type_ == "host":
                     raw.add("host")
                     params.add("host")
