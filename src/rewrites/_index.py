@@ -10,6 +10,10 @@ same segments, so a lookup walks the path's segments from the root and takes the
 node it passes. Rules with a dynamic first segment (`/:locale/...`), or whose literal text cannot be
 keyed exactly, sit at the root and are always candidates. Case-insensitive rules live in a second
 trie keyed by ASCII-lowercased segments.
+
+Rules that only apply on one host (a `has` host value that is plain text, as a multi-tenant table's
+are) are filed by that host first and by their segments within it, so a request only meets the
+rules of its own host.
 """
 
 from __future__ import annotations
