@@ -304,6 +304,30 @@ def test_explain_says_which_condition_failed() -> None:
     assert any("has cookie 's' does not hold" in s.detail for s in steps)
 
 
+def test_explain_counts_the_other_hosts_rules_as_skipped() -> None:
+    """In a multi-tenant table, the other tenants' rules are not tried, and the trace says so."""
+    config = {
+        "rewrites": [
+            {
+                "source": "/:path+",
+                "has": [{"type": "host", "value": f"t{n}\\.example\\.com"}],
+                "destination": f"https://t{n}.up/:path+",
+            }
+            for n in range(50)
+        ]
+    }
+    tenants = rewrites.Router.from_next_config(config)
+    assert tenants.resolve("/a", {"host": "t7.example.com"}).url == "https://t7.up/a"
+    explained = tenants.explain("/", {"host": "t7.example.com"})  # '/:path+' needs a segment
+    tried = [s for s in explained.steps if s.phase == "afterFiles" and s.rule is not None]
+    assert [s.rule.place for s in tried if s.rule] == ["rewrites[7]"]
+    skipped = [s.detail for s in explained.steps if s.outcome == "skipped"]
+    assert skipped == [
+        "49 other rule(s) skipped: their literal leading segments cannot match this path, "
+        "or they only apply on another host"
+    ]
+
+
 # --- the router as a value --------------------------------------------------------------------
 
 

@@ -193,8 +193,8 @@ class _Run:
             self.note(
                 phase.value,
                 "skipped",
-                f"{skipped} other rule(s) skipped: their literal "
-                "leading segments cannot match this path",
+                f"{skipped} other rule(s) skipped: their literal leading segments cannot "
+                "match this path, or they only apply on another host",
             )
 
     # --- request -----------------------------------------------------------------------------
