@@ -412,7 +412,9 @@ def parse(source: str) -> tuple[Token, ...]:
 # or any character but a parenthesis, not starting with '?'.
 _SIMPLE_PARAM = r":([A-Za-z0-9_]+)(?:\((?!\?)((?:\\.|[^()\\])+)\))?([*+?]?)"
 _SIMPLE_SOURCE = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_SIMPLE_PARAM})+", re.S)
-_SIMPLE_SEGMENT = re.compile(rf"/(?:{_SIMPLE_PARAM}|[^/]*)", re.S)
+# In such a source '/:' only starts a key (text segments hold no ':', and a key's pattern is
+# consumed with it), so the keys can be found directly.
+_SIMPLE_KEY = re.compile(f"/{_SIMPLE_PARAM}", re.S)
 _DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
 
 
@@ -423,15 +425,10 @@ def _parse_simple(source: str) -> tuple[Token, ...]:
     text between keys is one literal token.
     """
     tokens: list[Token] = []
-    text = ""
-    for found in _SIMPLE_SEGMENT.finditer(source):
-        name = found.group(1)
-        if name is None:
-            text += found.group(0)
-            continue
-        if text:
-            tokens.append(text)
-            text = ""
+    at = 0
+    for found in _SIMPLE_KEY.finditer(source):
+        if found.start() > at:
+            tokens.append(source[at : found.start()])
         name, pattern, modifier = found.groups()
         tokens.append(
             Key(
@@ -444,6 +441,7 @@ def _parse_simple(source: str) -> tuple[Token, ...]:
                 custom=pattern is not None,
             )
         )
-    if text:
-        tokens.append(text)
+        at = found.end()
+    if at < len(source):
+        tokens.append(source[at:])
     return tuple(tokens)
