@@ -50,20 +50,16 @@ class PlainIndex:
 
 
 class _Node:
-    """One trie node: the rules whose literal segments end here, and the next segments.
+    """One trie node: the rules whose literal segments end here (and go on), and the next
+    segments."""
 
-    `positions` holds rules that go on past this node (`/api/:id`), `ends` the rules that are
-    this literal path and nothing more (`/api`), which only a path ending here can match.
-    """
+    __slots__ = ("children", "positions")
 
-    __slots__ = ("children", "ends", "positions")
-
-    # Empty until used: a 100k-rule table has about as many nodes, and every object allocated
-    # while building makes the garbage collector's passes over the whole table longer.
+    # Empty until used: a 100k-rule table has many nodes, and every object allocated while
+    # building makes the garbage collector's passes over the whole table longer.
     def __init__(self) -> None:
         self.children: dict[str, _Node] | None = None
         self.positions: list[int] | None = None
-        self.ends: list[int] | None = None
 
 
 class _Trie:
@@ -75,8 +71,8 @@ class _Trie:
         self.root = _Node()
         self.depth = 0  # the deepest key: path segments below it are never looked at
 
-    def add(self, segments: Sequence[str], position: int, whole: bool) -> None:
-        """File the rule at `position` under `segments` (`whole`: the source is just them)."""
+    def add(self, segments: Sequence[str], position: int) -> None:
+        """File the rule at `position` under `segments`."""
         node = self.root
         for segment in segments:
             if node.children is None:
@@ -85,14 +81,9 @@ class _Trie:
             if child is None:
                 child = node.children[segment] = _Node()
             node = child
-        if whole and segments:
-            if node.ends is None:
-                node.ends = []
-            node.ends.append(position)
-        else:
-            if node.positions is None:
-                node.positions = []
-            node.positions.append(position)
+        if node.positions is None:
+            node.positions = []
+        node.positions.append(position)
         self.depth = max(self.depth, len(segments))
 
     def walk(self, pathname: str, into: list[list[int]]) -> None:
@@ -100,18 +91,13 @@ class _Trie:
         node = self.root
         # Splitting at most depth+1 times keeps a long hostile path from costing more than the
         # segments the trie can use; the last piece may then hold the rest of the path.
-        segments = pathname.split("/", self.depth + 1)[1:]
-        last = len(segments) - 1
-        for at, segment in enumerate(segments[: self.depth]):
+        for segment in pathname.split("/", self.depth + 1)[1 : self.depth + 1]:
             child = node.children.get(segment) if node.children else None
             if child is None:
                 return
             node = child
             if node.positions:
                 into.append(node.positions)
-            # A whole literal source also accepts one trailing slash (modifyRouteRegex).
-            if node.ends and (at == last or (at == last - 1 and not segments[last])):
-                into.append(node.ends)
 
     def nodes(self) -> Iterator[_Node]:
         """Every node, depth first."""
@@ -123,35 +109,51 @@ class _Trie:
 
 
 class _Paths:
-    """Rules keyed by their literal leading segments, in two tries, and the rules with none."""
+    """Rules keyed by their literal leading segments, in two tries (case-sensitive rules as
+    written, the others in ASCII lower case); rules that are nothing but literal segments, by
+    their whole text; and the rules with no literal segment."""
 
-    __slots__ = ("always", "exact", "folded")
+    __slots__ = ("always", "exact", "folded", "whole_exact", "whole_folded")
 
     def __init__(self) -> None:
-        self.exact = _Trie()  # case-sensitive rules, keyed by their segments as written
-        self.folded = _Trie()  # case-insensitive rules, keyed by ASCII-lowercased segments
+        self.exact = _Trie()
+        self.folded = _Trie()
+        # A whole literal source (`/old/page`) only matches that path, or it with one more '/'
+        # (modifyRouteRegex): most of a migration table, looked up in one step.
+        self.whole_exact: dict[str, list[int]] = {}
+        self.whole_folded: dict[str, list[int]] = {}
         self.always: list[int] = []
 
     def add(self, rule: Rule, position: int) -> None:
         """File a rule (positions must come in ascending order)."""
         segments = leading_segments(rule.pattern)
+        sensitive = rule.pattern.case_sensitive
         if not segments:
             self.always.append(position)  # no literal segment: a candidate for every path
-            return
-        trie = self.exact if rule.pattern.case_sensitive else self.folded
-        trie.add(segments, position, whole=_is_whole(rule.pattern, segments))
+        elif _is_whole(rule.pattern, segments):
+            whole = self.whole_exact if sensitive else self.whole_folded
+            whole.setdefault("/".join(segments), []).append(position)
+        else:
+            (self.exact if sensitive else self.folded).add(segments, position)
 
     def walk(self, pathname: str, into: list[list[int]]) -> None:
         """Append the positions lists of every rule that may match `pathname`."""
         if self.always:
             into.append(self.always)
-        if pathname.startswith("/"):
+        if not pathname.startswith("/"):
             # A path that does not start with '/' can only meet the root rules: every keyed
             # source starts with a literal '/'.
-            if self.exact.depth:
-                self.exact.walk(pathname, into)
+            return
+        if self.exact.depth:
+            self.exact.walk(pathname, into)
+        if self.whole_exact:
+            _whole(self.whole_exact, pathname[1:], into)
+        if self.folded.depth or self.whole_folded:
+            lowered = _ascii_lower(pathname)
             if self.folded.depth:
-                self.folded.walk(_ascii_lower(pathname), into)
+                self.folded.walk(lowered, into)
+            if self.whole_folded:
+                _whole(self.whole_folded, lowered[1:], into)
 
     def nodes(self) -> int:
         """How many trie nodes there are."""
@@ -160,6 +162,22 @@ class _Paths:
     def depth(self) -> int:
         """The deepest key."""
         return max(self.exact.depth, self.folded.depth)
+
+    def wholes(self) -> int:
+        """How many rules are filed by their whole text."""
+        return sum(map(len, (*self.whole_exact.values(), *self.whole_folded.values())))
+
+
+def _whole(table: dict[str, list[int]], key: str, into: list[list[int]]) -> None:
+    """The whole literal rules for a path (its text after the first '/'), and for the path
+    without one trailing '/'."""
+    found = table.get(key)
+    if found:
+        into.append(found)
+    if key.endswith("/"):
+        found = table.get(key[:-1])
+        if found:
+            into.append(found)
 
 
 class _Hosts:
@@ -292,6 +310,7 @@ class PhaseIndex:
             "rules": len(self.rules),
             "always": len(self.paths.always),
             "by_host": len(self.hosts.every),
+            "whole": sum(paths.wholes() for paths in groups),
             "nodes": sum(paths.nodes() for paths in groups),
             "depth": max(paths.depth() for paths in groups),
         }
