@@ -9,7 +9,8 @@ Every rule whose source starts with literal whole segments (`/old/blog/:slug` st
 same segments, so a lookup walks the path's segments from the root and takes the rules of every
 node it passes. Rules with a dynamic first segment (`/:locale/...`), or whose literal text cannot be
 keyed exactly, sit at the root and are always candidates. Case-insensitive rules live in a second
-trie keyed by ASCII-lowercased segments.
+trie keyed by ASCII-lowercased segments. A source that is nothing but literal segments (`/old/page`)
+is filed by its whole text instead: it only matches that path, or it with one more '/'.
 
 Rules that only apply on one host (a `has` host value that is plain text, as a multi-tenant table's
 are) are filed by that host first and by their segments within it, so a request only meets the
