@@ -245,16 +245,36 @@ def report(
         "10% total misses. One `resolve()` per request, one thread, regexes already compiled. "
         "Re-run: `python benchmarks/bench_tables.py`.",
         "",
-        "| rules | build (s) | of which indexes (s) | peak RSS (MB) | median (µs) | p99 (µs) "
-        "| requests/s | plain loop median (µs) | plain loop requests/s | speed-up |",
-        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in results:
-        ix, lp = r["index"], r["loop"]
-        head = [f"{r['rules']:,}", f"{r['build_s']:.2f}", f"{r['index_s']:.2f}"]
-        head += [f"{r['peak_mb']:.0f}", f"{ix['median_us']:.1f}", f"{ix['p99_us']:.1f}"]
-        head += [f"{ix['rps']:,.0f}", f"{lp['median_us']:,.0f}", f"{lp['rps']:,.1f}"]
-        lines.append(_row(*head, f"{ix['rps'] / lp['rps']:,.0f}×"))
+    lines += _table(
+        [
+            "rules",
+            "build (s)",
+            "of which indexes (s)",
+            "peak RSS (MB)",
+            "median (µs)",
+            "p99 (µs)",
+            "requests/s",
+            "plain loop median (µs)",
+            "plain loop requests/s",
+            "speed-up",
+        ],
+        [
+            [
+                f"{r['rules']:,}",
+                f"{r['build_s']:.2f}",
+                f"{r['index_s']:.2f}",
+                f"{r['peak_mb']:.0f}",
+                f"{r['index']['median_us']:.1f}",
+                f"{r['index']['p99_us']:.1f}",
+                f"{r['index']['rps']:,.0f}",
+                f"{r['loop']['median_us']:,.0f}",
+                f"{r['loop']['rps']:,.1f}",
+                _speed_up(r),
+            ]
+            for r in results
+        ],
+    )
     first, last = results[0], results[-1]
     apart = last["index"]["median_us"] / first["index"]["median_us"]
     small, large = (flat["medians"][str(flat[k])] for k in ("small", "large"))
@@ -296,15 +316,30 @@ def report(
         "request. Requests carry a tenant's "
         "Host header (a fifth in upper case with a port) or, one in ten, an unknown host.",
         "",
-        "| tenants | rules | build (s) | median (µs) | p99 (µs) | plain loop median (µs) "
-        "| speed-up |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for h in hosts:
-        ix, lp = h["index"], h["loop"]
-        head = [f"{h['tenants']:,}", f"{h['rules']:,}", f"{h['build_s']:.2f}"]
-        head += [f"{ix['median_us']:.1f}", f"{ix['p99_us']:.1f}", f"{lp['median_us']:,.0f}"]
-        lines.append(_row(*head, f"{ix['rps'] / lp['rps']:,.0f}×"))
+    lines += _table(
+        [
+            "tenants",
+            "rules",
+            "build (s)",
+            "median (µs)",
+            "p99 (µs)",
+            "plain loop median (µs)",
+            "speed-up",
+        ],
+        [
+            [
+                f"{h['tenants']:,}",
+                f"{h['rules']:,}",
+                f"{h['build_s']:.2f}",
+                f"{h['index']['median_us']:.1f}",
+                f"{h['index']['p99_us']:.1f}",
+                f"{h['loop']['median_us']:,.0f}",
+                _speed_up(h),
+            ]
+            for h in hosts
+        ],
+    )
     lines += [
         "",
         f"Rules filed by host: {', '.join(format(h['by_host'], ',') for h in hosts)}; every "
@@ -320,19 +355,29 @@ def report(
             "order per phase up to the first match, `has` and rewrite chains left out, so a "
             "lower bound on Next.js's cost per request; `benchmarks/next_tables.js`):",
             "",
-            "| rules | Next.js build (s) | Next.js median (µs) | Next.js p99 (µs) "
-            "| rewrites median (µs) | Next.js / rewrites |",
-            "|---|---|---|---|---|---|",
         ]
-        for r in results:
-            theirs = v8.get(r["size"])
-            if theirs is None:
-                continue
-            mine = r["index"]["median_us"]
-            lines.append(
-                f"| {r['rules']:,} | {theirs['build_s']:.2f} | {theirs['median_us']:,.1f} | "
-                f"{theirs['p99_us']:,.1f} | {mine:.1f} | {theirs['median_us'] / mine:,.1f}× |"
-            )
+        compared = [(r, t) for r in results if (t := v8.get(r["size"])) is not None]
+        lines += _table(
+            [
+                "rules",
+                "Next.js build (s)",
+                "Next.js median (µs)",
+                "Next.js p99 (µs)",
+                "rewrites median (µs)",
+                "Next.js / rewrites",
+            ],
+            [
+                [
+                    f"{r['rules']:,}",
+                    f"{t['build_s']:.2f}",
+                    f"{t['median_us']:,.1f}",
+                    f"{t['p99_us']:,.1f}",
+                    f"{r['index']['median_us']:.1f}",
+                    f"{t['median_us'] / r['index']['median_us']:,.1f}×",
+                ]
+                for r, t in compared
+            ],
+        )
     wrapped = [
         line if not line or line.startswith(("|", "#")) else textwrap.fill(line, 100)
         for line in lines
@@ -340,9 +385,18 @@ def report(
     return "\n".join(wrapped) + "\n"
 
 
-def _row(*cells: str) -> str:
-    """One row of a markdown table."""
-    return "| " + " | ".join(cells) + " |"
+def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """A markdown table's lines."""
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def _speed_up(result: dict[str, Any]) -> str:
+    """Throughput through the index over throughput through the plain loop."""
+    return f"{result['index']['rps'] / result['loop']['rps']:,.0f}×"
 
 
 def build_verdict(result: dict[str, Any], theirs: dict[str, Any] | None) -> str:

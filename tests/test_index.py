@@ -42,8 +42,8 @@ HAS = (
     {"type": "header", "key": "x-flag"},
     {"type": "cookie", "key": "beta", "value": "on"},
     {"type": "query", "key": "p", "value": "1"},
-    # Host values: '.' matching any character, escaped dots, a regex and an upper-case value
-    # (the last two are not filed by host).
+    # Host values: '.' matching any character, escaped dots, a regex (not filed by host) and an
+    # upper-case value (filed, but never found: no lowercased host matches it).
     {"type": "host", "value": "a.example.com"},
     {"type": "host", "value": "b\\.example\\.com"},
     {"type": "host", "value": "(?<tenant>[a-z]+)\\.example\\.com"},

@@ -20,10 +20,10 @@ rules of its own host.
 from __future__ import annotations
 
 import heapq
-import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
+from ._conditions import PLAIN_VALUE
 from ._config import Rule
 from ._match import Pattern
 from ._syntax import Key, Token
@@ -232,16 +232,13 @@ class _Hosts:
                 yield from table.values()
 
 
-#: A `has` host value the host index can file: lowercase letters, digits, '-', and '.' either
-#: escaped (a dot) or not (any character).
-_PLAIN_HOST = re.compile(r"(?:[a-z0-9\-]|\\\.|\.)+")
-
-
 def host_key(rule: Rule) -> tuple[str, tuple[int, ...]] | None:
     """The masked text and wildcard positions of a rule's plain `has` host value, if it has one."""
     for condition in rule.has:
         value = condition.value
-        if condition.type != "host" or not value or not _PLAIN_HOST.fullmatch(value):
+        # Plain text, where '.' is either escaped (a dot) or not (any character). A value with
+        # upper case is filed too: no lowercased host ever finds it, as none ever matches it.
+        if condition.type != "host" or not value or not PLAIN_VALUE.fullmatch(value):
             continue
         text: list[str] = []
         wild: list[int] = []

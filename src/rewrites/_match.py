@@ -65,8 +65,6 @@ class Pattern:
     #: Literal text every match ends with (ASCII only; "" when unknown): a cheap early reject that
     #: also spares backtracking on shapes like '/:a*/:b*/end' (see benchmarks/bench_patterns.py).
     tail: str = attrs.field(default="", repr=False)
-    #: Whether one '/' may follow the end (strict=False, and every route pattern).
-    tail_slash: bool = attrs.field(default=False, repr=False)
     #: path-to-regexp's `strict` and `end` options (what the JavaScript regex is built with).
     strict: bool = attrs.field(default=True, repr=False)
     end: bool = attrs.field(default=True, repr=False)
@@ -79,6 +77,11 @@ class Pattern:
     def flags(self) -> str:
         """The JavaScript flags: "i" unless case-sensitive."""
         return "" if self.case_sensitive else "i"
+
+    @property
+    def tail_slash(self) -> bool:
+        """Whether one '/' may follow the end (strict=False, and a route's `modifyRouteRegex`)."""
+        return not self.strict or self.modified
 
     @property
     def js_regex(self) -> str:
@@ -136,7 +139,6 @@ class Pattern:
             self.case_sensitive,
             True,
             self.tail,
-            self.tail_slash or modify,
             self.strict,
             self.end,
             modify,
@@ -400,7 +402,6 @@ def _checked(
         case_sensitive,
         route,
         tail,
-        not strict or modified,
         strict,
         end,
         modified,
