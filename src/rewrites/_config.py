@@ -411,8 +411,8 @@ class _Loader:
     ) -> Template | None:
         """The destination as a template, refused when it can never render (checked early).
 
-        Most destinations of a large table use no parameter: the checks of the parameters it
-        uses are skipped when there are none.
+        A literal destination (most of a large table's) has nothing to check: it is parsed on
+        first use.
         """
         where = f"{place}.destination"
         internal = destination.startswith("/")
@@ -450,38 +450,34 @@ class _Loader:
             return self.never_renders(template, where, f"`destination` parse failed: {exc}")
         early: list[str] = []  # never renders: Next.js fails each request, we fail at load
         host = parsed.host.tokens if parsed.host else ()
-        used = [t for t in (*parsed.path.tokens, *host) if isinstance(t, Key)]
-        if used:
-            for tokens in (parsed.path.tokens, host):
-                if not any(
-                    isinstance(t, Key) and t.repeat and not (t.prefix or t.suffix) for t in tokens
-                ):
-                    continue  # "Can not repeat" is the only error tokensToRegexp can raise here
-                try:
-                    to_js_regex(tokens, destination)
-                except PatternError as exc:
-                    reason = f"{exc.message}\n{exc.hint}" if exc.hint else exc.message
-                    return self.never_renders(template, where, reason)
-            used = [t for t in used if t.name != ""]
-            # Next.js checks internal destinations against the *raw* `has` keys (§3.5, D19).
-            allowed = set(named) | (has_raw if internal else has_params)
-            unknown = list(dict.fromkeys(str(t.name) for t in used if str(t.name) not in allowed))
-            if unknown:
-                message = (
-                    f"`destination` has segments not in `source` or `has` ({', '.join(unknown)})"
-                )
-                if internal:
-                    self.problem(where, message)
-                    return None
-                early.append(f"{message}; they can never be filled")
-            repeated = {str(k.name) for k in keys if k.repeat}
-            early += [
-                f"`:{t.name}` repeats in the source but not in the destination; write "
-                f"`:{t.name}*` to use every segment "
-                "(https://nextjs.org/docs/messages/invalid-multi-match)"
-                for t in used
-                if str(t.name) in repeated and not t.repeat
-            ]
+        for tokens in (parsed.path.tokens, host):
+            if not any(
+                isinstance(t, Key) and t.repeat and not (t.prefix or t.suffix) for t in tokens
+            ):
+                continue  # "Can not repeat" is the only error tokensToRegexp can raise here
+            try:
+                to_js_regex(tokens, destination)
+            except PatternError as exc:
+                reason = f"{exc.message}\n{exc.hint}" if exc.hint else exc.message
+                return self.never_renders(template, where, reason)
+        used = [t for t in (*parsed.path.tokens, *host) if isinstance(t, Key) and t.name != ""]
+        # Next.js checks internal destinations against the *raw* `has` keys (§3.5, D19).
+        allowed = set(named) | (has_raw if internal else has_params)
+        unknown = list(dict.fromkeys(str(t.name) for t in used if str(t.name) not in allowed))
+        if unknown:
+            message = f"`destination` has segments not in `source` or `has` ({', '.join(unknown)})"
+            if internal:
+                self.problem(where, message)
+                return None
+            early.append(f"{message}; they can never be filled")
+        repeated = {str(k.name) for k in keys if k.repeat}
+        early += [
+            f"`:{t.name}` repeats in the source but not in the destination; write "
+            f"`:{t.name}*` to use every segment "
+            "(https://nextjs.org/docs/messages/invalid-multi-match)"
+            for t in used
+            if str(t.name) in repeated and not t.repeat
+        ]
         for number in template.refs:
             if not 0 < number <= len(keys):
                 first = str(number)[0]
