@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 import rewrites  # noqa: E402  (after the path set-up above)
-from rewrites._compile import to_js_regex  # noqa: E402
+from rewrites._regexp import to_js_regex  # noqa: E402
 from rewrites._syntax import parse  # noqa: E402
 from tests.cases import REDOS_SHAPES  # noqa: E402
 

@@ -34,8 +34,8 @@ import attrs  # noqa: E402  (after the path set-up above)
 
 import rewrites  # noqa: E402
 from benchmarks.tables import make_table, make_tenants  # noqa: E402
-from rewrites._config import Phase  # noqa: E402
 from rewrites._index import PlainIndex  # noqa: E402
+from rewrites._rules import Phase  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 TENANTS = (1_000, 10_000)

@@ -456,7 +456,7 @@ def test_next_config_without_node(
 
 def test_lint_is_wired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`lint` runs the linter on the table: one JSON object per diagnostic, exit 1 on an error."""
-    pytest.importorskip("rewrites.analysis")
+    pytest.importorskip("rewrites.lint")
     config = write(tmp_path, "config.json", {"rewrites": [RULE]})
     code, out, _ = call(capsys, "lint", config, "--routes", *ROUTES, "--json")
     found = [json.loads(line) for line in out.splitlines()]
@@ -469,7 +469,7 @@ def test_lint_unavailable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the analysis module, `lint` says so and exits 2."""
-    monkeypatch.setitem(sys.modules, "rewrites.analysis", None)
+    monkeypatch.setitem(sys.modules, "rewrites.lint", None)
     config = write(tmp_path, "config.json", {"rewrites": [RULE]})
     code, _, err = call(capsys, "lint", config)
     assert (code, err) == (2, "error: lint is not available in this build\n")

@@ -15,7 +15,7 @@ from rewrites._conditions import (
     match_conditions,
     parse_cookies,
 )
-from rewrites._jsregex import capture_names, to_utf16, translate
+from rewrites._js.regexp import capture_names, to_utf16, translate
 
 
 def cond(item: dict[str, Any]) -> Condition:

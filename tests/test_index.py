@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import rewrites
 from rewrites import Router
 from rewrites._conditions import RequestView, match_conditions
-from rewrites._config import Phase
 from rewrites._index import PhaseIndex, PlainIndex, leading_segments
+from rewrites._rules import Phase
 
 # --- the law ----------------------------------------------------------------------------------
 

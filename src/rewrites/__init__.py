@@ -5,9 +5,9 @@
 {'path': ('a', 'b')}
 """
 
-from ._config import Phase, Rule
-from ._match import Match, ParamValue, Pattern, compile
-from ._routes import routes_from_app_dir
+from ._pages import routes_from_app_dir
+from ._pattern import Match, ParamValue, Pattern, compile
+from ._rules import Phase, Rule
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem, RequestError, RewritesError
 from .router import Explanation, Kind, Resolution, Router, Step, load

@@ -16,8 +16,8 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import regex
 
-from ._jsregex import JSRegexError, capture_names, from_utf16, to_utf16, translate
-from ._url import decode_uri_component
+from ._js.regexp import JSRegexError, capture_names, from_utf16, to_utf16, translate
+from ._js.uri import decode_uri_component
 
 __all__ = ["Condition", "ConditionType", "RequestView", "match_conditions", "safe_param_name"]
 

@@ -24,8 +24,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
 from ._conditions import PLAIN_VALUE
-from ._config import Rule
-from ._match import Pattern
+from ._pattern import Pattern
+from ._rules import Rule
 from ._syntax import Key, Token
 
 __all__ = ["PhaseIndex", "PlainIndex", "host_key", "leading_segments"]

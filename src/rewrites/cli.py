@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ._routes import routes_from_app_dir
+from ._pages import routes_from_app_dir
 from .errors import RequestError, RewritesError
 from .router import Explanation, Kind, Resolution, Router, Step
 
@@ -644,9 +644,9 @@ def _plain(value: object) -> object:
 def cmd_lint(args: argparse.Namespace) -> int:
     """`rewrites lint`: the linter's diagnostics; exit 1 when any is an error."""
     try:
-        analysis = importlib.import_module("rewrites.analysis")
+        analysis = importlib.import_module("rewrites.lint")
     except ModuleNotFoundError as exc:
-        if exc.name != "rewrites.analysis":
+        if exc.name != "rewrites.lint":
             raise
         warn("error: lint is not available in this build")
         return BAD_INPUT

@@ -25,19 +25,14 @@ from typing import Any, TypeAlias
 import attrs
 
 from ._conditions import RequestView, match_conditions
-from ._config import Phase, Rule, Table, load_table
+from ._destination import Rendered, RenderError, Value, compile_non_path
 from ._index import PhaseIndex
-from ._routes import LocalRoutes, RouteMatch
-from ._template import Rendered, RenderError, Value, compile_non_path
-from ._url import (
-    URLError,
-    encode_uri_component,
-    escape,
-    format_legacy,
-    parse_url,
-    query_object,
-    querystring_stringify,
-)
+from ._js.node import format_legacy, query_object, querystring_stringify
+from ._js.uri import encode_uri_component, escape
+from ._js.url import URLError, parse_url
+from ._load import load_table
+from ._pages import LocalRoutes, RouteMatch
+from ._rules import Phase, Rule, Table
 from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["Explanation", "Kind", "Resolution", "Router", "Step", "load"]

@@ -32,11 +32,11 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from ._conditions import Condition, RequestView, match_conditions
-from ._config import Rule
-from ._match import Pattern, compile
+from ._pattern import Pattern, compile
+from ._rules import Rule
 from ._syntax import Key
-from .analysis import _fits, _prefix_lookahead
 from .errors import RewritesError
+from .lint import _fits, _prefix_lookahead
 from .router import Router
 
 __all__ = ["Request", "near_misses", "next_configs", "paths", "requests", "sources"]

@@ -1,4 +1,4 @@
-"""Generate tests/vectors/jsregex.json: differential vectors for `rewrites._jsregex`.
+"""Generate tests/vectors/jsregex.json: differential vectors for `rewrites._js.regexp`.
 
 Random JavaScript RegExp sources (fixed seeds) are evaluated by real V8: for each source and flag
 set ("" and "i") Node records either the SyntaxError message or, for every subject string, the

@@ -1,4 +1,4 @@
-"""Tests for the JavaScript RegExp -> `regex` translator (`rewrites._jsregex`).
+"""Tests for the JavaScript RegExp -> `regex` translator (`rewrites._js.regexp`).
 
 The differential vectors in tests/vectors/jsregex.json come from real V8 (see gen_jsregex.py);
 the unit tests below pin down each JavaScript quirk by hand.
@@ -16,7 +16,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewrites._jsregex import JSRegexError, _case_closure, from_utf16, to_utf16, translate
+from rewrites._js.regexp import JSRegexError, _case_closure, from_utf16, to_utf16, translate
 
 VECTORS: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "vectors" / "jsregex.json").read_text(encoding="ascii")

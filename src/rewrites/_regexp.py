@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ._jsregex import JSRegexError, to_utf16, translate
+from ._js.regexp import JSRegexError, to_utf16, translate
 from ._syntax import DELIMITER, Key, Token, escape_js
 from .errors import PatternError
 

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import rewrites
-from rewrites._jsregex import to_utf16
+from rewrites._js.regexp import to_utf16
 from tests.cases import REDOS_SHAPES
 
 

@@ -20,9 +20,11 @@ from typing import TypeAlias
 import attrs
 import regex
 
-from ._jsregex import JSRegexError, to_utf16, translate
+from ._js.node import js_key_order, query_object
+from ._js.regexp import JSRegexError, to_utf16, translate
+from ._js.uri import encode_uri_component
+from ._js.url import URL, URLError, parse_url
 from ._syntax import Key, Token, parse
-from ._url import URL, URLError, encode_uri_component, js_key_order, parse_url, query_object
 from .errors import PatternError
 
 __all__ = [

@@ -27,7 +27,7 @@ from typing import TypeAlias
 
 import attrs
 
-from ._url import decode_uri_component, encode_uri_component
+from ._js.uri import decode_uri_component, encode_uri_component
 from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["LocalRoute", "LocalRoutes", "RouteMatch", "routes_from_app_dir"]

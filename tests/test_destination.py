@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Kind
-from rewrites._template import Template, _plain, is_literal
-from rewrites._url import URLError
+from rewrites._destination import Template, _plain, is_literal
+from rewrites._js.url import URLError
 
 
 def proxy(source: str, destination: str, url: str, **options: bool) -> str:

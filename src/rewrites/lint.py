@@ -39,9 +39,8 @@ import attrs
 import regex
 
 from ._conditions import Condition, RequestView, match_conditions
-from ._config import Phase, Rule
 from ._index import host_key
-from ._jsregex import (
+from ._js.regexp import (
     JSRegexError,
     _Alt,
     _Assertion,
@@ -55,8 +54,9 @@ from ._jsregex import (
     to_utf16,
     translate,
 )
-from ._match import Pattern
-from ._match import compile as compile_source
+from ._pattern import Pattern
+from ._pattern import compile as compile_source
+from ._rules import Phase, Rule
 from ._syntax import Key, Token
 from .errors import RewritesError
 from .router import Explanation, Kind, Resolution, Router

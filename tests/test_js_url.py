@@ -12,22 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewrites._url import _OBJECT_PROTO as _OBJECT_PROTOTYPE_NAMES
-from rewrites._url import (
-    UNSUPPORTED_IDNA,
-    UNSUPPORTED_OPAQUE_BASE,
-    URL,
-    URLError,
-    decode_uri_component,
-    encode_uri_component,
-    escape,
+from rewrites._js.node import OBJECT_PROTOTYPE_NAMES as _OBJECT_PROTOTYPE_NAMES
+from rewrites._js.node import (
     format_legacy,
     js_key_order,
-    parse_url,
     query_object,
     querystring_stringify,
     search_params,
 )
+from rewrites._js.uri import decode_uri_component, encode_uri_component, escape
+from rewrites._js.url import UNSUPPORTED_IDNA, UNSUPPORTED_OPAQUE_BASE, URL, URLError, parse_url
 
 VECTORS: dict[str, Any] = json.loads(
     (Path(__file__).parent / "vectors" / "url.json").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Tests for rewrites.analysis: lint on the seed tables and on tables built to show each code."""
+"""Tests for rewrites.lint: lint on the seed tables and on tables built to show each code."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from rewrites import Kind, Router, strategies
-from rewrites._config import Phase
-from rewrites.analysis import CODES, Diagnostic, _conditions_implied, _covers, _Linter, lint
+from rewrites._rules import Phase
+from rewrites.lint import CODES, Diagnostic, _conditions_implied, _covers, _Linter, lint
 
 ROUTES = ["/", "/dashboard", "/api/auth/[...nextauth]"]
 UP = "https://up.example.com"

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from ._jscase import CASE_GROUPS
+from .case import CASE_GROUPS
 
 __all__ = ["JSRegexError", "capture_names", "from_utf16", "to_utf16", "translate"]
 

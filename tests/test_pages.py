@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from rewrites._routes import LocalRoutes, RouteMatch, routes_from_app_dir
-from rewrites._url import decode_uri_component
+from rewrites._js.uri import decode_uri_component
+from rewrites._pages import LocalRoutes, RouteMatch, routes_from_app_dir
 from rewrites.errors import ConfigError, RequestError
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "routes.json").read_text("utf-8"))

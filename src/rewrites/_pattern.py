@@ -10,8 +10,8 @@ from typing import Any, TypeAlias
 import attrs
 import regex
 
-from ._compile import JsRegex, modify_route_regex, to_js_regex, translate_js
-from ._jsregex import JSRegexError, from_utf16, to_utf16, translate
+from ._js.regexp import JSRegexError, from_utf16, to_utf16, translate
+from ._regexp import JsRegex, modify_route_regex, to_js_regex, translate_js
 from ._syntax import Key, Token, parse
 from .errors import PatternError
 

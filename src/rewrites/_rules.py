@@ -1,0 +1,80 @@
+"""Rules and tables: one rule as Next.js builds it, and the rules of every phase.
+
+The values `_load` produces and everything after it (index, resolve, lint) reads.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ._conditions import Condition
+from ._destination import Template
+from ._pattern import Pattern
+
+__all__ = ["Phase", "Rule", "Table"]
+
+
+class Phase(enum.StrEnum):
+    """Where a rule sits in Next.js's routing order."""
+
+    HEADERS = "headers"
+    REDIRECTS = "redirects"
+    BEFORE_FILES = "beforeFiles"
+    AFTER_FILES = "afterFiles"
+    FALLBACK = "fallback"
+
+
+@attrs.frozen
+class Rule:
+    """One rule of the table, as Next.js builds it (basePath applied, regex as the server's).
+
+    `place` names it as the config does (`rewrites.afterFiles[3]`); `index` is its position in
+    its list (-1 for built-in rules); `item` is the rule as written.
+    """
+
+    phase: Phase
+    index: int
+    place: str
+    source: str
+    pattern: Pattern = attrs.field(repr=False, eq=False)
+    destination: Template | None = attrs.field(repr=False, eq=False)
+    has: tuple[Condition, ...] = attrs.field(repr=False, eq=False)
+    missing: tuple[Condition, ...] = attrs.field(repr=False, eq=False)
+    headers: tuple[tuple[str, str], ...] = attrs.field(repr=False, eq=False)
+    status: int | None = attrs.field(repr=False, eq=False)
+    internal: bool = attrs.field(default=False, repr=False, eq=False)
+    item: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
+
+    @property
+    def built_in(self) -> bool:
+        """A rule Next.js adds itself (the trailing-slash redirects)."""
+        return self.index < 0
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.source!r}"
+
+
+@attrs.frozen
+class Table:
+    """The rules of every phase, and the settings resolution needs."""
+
+    headers: tuple[Rule, ...]
+    redirects: tuple[Rule, ...]
+    before_files: tuple[Rule, ...]
+    after_files: tuple[Rule, ...]
+    fallback: tuple[Rule, ...]
+    base_path: str
+    trailing_slash: bool
+    skip_trailing_slash_redirect: bool
+    case_sensitive: bool
+    positional_refs: bool
+    #: The config mapping the table was built from, as given.
+    config: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
+
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule, in routing order."""
+        return self.headers + self.redirects + self.before_files + self.after_files + self.fallback
