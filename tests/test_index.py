@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 import rewrites
 from rewrites import Router
 from rewrites._conditions import RequestView, match_conditions
-from rewrites._index import PhaseIndex, PlainIndex, leading_segments
+from rewrites._index import PhaseIndex, leading_segments
 from rewrites._rules import Phase
 
 # --- the law ----------------------------------------------------------------------------------
@@ -145,9 +144,9 @@ def requests(draw: Callable[..., Any]) -> tuple[str, dict[str, str]]:
     return path, headers
 
 
-def plain(router: Router) -> Router:
-    """The same router with plain loops in place of the indexes."""
-    return attrs.evolve(router, indexes={p: PlainIndex(router.phase(p)) for p in Phase})
+def plain(config: dict[str, Any], routes: tuple[str, ...] | None) -> Router:
+    """The same table with plain loops in place of the indexes."""
+    return Router.from_next_config(config, routes, indexed=False)
 
 
 def outcome(router: Router, url: str, headers: dict[str, str]) -> object:
@@ -167,7 +166,7 @@ def test_the_index_answers_exactly_as_a_plain_loop(
 ) -> None:
     """For every table and request, resolving through the index equals a plain loop."""
     router = Router.from_next_config(config, routes)
-    baseline = plain(router)
+    baseline = plain(config, routes)
     for url, headers in batch:
         assert outcome(router, url, headers) == outcome(baseline, url, headers), url
 
@@ -374,10 +373,9 @@ def test_a_group_that_escapes_its_parentheses_is_always_a_candidate() -> None:
 
 def test_redirect_guard_only_narrows_what_matches() -> None:
     """`/_next/x` is a candidate for a `/_next/:p` redirect, whose regex then refuses it."""
-    router = Router.from_next_config(
-        {"redirects": [{"source": "/_next/:p", "destination": "/b", "permanent": False}]}
-    )
-    assert router.resolve("/_next/x") == plain(router).resolve("/_next/x")
+    config = {"redirects": [{"source": "/_next/:p", "destination": "/b", "permanent": False}]}
+    router = Router.from_next_config(config)
+    assert router.resolve("/_next/x") == plain(config, None).resolve("/_next/x")
 
 
 def test_stats_count_rules_and_nodes() -> None:
@@ -406,12 +404,17 @@ def test_a_whole_literal_source_is_a_candidate_only_where_the_path_ends() -> Non
 # --- the router as a value --------------------------------------------------------------------
 
 
-def _big_router() -> Router:
+def _big_config() -> dict[str, Any]:
     """A table of a few hundred literal and dynamic rules."""
     rules = [{"source": f"/old/s{i}/:slug", "destination": f"/new/{i}/:slug"} for i in range(200)]
     rules += [{"source": f"/p{i}", "destination": f"/q{i}"} for i in range(200)]
     rules.insert(150, {"source": "/:locale(de|ja)/:rest*", "destination": "/:rest*"})
-    return Router.from_next_config({"rewrites": rules})
+    return {"rewrites": rules}
+
+
+def _big_router() -> Router:
+    """The router of `_big_config`."""
+    return Router.from_next_config(_big_config())
 
 
 def test_an_indexed_router_pickles() -> None:
@@ -426,7 +429,7 @@ def test_an_indexed_router_pickles() -> None:
 def test_threads_share_one_indexed_router() -> None:
     """Threads resolving through one index all get the plain loop's answers."""
     router = _big_router()
-    baseline = plain(router)
+    baseline = plain(_big_config(), None)
     urls = [f"/old/s{i}/x{i}" for i in range(0, 200, 7)] + [f"/p{i}" for i in range(0, 200, 9)]
     urls += ["/de/old/s3/y", "/nope", "/"]
     expected = {url: baseline.resolve(url) for url in urls}

@@ -7,10 +7,11 @@
 
 from ._pages import routes_from_app_dir
 from ._pattern import Match, ParamValue, Pattern, compile
+from ._results import Explanation, Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem, RequestError, RewritesError
-from .router import Explanation, Kind, Resolution, Router, Step, load
+from .router import Router, load
 
 __all__ = [
     "ConfigError",
@@ -18,6 +19,7 @@ __all__ = [
     "Key",
     "Kind",
     "Match",
+    "Outcome",
     "ParamValue",
     "Pattern",
     "PatternError",
@@ -28,6 +30,7 @@ __all__ = [
     "RewritesError",
     "Router",
     "Rule",
+    "Stage",
     "Step",
     "compile",
     "load",

@@ -28,10 +28,14 @@ from ._pattern import Pattern
 from ._rules import Rule
 from ._syntax import Key, Token
 
-__all__ = ["PhaseIndex", "PlainIndex", "host_key", "leading_segments"]
+__all__ = ["Candidates", "PhaseIndex", "PlainIndex", "host_key", "leading_segments"]
 
 #: Below this many candidates, one sort beats heapq.merge's per-item overhead.
 _SORT_BELOW = 48
+
+
+#: What an index offers for a path: (position in the phase, rule), in table order.
+Candidates = Iterator[tuple[int, Rule]]
 
 
 class PlainIndex:

@@ -28,7 +28,7 @@ class Phase(enum.StrEnum):
     FALLBACK = "fallback"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Rule:
     """One rule of the table, as Next.js builds it (basePath applied, regex as the server's).
 
@@ -78,3 +78,15 @@ class Table:
     def rules(self) -> tuple[Rule, ...]:
         """Every rule, in routing order."""
         return self.headers + self.redirects + self.before_files + self.after_files + self.fallback
+
+    def phase(self, phase: Phase) -> tuple[Rule, ...]:
+        """The rules of one phase."""
+        if phase is Phase.HEADERS:
+            return self.headers
+        if phase is Phase.REDIRECTS:
+            return self.redirects
+        if phase is Phase.BEFORE_FILES:
+            return self.before_files
+        if phase is Phase.AFTER_FILES:
+            return self.after_files
+        return self.fallback

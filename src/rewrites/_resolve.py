@@ -1,0 +1,590 @@
+"""One resolution: Next.js's routing phases over a request, in resolve-routes.js's order.
+
+The order is server/lib/router-utils/resolve-routes.js (§5 of
+../shared/reference/nextjs-semantics.md):
+
+    '//' or '\\' → 308 │ headers (all) │ redirects (first) │ beforeFiles (chained, no file check)
+    │ check_fs (exact pages) │ afterFiles (each internal match re-checks pages and dynamic routes)
+    │ dynamic routes │ fallback (same) │ 404
+
+An external destination ends resolution at once (PROXIED); header rules are not sent on redirects
+and proxied responses. The phases say what Next.js does and nothing else: every event worth a
+line in an explanation goes to a tracer (`Tracer` does nothing, `Recorder` writes the steps), so
+`resolve()` never builds trace text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._conditions import RequestView, match_conditions
+from ._destination import Rendered, RenderError, Value, compile_non_path
+from ._index import Candidates
+from ._js.node import format_legacy, query_object, querystring_stringify
+from ._js.uri import encode_uri_component, escape
+from ._js.url import URLError, parse_url
+from ._pages import RouteMatch
+from ._results import HeaderValue, Kind, Outcome, Resolution, Stage, Step
+from ._rules import Phase, Rule
+from .errors import RequestError
+
+if TYPE_CHECKING:
+    from .router import Router
+
+__all__ = ["Recorder", "Run", "Tracer", "has_repeated_slashes", "path_has_prefix"]
+
+#: The query while resolving: None stands for an inherited non-string JS value (see _js.node).
+QueryState = dict[str, "str | list[str] | None"]
+
+_STAGE = {phase: Stage(phase.value) for phase in Phase}
+
+
+class _Done(Exception):
+    """Resolution finished early with this result."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        self.resolution = resolution
+
+
+class Tracer:
+    """Hears every event of a resolution worth a line in a trace, and does nothing with them.
+
+    `Recorder` writes them down. Each method is named for what happened in the run.
+    """
+
+    def watch(self, phase: Phase, candidates: Candidates, start: int) -> Candidates:
+        """The candidates a phase will try (from `start`), as the tracer wants them seen."""
+        return candidates
+
+    def normalized(self, location: str) -> None:
+        """Repeated slashes or backslashes: a 308 before anything else."""
+
+    def no_match(self, phase: Phase, rule: Rule) -> None:
+        """The rule's source did not match the path."""
+
+    def conditions_failed(
+        self, phase: Phase, rule: Rule, params: Mapping[str, Any], run: Run
+    ) -> None:
+        """The source matched with `params`, but the rule's conditions do not hold."""
+
+    def headers_added(self, rule: Rule, params: Mapping[str, Any]) -> None:
+        """A header rule matched and added its headers."""
+
+    def redirected(self, rule: Rule, params: Mapping[str, Any], location: str) -> None:
+        """A redirect rule matched and answers with `location`."""
+
+    def proxied(self, phase: Phase, rule: Rule, params: Mapping[str, Any], url: str) -> None:
+        """A rewrite matched and sends the request to an external `url`."""
+
+    def rewritten(
+        self, phase: Phase, rule: Rule, params: Mapping[str, Any], before: str, after: str
+    ) -> None:
+        """An internal rewrite changed the path from `before` to `after`."""
+
+    def checked(self, phase: Phase, rule: Rule, found: RouteMatch | None, path: str) -> None:
+        """After a rewrite, the pages were checked for the new `path`."""
+
+    def page(self, stage: Stage, found: RouteMatch | None, path: str) -> None:
+        """A page check (check_fs, dynamic routes) outside any rule."""
+
+
+class Recorder(Tracer):
+    """A tracer that writes every event down as a `Step`."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self.steps: list[Step] = []
+
+    def add(self, stage: Stage, outcome: Outcome, detail: str, rule: Rule | None = None) -> None:
+        """Record one step."""
+        self.steps.append(Step(stage, outcome, detail, rule))
+
+    def watch(self, phase: Phase, candidates: Candidates, start: int) -> Candidates:
+        """Say when a phase is empty, and how many rules the index skipped once it is done."""
+        rules = self.router.phase(phase)
+        if not rules:
+            self.add(_STAGE[phase], Outcome.EMPTY, "no rules")
+            return candidates
+        return self._counted(phase, candidates, start, len(rules))
+
+    def _counted(self, phase: Phase, candidates: Candidates, start: int, total: int) -> Candidates:
+        """The candidates, then (when they run out) the count of rules never offered."""
+        if start == 0:
+            self._offered = 0
+        for candidate in candidates:
+            self._offered += 1
+            yield candidate
+        skipped = total - self._offered
+        if skipped > 0:
+            self.add(
+                _STAGE[phase],
+                Outcome.SKIPPED,
+                f"{skipped} other rule(s) skipped: their literal leading segments cannot "
+                "match this path, or they only apply on another host",
+            )
+
+    _offered = 0
+
+    def normalized(self, location: str) -> None:
+        self.add(
+            Stage.NORMALIZE,
+            Outcome.REDIRECT,
+            f"repeated slashes or backslashes: 308 to {location}",
+        )
+
+    def no_match(self, phase: Phase, rule: Rule) -> None:
+        self.add(_STAGE[phase], Outcome.NO_MATCH, "source did not match", rule)
+
+    def conditions_failed(
+        self, phase: Phase, rule: Rule, params: Mapping[str, Any], run: Run
+    ) -> None:
+        why = _why_conditions(rule, run.view, run.query_for_has())
+        self.add(
+            _STAGE[phase],
+            Outcome.CONDITIONS,
+            f"source matched {_show(params)}, but {why}",
+            rule,
+        )
+
+    def headers_added(self, rule: Rule, params: Mapping[str, Any]) -> None:
+        added = ", ".join(k for k, _ in rule.headers)
+        self.add(Stage.HEADERS, Outcome.MATCHED, f"matched {_show(params)}: adds {added}", rule)
+
+    def redirected(self, rule: Rule, params: Mapping[str, Any], location: str) -> None:
+        self.add(
+            Stage.REDIRECTS,
+            Outcome.REDIRECT,
+            f"matched {_show(params)}: {rule.status} to {location}",
+            rule,
+        )
+
+    def proxied(self, phase: Phase, rule: Rule, params: Mapping[str, Any], url: str) -> None:
+        self.add(_STAGE[phase], Outcome.PROXIED, f"matched {_show(params)}: proxied to {url}", rule)
+
+    def rewritten(
+        self, phase: Phase, rule: Rule, params: Mapping[str, Any], before: str, after: str
+    ) -> None:
+        self.add(
+            _STAGE[phase],
+            Outcome.REWRITTEN,
+            f"matched {_show(params)}: rewritten {before!r} → {after!r}",
+            rule,
+        )
+
+    def checked(self, phase: Phase, rule: Rule, found: RouteMatch | None, path: str) -> None:
+        if found is not None:
+            self.add(_STAGE[phase], Outcome.SERVED, f"page {found.route} serves {path!r}", rule)
+        else:
+            self.add(
+                _STAGE[phase],
+                Outcome.CONTINUE,
+                f"no page serves {path!r}: the next rule sees it",
+                rule,
+            )
+
+    def page(self, stage: Stage, found: RouteMatch | None, path: str) -> None:
+        if found is not None:
+            self.add(stage, Outcome.FOUND, f"page {found.route} serves {path!r}")
+        elif stage is Stage.CHECK_FS:
+            self.add(stage, Outcome.MISS, f"no page or file is exactly {path!r}")
+        else:
+            self.add(stage, Outcome.MISS, f"no page serves {path!r}")
+
+
+#: The tracer of `resolve()`: it hears everything and keeps nothing.
+SILENT = Tracer()
+
+
+class Run:
+    """One resolution: the mutable parsedUrl state of resolve-routes."""
+
+    def __init__(
+        self,
+        router: Router,
+        url: str,
+        headers: Mapping[str, Any] | None,
+        tracer: Tracer = SILENT,
+    ) -> None:
+        self.router = router
+        self.table = router.table
+        self.trace = tracer
+        self.view = RequestView(_headers(headers))
+        self.host = self.view.host or ""  # what the index files host-only rules under
+        self.url = url
+        self.res_headers: dict[str, HeaderValue] = {}
+        #: The pathname as Next.js holds it ('' after a rewrite to a bare query), and the path
+        #: that sources and pages are matched against ('/' for '').
+        self.pathname = ""
+        self.path = "/"
+        self.query: QueryState = {}
+        self.init_query: dict[str, str | list[str]] = {}
+        self.last_rewrite: Rule | None = None
+        self.tried = 0  # rules whose source was tried (the index skips the others)
+
+    def set_pathname(self, pathname: str) -> None:
+        """Assign the pathname (and the path it is matched as)."""
+        self.pathname = pathname
+        self.path = pathname or "/"
+
+    # --- request -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Parse the request target; '//' and '\\' get a 308 before anything else."""
+        url = self.url
+        if url.startswith(("http://", "https://")):
+            # A full URL is taken as the request for its path and query (origin-form).
+            after = url.find("/", url.index("//") + 2)
+            url = url[after:] if after >= 0 else "/"
+            self.url = url
+        if not url.startswith("/"):
+            raise RequestError(
+                f"the request target must start with '/', got {url!r} (Next.js fails with "
+                "'Invalid URL' and answers 500)",
+                status=500,
+            )
+        if has_repeated_slashes(url.split("?", 1)[0]):
+            target = parse_url("http://n" + _normalize_repeated_slashes(url))
+            location = format_legacy(
+                pathname=target.pathname, search=target.search, hash=target.hash
+            )
+            self.trace.normalized(location)
+            raise _Done(Resolution(Kind.REDIRECT, location, status=308))
+        plain = _PLAIN_TARGET.fullmatch(url)
+        if plain is not None and not _DOT_SEGMENT.search(plain.group(1)):
+            # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
+            self.set_pathname(plain.group(1))
+            search = "?" + plain.group(2) if plain.group(2) else ""
+        else:
+            parsed = parse_url("http://n" + url)
+            self.set_pathname(parsed.pathname)
+            search = parsed.search
+        # A list may hold None for a key named like an inherited JS property (`constructor`):
+        # Next.js carries that value along as it is, and so do conditions and templates here.
+        self.query = dict(query_object(search))  # type: ignore[arg-type]
+        self.init_query = self.query_for_has()
+
+    # --- matching ----------------------------------------------------------------------------
+
+    def candidates(self, phase: Phase, start: int = 0) -> Candidates:
+        """The phase's rules from `start` on that may match the current path, in table order."""
+        found = self.router.indexes[phase].candidates(self.path, start, self.host)
+        return self.trace.watch(phase, found, start)
+
+    def params_for(self, rule: Rule, phase: Phase) -> tuple[dict[str, Value], Sequence[Any]] | None:
+        """The rule's params for the current path (source and conditions), or None."""
+        self.tried += 1
+        found = rule.pattern.match(self.path)
+        if found is None:
+            self.trace.no_match(phase, rule)
+            return None
+        params: dict[str, Value] = {str(k): _js_value(v) for k, v in found.params.items()}
+        if rule.has or rule.missing:
+            captured = match_conditions(rule.has, rule.missing, self.view, self.query_for_has())
+            if captured is None:
+                self.trace.conditions_failed(phase, rule, params, self)
+                return None
+            params.update(captured)
+        return params, found.groups
+
+    def query_for_has(self) -> dict[str, str | list[str]]:
+        """The current query as `has` conditions read it."""
+        return {k: v for k, v in self.query.items() if v is not None}
+
+    def render(
+        self, rule: Rule, params: dict[str, Value], groups: Sequence[Any], append: bool
+    ) -> Rendered:
+        """Render the rule's destination; a failure is Next.js's 500."""
+        assert rule.destination is not None
+        try:
+            return rule.destination.render(params, groups, self.query, append=append)
+        except RenderError as exc:
+            raise RequestError(
+                f"{rule.place} ({rule.source!r} → {rule.destination.destination!r}) cannot be "
+                f"rendered for this request: {exc} (Next.js answers 500)",
+                status=500,
+            ) from None
+
+    # --- phases ------------------------------------------------------------------------------
+
+    def headers(self) -> None:
+        """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
+        for _, rule in self.candidates(Phase.HEADERS):
+            got = self.params_for(rule, Phase.HEADERS)
+            if got is None:
+                continue
+            params, _ = got
+            for key, value in rule.headers:
+                if params:
+                    try:
+                        key = compile_non_path(key, params)
+                        value = compile_non_path(value, params)
+                    except RenderError as exc:
+                        raise RequestError(
+                            f"{rule.place}: header {key!r} cannot be rendered: {exc} "
+                            "(Next.js answers 500)",
+                            status=500,
+                        ) from None
+                if key.lower() == "set-cookie":
+                    existing = self.res_headers.get(key)
+                    cookies = (
+                        existing
+                        if isinstance(existing, list)
+                        else ([existing] if isinstance(existing, str) else [])
+                    )
+                    cookies.append(value)
+                    self.res_headers[key] = cookies
+                else:
+                    self.res_headers[key] = value
+            self.trace.headers_added(rule, params)
+
+    def redirects(self) -> None:
+        """The first matching redirect finishes the request."""
+        for _, rule in self.candidates(Phase.REDIRECTS):
+            got = self.params_for(rule, Phase.REDIRECTS)
+            if got is None:
+                continue
+            params, groups = got
+            dest = self.render(rule, params, groups, append=False)
+            search = self.stringify(dest.query)
+            location = format_legacy(
+                protocol=dest.protocol,
+                slashes=True if dest.external else None,
+                auth=dest.auth,
+                hostname=dest.hostname,
+                port=dest.port,
+                pathname=_normalize_repeated_slashes(dest.pathname),
+                search=search and "?" + search,
+                hash=dest.hash,
+            )
+            self.trace.redirected(rule, params, location)
+            raise _Done(Resolution(Kind.REDIRECT, location, status=rule.status, rule=rule))
+
+    def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | None:
+        """Apply one rewrite rule if it matches; with `check`, look for a page afterwards."""
+        got = self.params_for(rule, phase)
+        if got is None:
+            return None
+        params, groups = got
+        dest = self.render(rule, params, groups, append=True)
+        if dest.external:
+            url = self.proxy_url(dest)
+            self.trace.proxied(phase, rule, params, url)
+            raise _Done(Resolution(Kind.PROXIED, url, rule=rule))
+        before = self.pathname
+        self.set_pathname(dest.pathname)
+        self.query.update(dest.query)
+        self.last_rewrite = rule
+        self.trace.rewritten(phase, rule, params, before, self.pathname)
+        if not check:
+            return None
+        found = self.check_true()
+        self.trace.checked(phase, rule, found, self.pathname)
+        return found
+
+    def chain(self, phase: Phase, check: bool) -> RouteMatch | None:
+        """A rewrite phase in order; each rule sees the path as the rules before it left it."""
+        start = 0
+        while True:
+            path = self.path
+            for position, rule in self.candidates(phase, start):
+                found = self.rewrite(rule, phase, check)
+                if found is not None:
+                    return found
+                if self.path != path:
+                    # Rewritten: the rules after this one see the new path.
+                    start = position + 1
+                    break
+            else:
+                return None
+
+    def check_fs(self) -> RouteMatch | None:
+        """The exact-page check between beforeFiles and afterFiles (no dynamic routes)."""
+        routes = self.router.routes
+        if routes is None:
+            return None
+        path = self.strip_base(self.path)
+        found = _image_optimizer(path) or (routes.find_static(path) if path is not None else None)
+        self.trace.page(Stage.CHECK_FS, found, self.pathname)
+        return found
+
+    def check_true(self) -> RouteMatch | None:
+        """Next.js's `checkTrue`: an exact page, else the dynamic routes in their order."""
+        routes = self.router.routes
+        if routes is None:
+            return None
+        path: str | None = self.pathname
+        if self.table.base_path:
+            path = self.strip_base(self.path)
+        if path is None:
+            return None
+        return _image_optimizer(path or "/") or routes.find(path)
+
+    def strip_base(self, path: str) -> str | None:
+        """The path without basePath (None when it lacks it), as getItem does."""
+        base = self.table.base_path
+        if not base:
+            return path
+        if not path_has_prefix(path, base):
+            return None
+        rest = path[len(base) :]
+        return (rest if rest.startswith("/") else "/" + rest) if rest else "/"
+
+    # --- output ------------------------------------------------------------------------------
+
+    def stringify(self, query: Mapping[str, Any]) -> str:
+        """`stringifyQuery`: only keys and values from the original query are encoded."""
+        init = self.init_query
+        values = list(init.values())
+
+        def encode(text: str) -> str:
+            original = text in init or any(
+                text in v if isinstance(v, list) else v == text for v in values
+            )
+            return encode_uri_component(text) if original else text
+
+        return querystring_stringify(query, encode)
+
+    def proxy_url(self, dest: Rendered) -> str:
+        """The upstream URL as proxy-request.js builds it (`new URL(url.format(parsedUrl))`)."""
+        search = self.stringify(dest.query)
+        text = format_legacy(
+            protocol=dest.protocol,
+            slashes=True,
+            auth=dest.auth,
+            hostname=dest.hostname,
+            port=dest.port,
+            pathname=dest.pathname,
+            search=search and "?" + search,
+            hash=dest.hash,
+        )
+        try:
+            return parse_url(text).href
+        except URLError as exc:
+            raise RequestError(
+                f"the proxied URL {text!r} is not valid: {exc.message} (Next.js answers 500)",
+                status=500,
+            ) from None
+
+    def local(self, kind: Kind, found: RouteMatch | None) -> Resolution:
+        """A local (or not found) result for the current path and query."""
+        query = self.query_for_has()
+        text = querystring_stringify(query, escape)
+        url = self.pathname + ("?" + text if text else "")
+        return Resolution(
+            kind,
+            url,
+            path=self.pathname,
+            query=query,
+            route=found.route if found else None,
+            params=dict(found.params) if found else {},
+            headers=dict(self.res_headers),
+            rule=self.last_rewrite,
+        )
+
+    def run(self) -> Resolution:
+        """The phases in Next.js's order."""
+        try:
+            self.start()
+            self.headers()
+            self.redirects()
+            self.chain(Phase.BEFORE_FILES, check=False)
+            found = self.check_fs()
+            if found is None:
+                found = self.chain(Phase.AFTER_FILES, check=True)
+            if found is None:
+                found = self.check_true()
+                self.trace.page(Stage.DYNAMIC_ROUTES, found, self.pathname)
+            if found is None:
+                found = self.chain(Phase.FALLBACK, check=True)
+            if found is not None:
+                return self.local(Kind.LOCAL, found)
+        except _Done as done:
+            return done.resolution
+        if self.router.routes is None:
+            return self.local(Kind.LOCAL, None)
+        return self.local(Kind.NOT_FOUND, None)
+
+
+# A request target the WHATWG URL parser leaves as it is: no character of the path (or special
+# query) percent-encode set, no backslash, no fragment. Dot segments are checked apart.
+_PLAIN_TARGET = re.compile(
+    r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
+)
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
+
+
+def _normalize_repeated_slashes(url: str) -> str:
+    """Next.js's `normalizeRepeatedSlashes` (shared/lib/utils.js)."""
+    head, sep, tail = url.partition("?")
+    head = head.replace("\\", "/")
+    while "//" in head:
+        head = head.replace("//", "/")
+    return head + (f"?{tail}" if sep and tail else "")
+
+
+def path_has_prefix(path: str, prefix: str) -> bool:
+    """Next.js's `pathHasPrefix`: the path part equals the prefix or continues it with '/'."""
+    cut = len(path)
+    for ch in "#?":
+        at = path.find(ch)
+        if at >= 0:
+            cut = min(cut, at)
+    pathname = path[:cut]
+    return pathname == prefix or pathname.startswith(prefix + "/")
+
+
+def has_repeated_slashes(path: str) -> bool:
+    """Whether a request path has '//' or '\\' (resolve-routes answers those with a 308)."""
+    return "//" in path or "\\" in path
+
+
+def _js_value(value: object) -> Value:
+    """A param value in the JS shape (tuples become lists)."""
+    if value is None or isinstance(value, str):
+        return value
+    assert isinstance(value, tuple)
+    return list(value)
+
+
+def _image_optimizer(path: str | None) -> RouteMatch | None:
+    """`/_next/image` is always served (getItem's 'nextImage' item), one trailing slash allowed."""
+    if path is not None and path in ("/_next/image", "/_next/image/"):
+        return RouteMatch("/_next/image", {})
+    return None
+
+
+def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
+    """Request headers as Node gives them: lowercased names, repeated values joined."""
+    out: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        key = str(name).lower()
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, Iterable):
+            text = ("; " if key == "cookie" else ", ").join(str(v) for v in value)
+        else:
+            text = str(value)
+        out[key] = text
+    return out
+
+
+def _show(params: Mapping[str, Any]) -> str:
+    """Params for a trace line."""
+    if not params:
+        return "(no params)"
+    return "{" + ", ".join(f"{k}: {v!r}" for k, v in params.items()) + "}"
+
+
+def _why_conditions(rule: Rule, view: RequestView, query: Mapping[str, Any]) -> str:
+    """Which has/missing condition stopped a rule, in words."""
+    for condition in rule.has:
+        if not condition.test(view, query, {}):
+            what = condition.key or "host"
+            wanted = f" matching {condition.value!r}" if condition.value else ""
+            return f"has {condition.type} {what!r}{wanted} does not hold"
+    for condition in rule.missing:
+        if condition.test(view, query, {}):
+            return f"missing {condition.type} {condition.key or 'host'!r} is present"
+    return "its conditions do not hold"

@@ -1,0 +1,180 @@
+"""What resolution produces: a `Resolution`, and for `explain` the `Step`s that led to it.
+
+Kinds, trace stages and trace outcomes are enums (`str` enums, so they print and compare as their
+values): a caller never tests a string.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+
+import attrs
+
+from ._rules import Rule
+
+#: A response header's value: a list for repeated `set-cookie`.
+HeaderValue = str | list[str]
+#: A local route's decoded params: a list for a catch-all.
+RouteParams = Mapping[str, str | list[str]]
+
+__all__ = [
+    "APPLIED",
+    "Explanation",
+    "HeaderValue",
+    "Kind",
+    "Outcome",
+    "Resolution",
+    "RouteParams",
+    "Stage",
+    "Step",
+]
+
+
+class Kind(enum.StrEnum):
+    """What happens to a request."""
+
+    LOCAL = "local"
+    PROXIED = "proxied"
+    REDIRECT = "redirect"
+    NOT_FOUND = "not_found"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Stage(enum.StrEnum):
+    """Where in Next.js's routing order a trace step happened (resolve-routes.js's order)."""
+
+    NORMALIZE = "normalize"
+    HEADERS = "headers"
+    REDIRECTS = "redirects"
+    BEFORE_FILES = "beforeFiles"
+    CHECK_FS = "check_fs"
+    AFTER_FILES = "afterFiles"
+    DYNAMIC_ROUTES = "dynamic routes"
+    FALLBACK = "fallback"
+    #: A closing note on why the resolution came out as it did.
+    WHY = "why"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Outcome(enum.StrEnum):
+    """What came of one trace step."""
+
+    #: The phase has no rules.
+    EMPTY = "empty"
+    #: The index skipped rules that cannot match this path (or only apply on another host).
+    SKIPPED = "skipped"
+    #: The rule's source did not match the path.
+    NO_MATCH = "no-match"
+    #: The source matched, but a `has`/`missing` condition did not hold.
+    CONDITIONS = "conditions"
+    #: A header rule matched and added its headers.
+    MATCHED = "matched"
+    #: A redirect rule (or the repeated-slash normalisation) answered with a redirect.
+    REDIRECT = "redirect"
+    #: A rewrite to an external URL: the request is proxied.
+    PROXIED = "proxied"
+    #: An internal rewrite changed the path.
+    REWRITTEN = "rewritten"
+    #: After a rewrite, a page serves the new path.
+    SERVED = "served"
+    #: After a rewrite, no page serves the new path: the next rule sees it.
+    CONTINUE = "continue"
+    #: A page check found a page or file.
+    FOUND = "found"
+    #: A page check found none.
+    MISS = "miss"
+    #: A remark with no effect on the resolution.
+    NOTE = "note"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: The outcomes of a step in which its rule took effect.
+APPLIED = frozenset({Outcome.MATCHED, Outcome.REDIRECT, Outcome.PROXIED, Outcome.REWRITTEN})
+
+
+@attrs.frozen
+class Resolution:
+    """Where a request goes.
+
+    `url` is the upstream URL (proxied), the Location (redirect), or path + query (local and
+    not found); `path` and `query` the final pathname and query; `route` and `params` the app
+    route that serves it; `status` the redirect status; `headers` the header rules' headers
+    (none on redirects and proxied responses); `rule` the rule that decided.
+    """
+
+    kind: Kind
+    url: str
+    path: str | None = None
+    query: Mapping[str, str | list[str]] = attrs.field(factory=dict, hash=False)
+    route: str | None = None
+    params: RouteParams = attrs.field(factory=dict, hash=False)
+    status: int | None = None
+    headers: Mapping[str, HeaderValue] = attrs.field(factory=dict, hash=False)
+    rule: Rule | None = None
+
+    def __str__(self) -> str:
+        if self.kind is Kind.REDIRECT:
+            return f"redirect {self.status} {self.url}"
+        if self.kind is Kind.PROXIED:
+            return f"proxied {self.url}"
+        if self.kind is Kind.LOCAL:
+            where = f" (route {self.route}" + (f", params {self.params})" if self.params else ")")
+            return f"local {self.url}{where if self.route else ''}"
+        return f"not found {self.url}"
+
+
+@attrs.frozen
+class Step:
+    """One thing resolution did: the stage, the rule tried (if any), and what came of it."""
+
+    phase: Stage
+    outcome: Outcome
+    detail: str
+    rule: Rule | None = None
+
+    def __str__(self) -> str:
+        head = f"{self.rule.place} {self.rule.source!r}: " if self.rule else ""
+        return f"[{self.phase}] {head}{self.detail}"
+
+
+@attrs.frozen
+class Explanation:
+    """Every step of a resolution, and its result; `str()` is a readable trace."""
+
+    request: str
+    steps: tuple[Step, ...]
+    resolution: Resolution
+
+    def applied(self) -> tuple[Rule, ...]:
+        """The rules that took effect (a header rule, a redirect, a rewrite), and the one that
+        decided, in the order they first did."""
+        rules = [s.rule for s in self.steps if s.rule is not None and s.outcome in APPLIED]
+        if self.resolution.rule is not None:
+            rules.append(self.resolution.rule)
+        return tuple(_unique(rules))
+
+    def exercised(self) -> tuple[Rule, ...]:
+        """Every rule whose source was tried against the request, in the order it was."""
+        return tuple(_unique(s.rule for s in self.steps if s.rule is not None))
+
+    def __str__(self) -> str:
+        lines = [f"{self.request}"]
+        lines += [f"  {step}" for step in self.steps]
+        lines.append(f"  => {self.resolution}")
+        return "\n".join(lines)
+
+
+def _unique(rules: Iterator[Rule] | list[Rule]) -> Iterator[Rule]:
+    """Each rule once, first occurrence kept (rules compare by phase and place, not identity)."""
+    seen: set[int] = set()
+    for rule in rules:
+        if id(rule) not in seen:
+            seen.add(id(rule))
+            yield rule
