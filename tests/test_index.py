@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 import rewrites
 from rewrites import Router
 from rewrites._conditions import RequestView, match_conditions
-from rewrites._index import PhaseIndex, leading_segments
+from rewrites._index import PhaseIndex, SegmentKey, segment_keys
 from rewrites._rules import Phase
 
 # --- the law ----------------------------------------------------------------------------------
 
 #: Literal segments shared by sources and requests, so that tries overlap and requests hit.
-WORDS = ("api", "API", "Api", "docs", "v1", "%c3%a9", "%C3%A9", "café", "old", "x.json")
+WORDS = ("api", "API", "Api", "docs", "v1", "%c3%a9", "%C3%A9", "café", "old", "x.json", "amp-7")
 PIECES = (
     "/:p?",
     "/:p",
@@ -28,6 +28,10 @@ PIECES = (
     "/:p+",
     "/:p(\\d+)",
     "/:p(en|fr)",
+    "/:p(EN|de|fr)",
+    "/:p(é|fr)",
+    "/(.*)",
+    "{.json}",
     "/((?!auth).*)",
     "/:p((?!api(?:/|$)).*)",
     "-:p",
@@ -132,7 +136,7 @@ def _case_variant(word: str, how: int) -> str:
 @st.composite
 def requests(draw: Callable[..., Any]) -> tuple[str, dict[str, str]]:
     """A request path of the table's words (hits at every depth, case variants, near misses)."""
-    words = draw(st.lists(st.sampled_from((*WORDS, "auth", "12", "en", "zz", "")), max_size=5))
+    words = draw(st.lists(st.sampled_from((*WORDS, "auth", "12", "en", "fr", "de", "é", "zz", "")), max_size=5))
     path = "".join("/" + _case_variant(w, draw(st.integers(0, 2))) for w in words) or "/"
     if draw(st.integers(0, 3)) == 0:
         path = "/base" + (path if path != "/" else "")
@@ -245,34 +249,76 @@ def test_host_only_rules_are_tried_for_their_host_alone() -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "case_sensitive", "segments"),
+    ("source", "case_sensitive", "keys"),
     [
-        ("/api/users/:id", False, ("api", "users")),
-        ("/API/Users", False, ("api", "users")),
-        ("/API/Users", True, ("API", "Users")),
-        ("/api", False, ("api",)),
-        ("/api/", False, ("api", "")),
-        ("/", False, ("",)),
-        ("/api-:id", False, ()),
-        ("/api{-:x}?", False, ()),
-        ("/api.:ext", False, ()),
-        ("/api/:x?/docs", False, ("api",)),
-        ("/api/:x?-docs", False, ()),
-        ("/api{/v1}?/docs", False, ("api",)),
-        ("/api{/v1}?-docs", False, ()),
-        ("/:locale/api", False, ()),
-        ("/((?!auth).*)", False, ()),
-        ("/%C3%A9/x", False, ("%c3%a9", "x")),
-        ("/%C3%A9/x", True, ("%C3%A9", "x")),
-        ("/api/café/x", False, ("api",)),
-        ("/api/:id(\\d+)/x", False, ("api",)),
-        ("/a/:x([(?(?]))|(?:(?:\\/zz[))])", False, ()),
+        ("/api/users/:id", False, [(0, ("api",)), (1, ("users",))]),
+        ("/API/Users", True, [(0, ("API",)), (1, ("Users",))]),
+        ("/api-:id", False, []),
+        ("/api{-:x}?", False, []),
+        ("/api.:ext", False, []),
+        ("/api/:x?/docs", False, [(0, ("api",)), (None, ("docs",))]),
+        ("/api/:x?-docs", False, []),
+        ("/api{/v1}?/docs", False, [(0, ("api",)), (None, ("docs",))]),
+        ("/:locale/api", False, [(1, ("api",))]),
+        ("/:tenant/docs/page-9", False, [(1, ("docs",)), (2, ("page-9",))]),
+        ("/x-:id/docs", False, [(1, ("docs",))]),
+        ("/:locale(en|FR|de)/old", False, [(0, ("en", "fr", "de")), (1, ("old",))]),
+        ("/:locale(en|FR)/old", True, [(0, ("en", "FR")), (1, ("old",))]),
+        ("/:locale(en|fr)?/old", False, [(None, ("old",))]),
+        ("/:locale(en|f.)/old", False, [(None, ("old",))]),  # '.' may match '/'
+        ("/:lang?/pricing-7", False, [(None, ("pricing-7",))]),
+        ("/:path*/index-7.html", False, [(None, ("index-7.html",))]),
+        ("/(.*)/amp-42", False, [(None, ("amp-42",))]),
+        ("/:a(.*)/b/:c", False, [(None, ("b",))]),
+        ("/((?!auth).*)", False, []),
+        ("/:path*", False, []),
+        ("/%C3%A9/x", False, [(0, ("%c3%a9",)), (1, ("x",))]),
+        ("/api/café/x", False, [(0, ("api",)), (2, ("x",))]),
+        ("/api/café/x", True, [(0, ("api",)), (1, ("café",)), (2, ("x",))]),
+        ("/api/:id(\\d+)/x", False, [(0, ("api",)), (None, ("x",))]),
+        ("/a/:x([(?(?]))|(?:(?:\\/zz[))])", False, []),
     ],
 )
-def test_leading_segments(source: str, case_sensitive: bool, segments: tuple[str, ...]) -> None:
-    """A source is keyed by its whole literal leading segments, in its case rule."""
+def test_segment_keys(source: str, case_sensitive: bool, keys: list[SegmentKey]) -> None:
+    """A source's keys are its whole literal segments (at a fixed index where everything before
+    is literal or one plain segment) and its whole-segment literal alternations."""
     pattern = rewrites.compile(source, case_sensitive=case_sensitive).as_route()
-    assert leading_segments(pattern) == segments
+    assert segment_keys(pattern) == keys
+
+
+def test_each_rule_takes_its_rarest_key() -> None:
+    """`/:locale/blog/page-N` rules are filed under their own `page-N`, not the shared `blog`."""
+    router = _router(*(f"/:locale/blog/page-{n}" for n in range(50)), "/:locale/blog")
+    assert _candidates(router, "/en/blog/page-7") == ["/:locale/blog/page-7", "/:locale/blog"]
+    assert _candidates(router, "/en/blog") == ["/:locale/blog"]
+    assert _candidates(router, "/en/blog/page-70") == ["/:locale/blog"]
+
+
+def test_a_floating_key_is_found_at_any_depth() -> None:
+    """A suffix rule `/(.*)/amp-42` is a candidate wherever the path has the segment."""
+    router = _router("/(.*)/amp-42", "/:path*/index.html", "/(.*)")
+    assert _candidates(router, "/a/b/amp-42") == ["/(.*)/amp-42", "/(.*)"]
+    assert _candidates(router, "/amp-42/x/index.html") == [
+        "/(.*)/amp-42",
+        "/:path*/index.html",
+        "/(.*)",
+    ]
+    assert _candidates(router, "/a/amp-420") == ["/(.*)"]
+
+
+def test_an_alternation_is_a_key_and_offered_once() -> None:
+    """`/:l(en|fr)/:x` is a candidate for `/en/...` and `/fr/...`, once, and not for `/de/...`."""
+    router = _router("/:l(en|fr)/:x", "/:a/:b(fr|en)")
+    assert _candidates(router, "/en/fr") == ["/:l(en|fr)/:x", "/:a/:b(fr|en)"]
+    assert _candidates(router, "/de/x") == []
+
+
+def test_a_literal_tail_narrows_a_rule_without_segments() -> None:
+    """`/:name*.json` is only tried for paths ending in `.json` (or `.json/`)."""
+    router = _router("/:name*.json")
+    assert _candidates(router, "/a/b.json") == ["/:name*.json"]
+    assert _candidates(router, "/a/b.json/") == ["/:name*.json"]
+    assert _candidates(router, "/a/b.js") == []
 
 
 def _router(*sources: str, **config: Any) -> Router:
@@ -295,11 +341,12 @@ def test_a_trailing_slash_still_reaches_the_rules_under_a_segment() -> None:
 
 
 def test_candidates_come_from_every_depth_in_table_order() -> None:
-    """Rules under each segment of the path, and root rules, are merged in table order."""
-    router = _router("/a/b/c", "/:x/b", "/a", "/a/b/:y", "/z", "/a/:rest*")
-    assert _candidates(router, "/a/b/c") == ["/a/b/c", "/:x/b", "/a/b/:y", "/a/:rest*"]
-    assert _candidates(router, "/a/") == ["/:x/b", "/a", "/a/:rest*"]
-    assert _candidates(router, "/q") == ["/:x/b"]
+    """Rules under each segment of the path, and unkeyed rules, are merged in table order."""
+    router = _router("/a/b/c", "/:x/b", "/a", "/a/b/:y", "/z", "/a/:rest*", "/:any*")
+    assert _candidates(router, "/a/b/c") == ["/a/b/c", "/:x/b", "/a/b/:y", "/a/:rest*", "/:any*"]
+    assert _candidates(router, "/a/") == ["/a", "/a/:rest*", "/:any*"]
+    assert _candidates(router, "/q/b") == ["/:x/b", "/a/b/:y", "/:any*"]
+    assert _candidates(router, "/q") == ["/:any*"]
 
 
 def test_start_skips_earlier_positions() -> None:
@@ -379,14 +426,14 @@ def test_redirect_guard_only_narrows_what_matches() -> None:
 
 
 def test_stats_count_rules_and_nodes() -> None:
-    """`stats()` counts the always-candidates, the rules filed whole, and the trie nodes."""
+    """`stats()` counts the always-candidates, the rules filed whole, and the distinct keys."""
     index = PhaseIndex(_router("/a/b", "/a/c", "/:x").phase(Phase.AFTER_FILES))
     assert index.stats() == {
         "rules": 3,
         "always": 1,
         "by_host": 0,
         "whole": 2,
-        "nodes": 2,
+        "keys": 2,
         "depth": 0,
     }
 

@@ -26,14 +26,14 @@ def test_steps_carry_enums() -> None:
     assert all(isinstance(s.phase, Stage) and isinstance(s.outcome, Outcome) for s in steps)
     assert [(s.phase, s.outcome) for s in steps] == [
         (Stage.HEADERS, Outcome.MATCHED),
-        (Stage.REDIRECTS, Outcome.NO_MATCH),  # the built-in trailing-slash redirect
-        (Stage.REDIRECTS, Outcome.SKIPPED),  # redirects[0]: '/legacy' is not in the path
+        # The built-in trailing-slash redirect needs a final '/'; redirects[0] needs 'legacy'.
+        (Stage.REDIRECTS, Outcome.SKIPPED),
         (Stage.BEFORE_FILES, Outcome.EMPTY),
         (Stage.CHECK_FS, Outcome.MISS),
         (Stage.AFTER_FILES, Outcome.REWRITTEN),
         (Stage.AFTER_FILES, Outcome.SERVED),
     ]
-    assert str(steps[4]) == "[check_fs] no page or file is exactly '/blog/x'"
+    assert str(steps[3]) == "[check_fs] no page or file is exactly '/blog/x'"
 
 
 def test_applied_lists_the_rules_that_took_effect() -> None:
@@ -41,10 +41,14 @@ def test_applied_lists_the_rules_that_took_effect() -> None:
     router = _router()
     explained = router.explain("/blog/x")
     assert [r.place for r in explained.applied()] == ["headers[0]", "rewrites[0]"]
-    assert [r.place for r in explained.exercised()] == [
+    assert [r.place for r in explained.exercised()] == ["headers[0]", "rewrites[0]"]
+    slashed = router.explain("/blog/x/")
+    assert "built-in trailing-slash redirect (remove slash)" in [
+        r.place for r in slashed.exercised()
+    ]
+    assert [r.place for r in slashed.applied()] == [
         "headers[0]",
         "built-in trailing-slash redirect (remove slash)",
-        "rewrites[0]",
     ]
 
 
@@ -67,7 +71,10 @@ def test_the_skipped_count_is_its_own_outcome() -> None:
     rules = [{"source": f"/p{i}/:x", "destination": "/"} for i in range(5)]
     explained = rewrites.Router.from_next_config({"rewrites": rules}).explain("/p3/a")
     skipped = [s for s in explained.steps if s.outcome is Outcome.SKIPPED]
-    assert [(s.phase, s.detail.split(" ", 1)[0]) for s in skipped] == [(Stage.AFTER_FILES, "4")]
+    assert [(s.phase, s.detail.split(" ", 1)[0]) for s in skipped] == [
+        (Stage.REDIRECTS, "1"),  # the built-in trailing-slash redirect: no final '/'
+        (Stage.AFTER_FILES, "4"),
+    ]
 
 
 def test_an_explanation_pickles() -> None:

@@ -274,8 +274,8 @@ def test_explain_answers_why_auth_went_to_the_backend() -> None:
     assert text.splitlines() == [
         "/api/auth/session",
         "  [headers] no rules",
-        "  [redirects] built-in trailing-slash redirect (remove slash) '/:path+/': "
-        "source did not match",
+        "  [redirects] 1 other rule(s) skipped: the literal text they need is not in this path, "
+        "or they only apply on another host",
         "  [beforeFiles] no rules",
         "  [check_fs] no page or file is exactly '/api/auth/session'",
         "  [afterFiles] rewrites[0] '/api/:path*': matched {path: ['auth', 'session']}: "
@@ -323,7 +323,7 @@ def test_explain_counts_the_other_hosts_rules_as_skipped() -> None:
     assert [s.rule.place for s in tried if s.rule] == ["rewrites[7]"]
     skipped = [s.detail for s in explained.steps if s.outcome == "skipped"]
     assert skipped == [
-        "49 other rule(s) skipped: their literal leading segments cannot match this path, "
+        "49 other rule(s) skipped: the literal text they need is not in this path, "
         "or they only apply on another host"
     ]
 

@@ -4,38 +4,56 @@ It only ever skips rules that cannot match the path, and yields the others in ta
 resolution through it is the same as a plain loop over every rule (`tests/test_index.py` checks it
 on random tables).
 
-Every rule whose source starts with literal whole segments (`/old/blog/:slug` starts with `old`,
-`blog`) sits in a trie under those segments; a path can only match it if the path starts with the
-same segments, so a lookup walks the path's segments from the root and takes the rules of every
-node it passes. Rules with a dynamic first segment (`/:locale/...`), or whose literal text cannot be
-keyed exactly, sit at the root and are always candidates. Case-insensitive rules live in a second
-trie keyed by ASCII-lowercased segments. A source that is nothing but literal segments (`/old/page`)
-is filed by its whole text instead: it only matches that path, or it with one more '/'.
+Each rule is filed under one key: the most selective literal it cannot do without.
+
+* A **whole literal segment**: literal text of the source that starts with '/' and is followed by
+  '/' or the end (`docs` and `page-9` in `/:tenant/docs/page-9`). Whatever the parameters before
+  it match, a path can only match the rule if that text is one of its segments. When everything
+  before the segment is literal or a plain one-segment parameter, its position is known too
+  (`docs` is the path's second segment), and the key says so.
+* A parameter that is a **finite alternation of literals** and a whole segment
+  (`/:locale(en|fr|de)/...`) files the rule under each alternative.
+* A source that is **nothing but literal segments** (`/old/page`) is filed by its whole text: it
+  only matches that path, or it with one more '/'.
+* A source with none of these but a **literal tail** (the built-in `/:path+/` redirect,
+  `/:name*.json`) is a candidate only for paths that end with it.
+
+Of a rule's keys, the one fewest other rules share is taken, so a table of `/:locale/page-N` rules
+files each under its own `page-N`. A lookup splits the path once and looks up each segment (by
+position, and anywhere). Only rules with no literal at all (`/:path*`, `/((?!api).*)`) are
+candidates for every path. Case-insensitive rules are keyed by ASCII-lowercased text (JavaScript
+never folds a non-ASCII character to an ASCII one); a non-ASCII segment of such a rule is not a
+key. A custom group that could reach outside its parentheses makes the whole rule unkeyed.
 
 Rules that only apply on one host (a `has` host value that is plain text, as a multi-tenant table's
-are) are filed by that host first and by their segments within it, so a request only meets the
-rules of its own host.
+are) are filed by that host first and by their keys within it, so a request only meets the rules
+of its own host.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
 from ._conditions import PLAIN_VALUE
+from ._js.regexp import JSRegexError, parse
 from ._pattern import Pattern
 from ._rules import Rule
 from ._syntax import Key, Token
 
-__all__ = ["Candidates", "PhaseIndex", "PlainIndex", "host_key", "leading_segments"]
+__all__ = ["Candidates", "PhaseIndex", "PlainIndex", "SegmentKey", "host_key", "segment_keys"]
 
 #: Below this many candidates, one sort beats heapq.merge's per-item overhead.
 _SORT_BELOW = 48
 
-
 #: What an index offers for a path: (position in the phase, rule), in table order.
 Candidates = Iterator[tuple[int, Rule]]
+
+#: One way to key a rule: the segment's index in the path (None: anywhere) and the texts it may
+#: have (one for a literal, several for an alternation), in the rule's case rule.
+SegmentKey = tuple[int | None, tuple[str, ...]]
 
 
 class PlainIndex:
@@ -53,124 +71,124 @@ class PlainIndex:
         for position in range(start, len(self.rules)):
             yield position, self.rules[position]
 
-
-class _Node:
-    """One trie node: the rules whose literal segments end here (and go on), and the next
-    segments."""
-
-    __slots__ = ("children", "positions")
-
-    # Empty until used: a 100k-rule table has many nodes, and every object allocated while
-    # building makes the garbage collector's passes over the whole table longer.
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] | None = None
-        self.positions: list[int] | None = None
+    def __len__(self) -> int:
+        return len(self.rules)
 
 
-class _Trie:
-    """Rules keyed by their literal leading segments; a walk gives every node on a path."""
+class _Keyed:
+    """Rules of one case rule, by key: segment at a known position, segment anywhere, whole
+    text, literal tail."""
 
-    __slots__ = ("depth", "root")
+    __slots__ = ("anywhere", "at", "tails", "whole")
 
     def __init__(self) -> None:
-        self.root = _Node()
-        self.depth = 0  # the deepest key: path segments below it are never looked at
+        self.at: list[dict[str, list[int]]] = []  # by segment index, then segment text
+        self.anywhere: dict[str, list[int]] = {}
+        self.whole: dict[str, list[int]] = {}
+        self.tails: dict[str, list[int]] = {}
 
-    def add(self, segments: Sequence[str], position: int) -> None:
-        """File the rule at `position` under `segments`."""
-        node = self.root
-        for segment in segments:
-            if node.children is None:
-                node.children = {}
-            child = node.children.get(segment)
-            if child is None:
-                child = node.children[segment] = _Node()
-            node = child
-        if node.positions is None:
-            node.positions = []
-        node.positions.append(position)
-        self.depth = max(self.depth, len(segments))
+    def add(self, key: SegmentKey, position: int) -> None:
+        """File the rule at `position` under every text of `key`."""
+        index, texts = key
+        if index is None:
+            table = self.anywhere
+        else:
+            while len(self.at) <= index:
+                self.at.append({})
+            table = self.at[index]
+        for text in texts:
+            _append(table, text, position)
 
     def walk(self, pathname: str, into: list[list[int]]) -> None:
-        """Append the positions of every non-empty node along `pathname` (root excluded)."""
-        node = self.root
-        # Splitting at most depth+1 times keeps a long hostile path from costing more than the
-        # segments the trie can use; the last piece may then hold the rest of the path.
-        for segment in pathname.split("/", self.depth + 1)[1 : self.depth + 1]:
-            child = node.children.get(segment) if node.children else None
-            if child is None:
-                return
-            node = child
-            if node.positions:
-                into.append(node.positions)
+        """Append the positions lists of the rules keyed by `pathname`'s text."""
+        if self.whole:
+            _whole(self.whole, pathname[1:], into)
+        if self.at or self.anywhere:
+            segments = pathname.split("/")
+            at, anywhere = self.at, self.anywhere
+            for index in range(min(len(at), len(segments) - 1)):
+                found = at[index].get(segments[index + 1])
+                if found:
+                    into.append(found)
+            if anywhere:
+                for segment in set(segments):
+                    found = anywhere.get(segment)
+                    if found:
+                        into.append(found)
+        if self.tails:
+            # A route regex also takes one more '/' after the source's end (see `_whole`).
+            trimmed = pathname[:-1] if pathname.endswith("/") else pathname
+            for tail, positions in self.tails.items():
+                if pathname.endswith(tail) or trimmed.endswith(tail):
+                    into.append(positions)
 
-    def nodes(self) -> Iterator[_Node]:
-        """Every node, depth first."""
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            yield node
-            stack.extend(node.children.values() if node.children else ())
+    def size(self) -> int:
+        """How many distinct keys there are."""
+        return sum(map(len, self.at)) + len(self.anywhere) + len(self.whole) + len(self.tails)
+
+
+def _append(table: dict[str, list[int]], text: str, position: int) -> None:
+    """Add `position` to the list under `text` (positions come in ascending order)."""
+    found = table.get(text)
+    if found is None:
+        table[text] = [position]
+    elif found[-1] != position:
+        found.append(position)
 
 
 class _Paths:
-    """Rules keyed by their literal leading segments, in two tries (case-sensitive rules as
-    written, the others in ASCII lower case); rules that are nothing but literal segments, by
-    their whole text; and the rules with no literal segment."""
+    """Rules keyed by their literals (case-sensitive rules as written, the others in ASCII lower
+    case), and the rules with no literal at all."""
 
-    __slots__ = ("always", "exact", "folded", "whole_exact", "whole_folded")
+    __slots__ = ("always", "exact", "folded")
 
     def __init__(self) -> None:
-        self.exact = _Trie()
-        self.folded = _Trie()
-        # A whole literal source (`/old/page`) only matches that path, or it with one more '/'
-        # (modifyRouteRegex): most of a migration table, looked up in one step.
-        self.whole_exact: dict[str, list[int]] = {}
-        self.whole_folded: dict[str, list[int]] = {}
+        self.exact = _Keyed()
+        self.folded = _Keyed()
         self.always: list[int] = []
 
-    def add(self, rule: Rule, position: int) -> None:
+    def add(self, rule: Rule, position: int, choose: _Chooser) -> None:
         """File a rule (positions must come in ascending order)."""
-        segments = leading_segments(rule.pattern)
-        sensitive = rule.pattern.case_sensitive
-        if not segments:
-            self.always.append(position)  # no literal segment: a candidate for every path
-        elif _is_whole(rule.pattern, segments):
-            whole = self.whole_exact if sensitive else self.whole_folded
-            whole.setdefault("/".join(segments), []).append(position)
+        pattern = rule.pattern
+        keyed = self.exact if pattern.case_sensitive else self.folded
+        whole = _whole_text(pattern)
+        if whole is not None:
+            _append(keyed.whole, whole, position)
+            return
+        key = choose(pattern)
+        if key is not None:
+            keyed.add(key, position)
+            return
+        tail = _literal_tail(pattern)
+        if tail is not None:
+            _append(keyed.tails, tail, position)
         else:
-            (self.exact if sensitive else self.folded).add(segments, position)
+            self.always.append(position)  # no literal: a candidate for every path
 
     def walk(self, pathname: str, into: list[list[int]]) -> None:
         """Append the positions lists of every rule that may match `pathname`."""
         if self.always:
             into.append(self.always)
         if not pathname.startswith("/"):
-            # A path that does not start with '/' can only meet the root rules: every keyed
-            # source starts with a literal '/'.
+            # A path that does not start with '/' can only meet the unkeyed rules: every keyed
+            # source starts with a literal '/' (tails aside, and those need a '/' path too).
             return
-        if self.exact.depth:
-            self.exact.walk(pathname, into)
-        if self.whole_exact:
-            _whole(self.whole_exact, pathname[1:], into)
-        if self.folded.depth or self.whole_folded:
-            lowered = _ascii_lower(pathname)
-            if self.folded.depth:
-                self.folded.walk(lowered, into)
-            if self.whole_folded:
-                _whole(self.whole_folded, lowered[1:], into)
+        self.exact.walk(pathname, into)
+        folded = self.folded
+        if folded.at or folded.anywhere or folded.whole or folded.tails:
+            folded.walk(_ascii_lower(pathname), into)
 
-    def nodes(self) -> int:
-        """How many trie nodes there are."""
-        return sum(1 for trie in (self.exact, self.folded) for _ in trie.nodes())
+    def keys(self) -> int:
+        """How many distinct keys there are."""
+        return self.exact.size() + self.folded.size()
 
     def depth(self) -> int:
-        """The deepest key."""
-        return max(self.exact.depth, self.folded.depth)
+        """The deepest segment keyed by position."""
+        return max(len(self.exact.at), len(self.folded.at))
 
     def wholes(self) -> int:
         """How many rules are filed by their whole text."""
-        return sum(map(len, (*self.whole_exact.values(), *self.whole_folded.values())))
+        return sum(map(len, (*self.exact.whole.values(), *self.folded.whole.values())))
 
 
 def _whole(table: dict[str, list[int]], key: str, into: list[list[int]]) -> None:
@@ -183,6 +201,44 @@ def _whole(table: dict[str, list[int]], key: str, into: list[list[int]]) -> None
         found = table.get(key[:-1])
         if found:
             into.append(found)
+
+
+class _Chooser:
+    """Picks each rule's most selective key: the one the fewest rules of the phase share."""
+
+    __slots__ = ("counts", "options")
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.options: dict[int, list[SegmentKey]] = {}
+        self.counts: dict[tuple[int | None, str], int] = {}
+        for rule in rules:
+            if _whole_text(rule.pattern) is not None:
+                continue  # filed by its whole text, never under a segment
+            options = segment_keys(rule.pattern)
+            self.options[id(rule.pattern)] = options
+            for index, texts in options:
+                for text in texts:
+                    self.counts[index, text] = self.counts.get((index, text), 0) + 1
+
+    def __call__(self, pattern: Pattern) -> SegmentKey | None:
+        options = self.options.get(id(pattern))
+        if options is None:
+            options = segment_keys(pattern)
+        if not options:
+            return None
+        if len(options) == 1:
+            return options[0]
+        counts = self.counts
+        # Fewest rules sharing the key; on a tie a known position (fewer lookups hit it), then
+        # the deeper segment (sections near the root are shared by more of the site's paths).
+        return min(
+            options,
+            key=lambda o: (
+                sum(counts.get((o[0], t), 1) for t in o[1]),
+                o[0] is None,
+                -(o[0] or 0),
+            ),
+        )
 
 
 class _Hosts:
@@ -204,7 +260,9 @@ class _Hosts:
         self.tables: dict[int, dict[tuple[int, ...], dict[str, _Paths]]] = {}
         self.every: list[int] = []  # every rule filed here, ascending
 
-    def add(self, value: tuple[str, tuple[int, ...]], rule: Rule, position: int) -> None:
+    def add(
+        self, value: tuple[str, tuple[int, ...]], rule: Rule, position: int, choose: _Chooser
+    ) -> None:
         """File the rule at `position` under its masked host value, then by its path."""
         text, wild = value
         by_wild = self.tables.setdefault(len(text), {})
@@ -212,7 +270,7 @@ class _Hosts:
         paths = by_key.get(text)
         if paths is None:
             paths = by_key[text] = _Paths()
-        paths.add(rule, position)
+        paths.add(rule, position, choose)
         self.every.append(position)
 
     def walk(self, host: str, pathname: str, into: list[list[int]]) -> None:
@@ -266,6 +324,8 @@ class PhaseIndex:
     ...     {"source": "/old/:slug", "destination": "/new/:slug", "permanent": True},
     ...     {"source": "/:path*/amp", "destination": "/:path*", "permanent": True}]})
     >>> [rule.source for _, rule in router.indexes["redirects"].candidates("/blog/x")]
+    []
+    >>> [rule.source for _, rule in router.indexes["redirects"].candidates("/blog/amp/")]
     ['/:path+/', '/:path*/amp']
     """
 
@@ -275,12 +335,13 @@ class PhaseIndex:
         self.rules = tuple(rules)
         self.paths = _Paths()  # every rule but those that only apply on one host
         self.hosts = _Hosts()  # those, by host and then by path
+        choose = _Chooser(self.rules)
         for position, rule in enumerate(self.rules):
             host = host_key(rule) if rule.has else None
             if host is None:
-                self.paths.add(rule, position)
+                self.paths.add(rule, position, choose)
             else:
-                self.hosts.add(host, rule, position)
+                self.hosts.add(host, rule, position, choose)
 
     def candidates(
         self, pathname: str, start: int = 0, host: str | None = None
@@ -306,20 +367,21 @@ class PhaseIndex:
 
     def stats(self) -> dict[str, int]:
         """Sizes for benchmarks and explain: rules, always-candidates (for every host), rules
-        filed by host, trie nodes and depth."""
+        filed by host, rules filed whole, distinct keys and the deepest positional key."""
         groups = [self.paths, *self.hosts.groups()]
         return {
             "rules": len(self.rules),
             "always": len(self.paths.always),
             "by_host": len(self.hosts.every),
             "whole": sum(paths.wholes() for paths in groups),
-            "nodes": sum(paths.nodes() for paths in groups),
+            "keys": sum(paths.keys() for paths in groups),
             "depth": max(paths.depth() for paths in groups),
         }
 
 
 def _ascending(lists: list[list[int]], start: int) -> Iterable[int]:
-    """The positions of sorted `lists` at `start` or later, merged in ascending order."""
+    """The positions of sorted `lists` at `start` or later, merged in ascending order, each once
+    (a rule keyed by an alternation, or a segment the path has twice, is in several lists)."""
     if start:
         lists = [cut for cut in (p[bisect_left(p, start) :] for p in lists) if cut]
     if not lists:
@@ -327,8 +389,17 @@ def _ascending(lists: list[list[int]], start: int) -> Iterable[int]:
     if len(lists) == 1:
         return lists[0]
     if sum(map(len, lists)) < _SORT_BELOW:
-        return sorted([p for positions in lists for p in positions])
-    return heapq.merge(*lists)
+        return sorted({p for positions in lists for p in positions})
+    return _once(heapq.merge(*lists))
+
+
+def _once(positions: Iterable[int]) -> Iterator[int]:
+    """Ascending positions with repeats dropped."""
+    last = -1
+    for position in positions:
+        if position != last:
+            yield position
+            last = position
 
 
 def _ascii_lower(text: str) -> str:
@@ -341,38 +412,98 @@ def _ascii_lower(text: str) -> str:
 _ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 
 
-def leading_segments(pattern: Pattern) -> tuple[str, ...]:
-    """The whole literal segments every path `pattern` matches starts with (keyed for its case).
+def _keyed_text(text: str, case_sensitive: bool) -> str | None:
+    """Literal text as the index keys it for a rule's case rule; None when it cannot be keyed
+    (non-ASCII text of a case-insensitive rule: JavaScript folds É/é, ASCII lowering does not)."""
+    if case_sensitive:
+        return text
+    return text.lower() if text.isascii() else None
 
-    `/api/users/:id` gives ('api', 'users'); `/api-:id`, `/api{-:x}?` and `/:locale/api` give ()
-    (the last literal segment is only whole when a '/' or the end must follow it). A segment with
-    non-ASCII text ends the key (JavaScript and Python fold case differently), and so does a
-    custom group that could reach outside its parentheses.
+
+def segment_keys(pattern: Pattern) -> list[SegmentKey]:
+    """Every key a source could be filed under: its whole literal segments (with their segment
+    index when it is fixed) and its whole-segment literal alternations.
+
+    `/:tenant/docs/page-9` gives [(1, ('docs',)), (2, ('page-9',))]; `/(.*)/amp-42` gives
+    [(None, ('amp-42',))]; `/:locale(en|fr)/x` gives [(0, ('en', 'fr')), (1, ('x',))]. A
+    segment is whole when literal '/' comes before it and a '/' or the end must follow.
     """
     tokens = pattern.tokens
-    head = tokens[0] if tokens else None
-    if not isinstance(head, str) or not head.startswith("/"):
-        return ()
-    if len(tokens) > 1 and not _groups_contained(tokens):
-        return ()
-    ascii_only = head.isascii()
-    parts = (head.lower() if ascii_only and not pattern.case_sensitive else head).split("/")[1:]
-    if len(tokens) > 1 and not _segment_ends(tokens, 1):
-        parts.pop()
-    if ascii_only:  # most sources: nothing to stop at, and already keyed for their case
-        return tuple(parts)
-    out: list[str] = []
-    for part in parts:
-        if not part.isascii():
-            break
-        out.append(part if pattern.case_sensitive else part.lower())
-    return tuple(out)
+    if not tokens or (len(tokens) > 1 and not _groups_contained(tokens)):
+        return []
+    sensitive = pattern.case_sensitive
+    keys: list[SegmentKey] = []
+    segment: int | None = -1  # the index of the segment the text so far ends in
+    last = len(tokens) - 1
+    for at, token in enumerate(tokens):
+        if isinstance(token, str):
+            parts = token.split("/")
+            for offset in range(1, len(parts)):
+                text = parts[offset]
+                if not text or (offset == len(parts) - 1 and not _segment_ends(tokens, at + 1)):
+                    continue
+                keyed = _keyed_text(text, sensitive)
+                if keyed is not None:
+                    index = None if segment is None else segment + offset
+                    keys.append((index, (keyed,)))
+            if segment is not None:
+                segment += len(parts) - 1
+            continue
+        texts = _alternatives(token, sensitive)
+        if texts is not None and (at == last or _segment_ends(tokens, at + 1)):
+            keys.append((None if segment is None else segment + 1, texts))
+        if segment is not None:
+            segment = _after(token, segment)
+    return keys
 
 
-def _is_whole(pattern: Pattern, segments: tuple[str, ...]) -> bool:
-    """Whether the source is exactly its keyed segments: no parameter, nothing left unkeyed."""
+def _alternatives(key: Key, sensitive: bool) -> tuple[str, ...] | None:
+    """The texts of a required whole-segment parameter that is a finite alternation of literals
+    (`/:locale(en|fr|de)`), keyed for the rule's case rule."""
+    if key.prefix != "/" or key.suffix or key.modifier or not key.custom:
+        return None
+    texts = []
+    for alternative in key.pattern.split("|"):
+        if not alternative or not _LITERAL_CHARS.issuperset(alternative):
+            return None
+        keyed = _keyed_text(alternative, sensitive)
+        if keyed is None:
+            return None
+        texts.append(keyed)
+    return tuple(dict.fromkeys(texts))
+
+
+#: Characters that stand for themselves in a JavaScript regex (no '.', no escapes).
+_LITERAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_~")
+
+
+def _after(key: Key, segment: int) -> int | None:
+    """The segment index after a parameter, when it is fixed."""
+    if not key.custom or _alternatives(key, True) is not None:
+        # path-to-regexp's own patterns (`[^\/]+?`) and literal alternations never span a '/'.
+        if key.prefix == "/" and not key.suffix and not key.modifier:
+            return segment + 1  # '/:id': exactly the next segment
+        if "/" not in key.prefix + key.suffix and key.modifier in ("", "?"):
+            return segment  # ':id' inside a segment ('/api-:id'): the same segment
+    return None
+
+
+def _whole_text(pattern: Pattern) -> str | None:
+    """The text after the first '/' of a source that is nothing but literal segments."""
     tokens = pattern.tokens
-    return len(tokens) == 1 and isinstance(tokens[0], str) and tokens[0].count("/") == len(segments)
+    if len(tokens) != 1 or not isinstance(tokens[0], str) or not tokens[0].startswith("/"):
+        return None
+    text = _keyed_text(tokens[0], pattern.case_sensitive)
+    return None if text is None else text[1:]
+
+
+def _literal_tail(pattern: Pattern) -> str | None:
+    """The literal text every path the source matches ends with (the source's last token), in
+    the rule's case rule; None when the source does not end in literal text."""
+    tokens = pattern.tokens
+    if len(tokens) < 2 or not isinstance(tokens[-1], str) or not _groups_contained(tokens):
+        return None
+    return _keyed_text(tokens[-1], pattern.case_sensitive)
 
 
 def _segment_ends(tokens: Sequence[Token], at: int) -> bool:
@@ -398,26 +529,15 @@ def _groups_contained(tokens: Sequence[Token]) -> bool:
     return all(_contained(t.pattern) for t in tokens if isinstance(t, Key) and t.custom)
 
 
+@functools.lru_cache(maxsize=1024)
 def _contained(pattern: str) -> bool:
-    """Whether a JavaScript regex fragment has balanced groups and closes every class."""
-    depth, i, n = 0, 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            # In JavaScript (no `u` flag) the first unescaped ']' closes a class, even in '[]'.
-            i += 2 if pattern.startswith("^", i + 1) else 1
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-            if i >= n:
-                return False
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        i += 1
-    return depth == 0 and i == n
+    """Whether a JavaScript regex fragment parses on its own: balanced groups, every class closed.
+
+    The source's whole regex is valid JavaScript (compiling it checked that), so a fragment that
+    parses alone is one the whole regex reads as exactly its own group.
+    """
+    try:
+        parse(pattern)
+    except JSRegexError:
+        return False
+    return True

@@ -121,8 +121,8 @@ class Recorder(Tracer):
             self.add(
                 _STAGE[phase],
                 Outcome.SKIPPED,
-                f"{skipped} other rule(s) skipped: their literal leading segments cannot "
-                "match this path, or they only apply on another host",
+                f"{skipped} other rule(s) skipped: the literal text they need is not "
+                "in this path, or they only apply on another host",
             )
 
     _offered = 0
