@@ -136,7 +136,11 @@ def _case_variant(word: str, how: int) -> str:
 @st.composite
 def requests(draw: Callable[..., Any]) -> tuple[str, dict[str, str]]:
     """A request path of the table's words (hits at every depth, case variants, near misses)."""
-    words = draw(st.lists(st.sampled_from((*WORDS, "auth", "12", "en", "fr", "de", "é", "zz", "")), max_size=5))
+    words = draw(
+        st.lists(
+            st.sampled_from((*WORDS, "auth", "12", "en", "fr", "de", "é", "zz", "")), max_size=5
+        )
+    )
     path = "".join("/" + _case_variant(w, draw(st.integers(0, 2))) for w in words) or "/"
     if draw(st.integers(0, 3)) == 0:
         path = "/base" + (path if path != "/" else "")
