@@ -8,62 +8,23 @@ table with problems).
 from __future__ import annotations
 
 import argparse
-import importlib
 import io
 import json
 import os
-import shutil
-import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import attrs
-
+from . import project
 from ._pages import routes_from_app_dir
-from .errors import RequestError, RewritesError
+from .errors import ConfigError, RequestError, RewritesError
+from .lint import Diagnostic, lint
 from .router import Explanation, Kind, Resolution, Router, Step
+from .testing import check, parse_header_lines, read_cases
 
 __all__ = ["main"]
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
-#: Config files that are evaluated with Node rather than read as JSON.
-NODE_SUFFIXES = (".js", ".mjs", ".cjs")
-TS_SUFFIXES = (".ts", ".mts", ".cts")
-#: Node 22.6 is the first to strip TypeScript types (`--experimental-strip-types`).
-NODE_TS_VERSION = (22, 6)
-NODE_TIMEOUT = 60
-
-#: Imports a next.config file and prints the routing part of it as JSON (argv[1] is the file).
-NODE_SCRIPT = r"""
-const { pathToFileURL } = require("node:url");
-const call = async (value) => (typeof value === "function" ? await value() : value);
-(async () => {
-  const mod = await import(pathToFileURL(process.argv[1]).href);
-  let config = mod.default !== undefined ? mod.default : mod;
-  if (config && config.__esModule && config.default !== undefined) config = config.default;
-  if (typeof config === "function") {
-    config = await config("phase-production-server", { defaultConfig: {} });
-  }
-  config = config || {};
-  const out = {
-    rewrites: await call(config.rewrites),
-    redirects: await call(config.redirects),
-    headers: await call(config.headers),
-    basePath: config.basePath,
-    trailingSlash: config.trailingSlash,
-    skipTrailingSlashRedirect: config.skipTrailingSlashRedirect,
-    caseSensitiveRoutes: config.experimental?.caseSensitiveRoutes,
-    i18n: config.i18n,
-  };
-  const kept = Object.entries(out).filter(([, value]) => value !== undefined && value !== null);
-  process.stdout.write(JSON.stringify(Object.fromEntries(kept)));
-})().catch((err) => {
-  process.stderr.write(String((err && err.stack) || err).split("\n").slice(0, 6).join("\n"));
-  process.exit(1);
-});
-"""
 
 
 class InputError(Exception):
@@ -73,89 +34,14 @@ class InputError(Exception):
 # --- reading input ---------------------------------------------------------------------------
 
 
-def read_text(path: Path, what: str) -> str:
-    """A file's text, or an InputError naming what it was meant to be."""
-    try:
-        return path.read_text("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{what} {str(path)!r} does not exist") from None
-    except IsADirectoryError:
-        raise InputError(f"{what} {str(path)!r} is a directory, not a file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {what} {str(path)!r}: {exc}") from None
-
-
-def parse_json(text: str, path: Path) -> Any:
-    """JSON text, or an InputError with the line and column of the fault."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-
-
-def parse_yaml(text: str, path: Path) -> Any:
-    """YAML text (needs PyYAML), or an InputError saying what is wrong or missing."""
-    try:
-        yaml = importlib.import_module("yaml")
-    except ImportError:
-        raise InputError(
-            f"reading {str(path)!r} needs PyYAML: pip install 'rewrites[yaml]' "
-            "(or write the cases as JSON)"
-        ) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
-
-
-def read_config(file: str) -> Any:
-    """A next.config as data: JSON read directly, JavaScript and TypeScript evaluated with Node."""
-    path = Path(file)
-    if path.suffix in NODE_SUFFIXES + TS_SUFFIXES:
-        if not path.is_file():
-            raise InputError(f"config file {file!r} does not exist")
-        return node_config(path)
-    return parse_json(read_text(path, "config file"), path)
-
-
-def node_version(node: str) -> tuple[int, ...]:
-    """The version of a Node executable, e.g. (20, 11, 1); () when it cannot be told."""
-    try:
-        done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10)
-        return tuple(int(part) for part in done.stdout.strip().lstrip("v").split("."))
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return ()
-
-
-def node_config(path: Path) -> Any:
-    """Evaluate a next.config.js/.mjs/.cjs (.ts with Node >= 22.6); return its routing keys."""
-    node = shutil.which("node")
-    if node is None:
-        raise InputError(
-            f"reading {path.name!r} needs Node.js on PATH to evaluate it; install Node, or "
-            'write the routing keys as JSON ({"rewrites": [...], "redirects": [...], ...})'
-        )
-    command = [node]
-    if path.suffix in TS_SUFFIXES:
-        version = node_version(node)
-        if version and version < NODE_TS_VERSION:
-            shown = ".".join(map(str, version))
-            raise InputError(
-                f"reading {path.name!r} needs Node 22.6 or later to strip TypeScript types "
-                f"(found {shown}); use a next.config.js or a JSON file instead"
-            )
-        command.append("--experimental-strip-types")
-    command += ["-e", NODE_SCRIPT, str(path.resolve())]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=NODE_TIMEOUT, cwd=path.parent
-        )
-    except subprocess.TimeoutExpired:
-        raise InputError(f"evaluating {str(path)!r} with Node took over {NODE_TIMEOUT}s") from None
-    if done.returncode != 0:
-        reason = done.stderr.strip() or f"node exited with status {done.returncode}"
-        raise InputError(f"evaluating {str(path)!r} with Node failed:\n{reason}")
-    return parse_json(done.stdout, path)
+def file_error(error: ConfigError) -> InputError:
+    """A file that could not be read, worded as the command always has: each problem's message
+    (a sentence naming the file), and invalid JSON as `file:line:column: not valid JSON: ...`."""
+    cause = error.__cause__
+    if isinstance(cause, json.JSONDecodeError):
+        place = error.problems[0].place
+        return InputError(f"{place}:{cause.lineno}:{cause.colno}: not valid JSON: {cause.msg}")
+    return InputError("\n".join(problem.message for problem in error.problems))
 
 
 def route_list(args: argparse.Namespace) -> list[str] | None:
@@ -173,7 +59,10 @@ def route_list(args: argparse.Namespace) -> list[str] | None:
 
 def load_router(args: argparse.Namespace) -> Router:
     """The Router for the command's CONFIG, routes and compatibility flag."""
-    config = read_config(args.config)
+    try:
+        config = project.load_config(args.config)
+    except ConfigError as exc:
+        raise file_error(exc) from None
     compatible = bool(args.next_compatible)
     return Router.from_next_config(
         config,
@@ -183,23 +72,12 @@ def load_router(args: argparse.Namespace) -> Router:
     )
 
 
-def parse_headers(items: Iterable[str], where: str = "-H") -> dict[str, str | list[str]]:
-    """'Name: value' strings as a header mapping; a repeated name gives a list."""
-    headers: dict[str, str | list[str]] = {}
-    for item in items:
-        name, colon, value = item.partition(":")
-        name = name.strip()
-        if not colon or not name or any(ch.isspace() for ch in name):
-            raise InputError(f"{where}: bad header {item!r}; expected 'Name: value'")
-        value = value.strip()
-        existing = headers.get(name)
-        if existing is None:
-            headers[name] = value
-        elif isinstance(existing, list):
-            existing.append(value)
-        else:
-            headers[name] = [existing, value]
-    return headers
+def parse_headers(items: Iterable[str]) -> dict[str, str | list[str]]:
+    """-H 'Name: value' strings as a header mapping; a repeated name gives a list."""
+    try:
+        return parse_header_lines(items)
+    except ValueError as exc:
+        raise InputError(f"-H: {exc}") from None
 
 
 # --- showing results -------------------------------------------------------------------------
@@ -212,11 +90,11 @@ def resolution_data(resolution: Resolution) -> dict[str, Any]:
         "kind": resolution.kind.value,
         "url": resolution.url,
         "path": resolution.path,
-        "query": resolution.query,
+        "query": dict(resolution.query),
         "route": resolution.route,
-        "params": resolution.params,
+        "params": dict(resolution.params),
         "status": resolution.status,
-        "headers": resolution.headers,
+        "headers": dict(resolution.headers),
         "rule": rule.place if rule else None,
         "source": rule.source if rule else None,
     }
@@ -225,8 +103,8 @@ def resolution_data(resolution: Resolution) -> dict[str, Any]:
 def step_data(step: Step) -> dict[str, Any]:
     """A trace step as JSON-ready data."""
     return {
-        "phase": step.phase,
-        "outcome": step.outcome,
+        "phase": str(step.phase),
+        "outcome": str(step.outcome),
         "detail": step.detail,
         "rule": step.rule.place if step.rule else None,
         "source": step.rule.source if step.rule else None,
@@ -436,183 +314,21 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 # --- check -----------------------------------------------------------------------------------
 
-#: What a case may expect, and how to read it from a Resolution.
-EXPECTABLE: dict[str, Callable[[Resolution], object]] = {
-    "kind": lambda r: r.kind.value,
-    "target": lambda r: r.url,
-    "route": lambda r: r.route,
-    "status": lambda r: r.status,
-}
-CASE_KEYS = frozenset({"url", "headers", *EXPECTABLE})
-#: The kind a case expects for a request Next.js fails (a RequestError), with its `status`.
-ERROR = "error"
-
-
-@attrs.frozen
-class Case:
-    """One expectation of a cases file: a request and what should come of it."""
-
-    place: str
-    url: str
-    headers: dict[str, str | list[str]]
-    expected: dict[str, object]
-
-
-@attrs.frozen
-class Outcome:
-    """A case run: the differences from what was expected, and the rules it exercised."""
-
-    case: Case
-    differences: tuple[tuple[str, object, object], ...]
-    exercised: frozenset[str]
-    decided_by: str | None = None
-
-
-def case_headers(value: object, place: str) -> dict[str, str | list[str]]:
-    """A case's request headers: a mapping of names to strings (or lists of strings)."""
-    if value is None:
-        return {}
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return parse_headers(value, f"{place}.headers")
-    if not isinstance(value, Mapping):
-        raise InputError(f"{place}.headers: expected an object of header names to values")
-    headers: dict[str, str | list[str]] = {}
-    for name, item in value.items():
-        if isinstance(item, str | int | float) and not isinstance(item, bool):
-            headers[str(name)] = str(item)
-        elif isinstance(item, list) and all(isinstance(v, str) for v in item):
-            headers[str(name)] = list(item)
-        else:
-            raise InputError(f"{place}.headers.{name}: expected a string or a list of strings")
-    return headers
-
-
-def parse_case(item: object, place: str) -> Case:
-    """One case, checked: url, optional headers, the expected kind, any of target/route/status
-    (an `error` case: only status)."""
-    if not isinstance(item, Mapping):
-        raise InputError(f"{place}: expected an object with 'url' and 'kind'")
-    unknown = sorted(str(k) for k in item if k not in CASE_KEYS)
-    if unknown:
-        raise InputError(f"{place}: unknown key(s) {unknown}; expected {sorted(CASE_KEYS)}")
-    url = item.get("url")
-    if not isinstance(url, str):
-        raise InputError(f"{place}.url: expected the request URL as a string")
-    kinds = [*(kind.value for kind in Kind), ERROR]
-    if item.get("kind") not in kinds:
-        raise InputError(f"{place}.kind: expected one of {kinds}, got {item.get('kind')!r}")
-    expected = {key: item[key] for key in EXPECTABLE if key in item}
-    if expected["kind"] == ERROR and ("target" in expected or "route" in expected):
-        raise InputError(f"{place}: an '{ERROR}' case expects only a status (400 or 500)")
-    for key in ("target", "route"):
-        if key in expected and not isinstance(expected[key], str | None):
-            raise InputError(f"{place}.{key}: expected a string, got {expected[key]!r}")
-    status = expected.get("status")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        example = 400 if expected["kind"] == ERROR else 308
-        raise InputError(f"{place}.status: expected a number such as {example}, got {status!r}")
-    return Case(place, url, case_headers(item.get("headers"), place), expected)
-
-
-def read_cases(file: str) -> list[Case]:
-    """The cases of a JSON or YAML file: a list, or an object whose 'cases' key holds it."""
-    path = Path(file)
-    text = read_text(path, "cases file")
-    data = parse_yaml(text, path) if path.suffix in (".yaml", ".yml") else parse_json(text, path)
-    if isinstance(data, Mapping):
-        data = data.get("cases")
-    if not isinstance(data, list):
-        raise InputError(f"{file}: expected a list of cases, or an object with a 'cases' list")
-    try:
-        return [parse_case(item, f"cases[{n}]") for n, item in enumerate(data)]
-    except InputError as exc:
-        raise InputError(f"{file}: {exc}") from None
-
-
-def exercised_rules(explanation: Explanation) -> frozenset[str]:
-    """The places of the rules a request matched: the deciding one and every one that applied."""
-    places = {
-        step.rule.place
-        for step in explanation.steps
-        if step.rule is not None and step.outcome not in ("no-match", "conditions")
-    }
-    if explanation.resolution.rule is not None:
-        places.add(explanation.resolution.rule.place)
-    return frozenset(places)
-
-
-def run_case(router: Router, case: Case) -> Outcome:
-    """Resolve one case and compare every expected field with what came of it."""
-    try:
-        explanation = router.explain(case.url, case.headers)
-    except RequestError as exc:
-        if case.expected["kind"] != ERROR:
-            got = f"{ERROR} {exc.status}: {exc.message}"
-            return Outcome(case, (("kind", case.expected["kind"], got),), frozenset())
-        want = case.expected.get("status", exc.status)
-        if want != exc.status:
-            return Outcome(case, (("status", want, f"{exc.status}: {exc.message}"),), frozenset())
-        return Outcome(case, (), frozenset())
-    found = explanation.resolution
-    differences = tuple(
-        (key, want, EXPECTABLE[key](found))
-        for key, want in case.expected.items()
-        if EXPECTABLE[key](found) != want
-    )
-    decided = str(found.rule) if found.rule else None
-    return Outcome(case, differences, exercised_rules(explanation), decided)
-
-
-def failure_text(outcome: Outcome) -> str:
-    """A failed case as a small diff: '-' what was expected, '+' what came of it."""
-    case = outcome.case
-    headers = f"  headers {json.dumps(case.headers)}" if case.headers else ""
-    lines = [f"FAIL {case.place} {case.url}{headers}"]
-    for key, want, got in outcome.differences:
-        lines.append(f"  - {key}: {_shown(want)}")
-        lines.append(f"  + {key}: {_shown(got)}")
-    if outcome.decided_by:
-        lines.append(f"    decided by {outcome.decided_by}")
-    return "\n".join(lines)
-
-
-def _shown(value: object) -> str:
-    """A value in a diff line: strings bare, None as null."""
-    if value is None:
-        return "null"
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def coverage_lines(router: Router, exercised: set[str]) -> tuple[float, list[str]]:
-    """Rule coverage (percent of the table's own rules exercised) and its report lines."""
-    rules = [rule for rule in router.rules if not rule.built_in]
-    if not rules:
-        return 100.0, ["rules: the table has none"]
-    missed = [rule for rule in rules if rule.place not in exercised]
-    percent = 100.0 * (len(rules) - len(missed)) / len(rules)
-    lines = [f"rules: {len(rules) - len(missed)} of {len(rules)} exercised ({percent:.0f}%)"]
-    lines += [f"  not exercised: {rule}" for rule in missed]
-    return percent, lines
-
 
 def cmd_check(args: argparse.Namespace) -> int:
     """`rewrites check`: a table test for CI, with rule coverage."""
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise InputError(f"--fail-under: got {args.fail_under:g}; expected a percentage, 0 to 100")
     router = load_router(args)
-    cases = read_cases(args.cases)
-    outcomes = [run_case(router, case) for case in cases]
-    failed = [outcome for outcome in outcomes if outcome.differences]
-    for outcome in failed:
-        print(failure_text(outcome) + "\n")
-    exercised: set[str] = set().union(*(outcome.exercised for outcome in outcomes))
-    percent, lines = coverage_lines(router, exercised)
-    passed = len(outcomes) - len(failed)
-    print(f"{len(outcomes)} cases: {passed} passed, {len(failed)} failed")
-    print("\n".join(lines))
-    status = FAILED if failed else OK
-    if args.fail_under is not None and percent < args.fail_under:
-        print(f"rule coverage {percent:.1f}% is below --fail-under {args.fail_under:g}%")
+    try:
+        cases = read_cases(args.cases)
+    except ConfigError as exc:
+        raise file_error(exc) from None
+    report = check(router, cases)
+    print(report)
+    status = OK if report.ok else FAILED
+    if args.fail_under is not None and report.percent < args.fail_under:
+        print(f"rule coverage {report.percent:.1f}% is below --fail-under {args.fail_under:g}%")
         status = FAILED
     return status
 
@@ -620,39 +336,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 # --- lint ------------------------------------------------------------------------------------
 
 
-def diagnostic_data(diagnostic: Any) -> dict[str, Any]:
-    """A lint Diagnostic as JSON-ready data: its documented fields, and any extra ones it has."""
-    fields = ("code", "severity", "place", "message", "example", "fix")
-    data = {name: _plain(getattr(diagnostic, name, None)) for name in fields}
-    for name in ("source", "outcome"):
-        if getattr(diagnostic, name, None):
-            data[name] = _plain(getattr(diagnostic, name))
-    headers = getattr(diagnostic, "headers", None)
-    if headers:
-        data["headers"] = dict(headers)
+def diagnostic_data(diagnostic: Diagnostic) -> dict[str, Any]:
+    """A lint Diagnostic as JSON-ready data: its documented fields, and the optional ones it has."""
+    data: dict[str, Any] = {
+        "code": diagnostic.code,
+        "severity": str(diagnostic.severity),
+        "place": diagnostic.place,
+        "message": diagnostic.message,
+        "example": diagnostic.example,
+        "fix": diagnostic.fix,
+    }
+    if diagnostic.source:
+        data["source"] = diagnostic.source
+    if diagnostic.outcome:
+        data["outcome"] = diagnostic.outcome
+    if diagnostic.headers:
+        data["headers"] = dict(diagnostic.headers)
     return data
-
-
-def _plain(value: object) -> object:
-    """A value JSON can hold (enums by their value, anything else unknown as text)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    inner = getattr(value, "value", None)
-    return inner if isinstance(inner, str) else str(value)
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
     """`rewrites lint`: the linter's diagnostics; exit 1 when any is an error."""
-    try:
-        analysis = importlib.import_module("rewrites.lint")
-    except ModuleNotFoundError as exc:
-        if exc.name != "rewrites.lint":
-            raise
-        warn("error: lint is not available in this build")
-        return BAD_INPUT
     router = load_router(args)
-    found = analysis.lint(router)
-    severities = [str(_plain(d.severity)) for d in found]
+    found = lint(router)
+    severities = [str(diagnostic.severity) for diagnostic in found]
     for diagnostic in found:
         if args.json:
             print(json.dumps(diagnostic_data(diagnostic), ensure_ascii=False))
