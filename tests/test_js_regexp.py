@@ -16,7 +16,16 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewrites._js.regexp import JSRegexError, _case_closure, from_utf16, to_utf16, translate
+from rewrites._index import _contained
+from rewrites._js.regexp import (
+    JSRegexError,
+    _case_closure,
+    from_utf16,
+    group_end,
+    parse,
+    to_utf16,
+    translate,
+)
 
 VECTORS: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "vectors" / "jsregex.json").read_text(encoding="ascii")
@@ -415,3 +424,59 @@ def test_runs_of_letters_fold_case_as_javascript_does(letter: str) -> None:
         chr(c) for lo, hi in _case_closure(((ord(letter),) * 2,)) for c in range(lo, hi + 1)
     }
     assert matched == expected
+
+
+#: Groups as V8 reads them: a source, the index after the ')' closing the group that opens at 0
+#: (None when that group does not parse), and whether the whole source parses on its own.
+GROUPS: list[tuple[str, int | None, bool]] = [
+    ("(a)", 3, True),
+    ("(?!auth)x", 8, True),
+    ("(?!auth(?:/|$)).*", 15, True),
+    ("(a\\)b)", 6, True),
+    ("(\\()", 4, True),
+    ("([)])", 5, True),
+    ("([(])", 5, True),
+    ("([^)]+)", 7, True),
+    ("([\\]])", 6, True),
+    ("(?:[^]])", 8, True),
+    ("((a)(b(c)))", 11, True),
+    ("(?!a)|b", 5, True),
+    ("(\U0001f600)x", 3, True),
+    ("([]))", 4, False),
+    ("(?!a)|b)", 5, False),
+    ("(a)[", 3, False),
+    ("(a", None, False),
+    ("([a)", None, False),
+    ("a)", None, False),
+]
+
+
+@pytest.mark.parametrize(("source", "end", "balanced"), GROUPS)
+def test_group_end_and_balance(source: str, end: int | None, balanced: bool) -> None:
+    """`group_end` finds the ')' V8 closes a group with (escaped parentheses and classes holding
+    one do not count), and a fragment parses on its own exactly when it is balanced, which is
+    what the index asks of a custom group."""
+    assert group_end(source, 0) == end
+    try:
+        parse(source)
+    except JSRegexError:
+        parsed = False
+    else:
+        parsed = True
+    assert parsed == balanced
+    assert _contained(source) == balanced
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from([*"()[]\\^a|*?:!=$", "(?:", "(?!", "\\)", "[)]"]), max_size=12))
+def test_a_fragment_parses_when_its_group_closes_at_its_end(pieces: list[str]) -> None:
+    """Law: a fragment parses on its own exactly when, wrapped as '(?:fragment)', the group
+    closes at the very end."""
+    fragment = "".join(pieces)
+    try:
+        parse(fragment)
+    except JSRegexError:
+        parsed = False
+    else:
+        parsed = True
+    assert (group_end(f"(?:{fragment})", 0) == len(fragment) + 4) == parsed

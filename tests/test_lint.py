@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from rewrites import Kind, Router, strategies
 from rewrites._rules import Phase
-from rewrites.lint import CODES, Diagnostic, _conditions_implied, _covers, _Linter, lint
+from rewrites.lint import CODES, Diagnostic, Severity, _conditions_implied, _covers, _Linter, lint
 
 ROUTES = ["/", "/dashboard", "/api/auth/[...nextauth]"]
 UP = "https://up.example.com"
@@ -53,7 +54,7 @@ def rewrites(*pairs: tuple[str, str]) -> dict[str, Any]:
 def test_seed_a_reports_the_stealing_rule() -> None:
     """Table A: the afterFiles proxy takes /api/auth/x from the NextAuth catch-all."""
     (found,) = run(SEED_A)
-    assert (found.code, found.severity, found.place) == ("RW101", "error", "rewrites[0]")
+    assert (found.code, found.severity, found.place) == ("RW101", Severity.ERROR, "rewrites[0]")
     assert found.example == "/api/auth/x"
     assert "/api/auth/[...nextauth]" in found.message
     result = Router.from_next_config(SEED_A, routes=ROUTES).resolve(found.example)
@@ -109,7 +110,7 @@ def test_internal_rewrite_that_takes_a_dynamic_page_is_a_warning() -> None:
     """An afterFiles internal rewrite that sends a dynamic page's paths elsewhere is reported."""
     table = rewrites(("/blog/:slug", "/posts/:slug"))
     (found,) = run(table, routes=["/blog/[slug]", "/posts/[id]"])
-    assert (found.code, found.severity, found.example) == ("RW101", "warning", "/blog/x")
+    assert (found.code, found.severity, found.example) == ("RW101", Severity.WARNING, "/blog/x")
 
 
 @pytest.mark.parametrize(
@@ -288,7 +289,7 @@ def test_catch_all_swallows_next_assets() -> None:
     }
     found = run(table, routes=None)
     assert [(d.code, d.severity, d.place) for d in found] == [
-        ("RW403", "error", "rewrites.beforeFiles[0]")
+        ("RW403", Severity.ERROR, "rewrites.beforeFiles[0]")
     ]
     assert found[0].example == "/_next/static/chunks/main.js"
 
@@ -296,7 +297,7 @@ def test_catch_all_swallows_next_assets() -> None:
 def test_header_catch_all_is_info() -> None:
     """A header rule for every path also decorates /_next assets (info)."""
     table = {"headers": [{"source": "/:path*", "headers": [{"key": "x-a", "value": "1"}]}]}
-    assert [(d.code, d.severity) for d in run(table, routes=None)] == [("RW403", "info")]
+    assert [(d.code, d.severity) for d in run(table, routes=None)] == [("RW403", Severity.INFO)]
 
 
 @pytest.mark.parametrize("source", ["/x/(.*)-(.*)-(.*)-(.*)", "/y/((?:a+)+)", "/z/((?:.*)*)/end"])
@@ -313,6 +314,16 @@ def test_positional_refs_off_is_still_reported() -> None:
     assert "RW301" in [d.code for d in lint(router)]
 
 
+def test_severity_is_an_enum_that_reads_as_its_value() -> None:
+    """Severities are `Severity` members that print, compare and serialise as their text."""
+    assert [s.value for s in Severity] == ["error", "warning", "info"]
+    assert all(isinstance(severity, Severity) for severity, _ in CODES.values())
+    made = Diagnostic("RW104", "info", "rewrites[0]", "shadowed", None, None)  # a str is converted
+    assert made.severity is Severity.INFO
+    assert str(made) == "info RW104 rewrites[0]: shadowed"
+    assert json.dumps({"severity": made.severity}) == '{"severity": "info"}'
+
+
 def test_every_code_is_documented() -> None:
     """docs/lint.md shows every code."""
     from pathlib import Path
@@ -326,7 +337,7 @@ def test_every_code_is_documented() -> None:
 def test_lint_never_raises(config: dict[str, Any]) -> None:
     """Lint returns diagnostics (never raises) for any table a Router accepts."""
     found = lint(Router.from_next_config(config, routes=["/", "/blog/[slug]"]))
-    assert all(d.code in CODES and d.severity in ("error", "warning", "info") for d in found)
+    assert all(d.code in CODES and isinstance(d.severity, Severity) for d in found)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

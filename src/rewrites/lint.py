@@ -27,64 +27,79 @@ example is kept only once resolving it with the router shows the problem. The co
 
 from __future__ import annotations
 
+import enum
 import functools
 import itertools
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 import attrs
 import regex
 
-from ._conditions import Condition, RequestView, match_conditions
-from ._index import host_key
-from ._js.regexp import (
-    JSRegexError,
-    _Alt,
-    _Assertion,
-    _Chars,
-    _Group,
-    _Look,
-    _Node,
-    _Parser,
-    _Quant,
-    _Seq,
-    to_utf16,
-    translate,
+from ._conditions import Condition
+from ._examples import (
+    WORDS,
+    Example,
+    anchored,
+    build,
+    example_requests,
+    fits,
+    holds,
+    key_values,
+    matches,
+    prefix_lookahead,
+    regex_tree,
+    request_parts,
+    samples,
+    satisfying,
+    satisfying_values,
+    witnesses,
 )
+from ._index import host_key
+from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, to_utf16
 from ._pattern import Pattern
 from ._pattern import compile as compile_source
 from ._rules import Phase, Rule
-from ._syntax import Key, Token
+from ._syntax import Key
 from .errors import RewritesError
 from .router import Explanation, Kind, Resolution, Router
 
-__all__ = ["CODES", "Diagnostic", "lint"]
+__all__ = ["CODES", "Diagnostic", "Severity", "lint"]
+
+
+class Severity(enum.StrEnum):
+    """How bad a diagnostic is (a `str` enum: it prints, compares and serialises as its value).
+
+    >>> Severity.ERROR == "error", f"{Severity.INFO}"
+    (True, 'info')
+    """
+
+    #: The table does something its author cannot have meant (a proxy steals a page, a loop).
+    ERROR = "error"
+    #: Likely a mistake, or not portable to Next.js.
+    WARNING = "warning"
+    #: Worth knowing, often deliberate.
+    INFO = "info"
+
 
 #: Every code, with its severity and a one-line summary (docs/lint.md shows an example of each).
-CODES: Mapping[str, tuple[str, str]] = {
-    "RW101": ("error", "rewrite takes requests a dynamic page was meant to serve"),
-    "RW102": ("warning", "rule can never apply: earlier rules decide every path it matches"),
-    "RW103": ("warning", "duplicate rule"),
-    "RW104": ("info", "rule likely shadowed by earlier rules"),
-    "RW201": ("warning", "negative lookahead tests a prefix, not a segment"),
-    "RW202": ("warning", "repeated parameter never captures"),
-    "RW203": ("warning", "custom group backtracks catastrophically"),
-    "RW204": ("warning", "has/missing value alternation is not grouped"),
-    "RW301": ("warning", "`$N` in a destination is not portable to Next.js"),
-    "RW401": ("warning", "redirect chain"),
-    "RW402": ("error", "redirect loop"),
-    "RW403": ("warning", "rule matches Next.js's own /_next assets"),
+CODES: Mapping[str, tuple[Severity, str]] = {
+    "RW101": (Severity.ERROR, "rewrite takes requests a dynamic page was meant to serve"),
+    "RW102": (Severity.WARNING, "rule can never apply: earlier rules decide every path it matches"),
+    "RW103": (Severity.WARNING, "duplicate rule"),
+    "RW104": (Severity.INFO, "rule likely shadowed by earlier rules"),
+    "RW201": (Severity.WARNING, "negative lookahead tests a prefix, not a segment"),
+    "RW202": (Severity.WARNING, "repeated parameter never captures"),
+    "RW203": (Severity.WARNING, "custom group backtracks catastrophically"),
+    "RW204": (Severity.WARNING, "has/missing value alternation is not grouped"),
+    "RW301": (Severity.WARNING, "`$N` in a destination is not portable to Next.js"),
+    "RW401": (Severity.WARNING, "redirect chain"),
+    "RW402": (Severity.ERROR, "redirect loop"),
+    "RW403": (Severity.WARNING, "rule matches Next.js's own /_next assets"),
 }
 
-#: Outcomes of an explanation step that mean the rule applied.
-_APPLIED = frozenset({"matched", "redirect", "proxied", "rewritten"})
-#: Readable parameter values tried first when building example paths (by key position).
-_WORDS = ("x", "y", "z", "w")
-#: Characters tried first when a class must produce one.
-_PREFERRED = "xyab1XA-_.~"
 #: How long a custom group may take on a hostile path before RW203 reports it (seconds).
 SLOW = 0.05
 #: The size of a hostile path for RW203.
@@ -104,7 +119,7 @@ class Diagnostic:
     """
 
     code: str
-    severity: str
+    severity: Severity = attrs.field(converter=Severity)
     place: str
     message: str
     example: str | None
@@ -133,14 +148,6 @@ def _shorten(text: str) -> str:
     return f"{text[:40]}…({len(text)} characters)…{text[-3:]!r}"
 
 
-@attrs.frozen
-class _Request:
-    """A request to try: URL and headers."""
-
-    url: str
-    headers: tuple[tuple[str, str], ...] = ()
-
-
 def lint(router: Router) -> list[Diagnostic]:
     """Every problem lint finds in a table, in routing order.
 
@@ -151,189 +158,6 @@ def lint(router: Router) -> list[Diagnostic]:
     ['RW402', 'RW402']
     """
     return _Linter(router).run()
-
-
-# --------------------------------------------------------------------------------------------------
-# Examples: values, paths and requests built from a rule
-# --------------------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse_js(text: str) -> _Node | None:
-    """The AST of a JavaScript regex (None when it does not parse)."""
-    try:
-        return _Parser(to_utf16(text)).parse()
-    except JSRegexError:
-        return None
-
-
-@functools.lru_cache(maxsize=1024)
-def _validator(pattern: str, case_sensitive: bool) -> regex.Pattern[str] | None:
-    """`^(?:pattern)$` for one key, as path-to-regexp validates a value."""
-    try:
-        py, _ = translate(to_utf16(f"^(?:{pattern})$"), ignore_case=not case_sensitive)
-    except JSRegexError:
-        return None
-    return regex.compile(py, regex.V0, cache_pattern=False)
-
-
-def _fits(pattern: Pattern, key: Key, value: str) -> bool:
-    """Whether a value fits a key's own pattern."""
-    check = _validator(key.pattern, pattern.case_sensitive)
-    return check is not None and check.match(to_utf16(value)) is not None
-
-
-def _contains(node: _Chars, ch: str) -> bool:
-    """Whether a character class accepts `ch` (ignoring case folding)."""
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in node.ranges) != node.negated
-
-
-def _pick_chars(node: _Chars) -> list[str]:
-    """One or two characters a class accepts, readable ones first."""
-    out = [ch for ch in _PREFERRED if _contains(node, ch)][:2]
-    if out:
-        return out
-    scan = (chr(cp) for cp in itertools.chain(range(0x21, 0x7F), range(0xA1, 0x2000)))
-    return [next((ch for ch in scan if _contains(node, ch)), "")]
-
-
-def _witnesses(node: _Node, limit: int = 4) -> list[str]:
-    """A few strings `node` may match (lookaheads ignored: callers check by matching)."""
-    if isinstance(node, _Chars):
-        return _pick_chars(node)
-    if isinstance(node, _Group):
-        return _witnesses(node.body, limit)
-    if isinstance(node, _Quant):
-        body = _witnesses(node.body, limit)
-        top = node.max if node.max is not None else 2
-        counts = dict.fromkeys(n for n in (max(node.min, 1), node.min, 2) if node.min <= n <= top)
-        return list(dict.fromkeys(b * n for n in counts for b in body))[:limit]
-    if isinstance(node, _Seq):
-        acc = [""]
-        for item in node.items:
-            acc = list(dict.fromkeys(a + b for a in acc for b in _witnesses(item, limit)))[:limit]
-        return acc
-    if isinstance(node, _Alt):
-        per = [_witnesses(alt, limit) for alt in node.alternatives]
-        flat = [w for group in itertools.zip_longest(*per) for w in group if w is not None]
-        return list(dict.fromkeys(flat))[:limit]
-    return [""]  # assertions, lookarounds, back-references
-
-
-def _key_values(pattern: Pattern, key: Key, position: int) -> list[str]:
-    """Values a key accepts, a readable word first."""
-    node = _parse_js(key.pattern)
-    found = [_WORDS[position % len(_WORDS)], *(_witnesses(node) if node else [])]
-    return [v for v in dict.fromkeys(found) if v and _fits(pattern, key, v)]
-
-
-def _build(tokens: Sequence[Token], values: Mapping[int, Sequence[str] | None]) -> str:
-    """A path from tokens: `values` maps token positions to their values (None: left out)."""
-    out: list[str] = []
-    for at, token in enumerate(tokens):
-        if isinstance(token, str):
-            out.append(token)
-        elif not token.pattern:
-            if not token.optional or values.get(at) is not None:
-                out.append(token.prefix + token.suffix)
-        else:
-            for value in values.get(at) or ():
-                out.append(token.prefix + value + token.suffix)
-    return "".join(out)
-
-
-def _samples(pattern: Pattern, limit: int = 8) -> list[str]:
-    """Paths the pattern matches, simple ones first (every one checked by matching)."""
-    keys = [(at, t) for at, t in enumerate(pattern.tokens) if isinstance(t, Key) and t.pattern]
-    choices = {at: _key_values(pattern, key, n) for n, (at, key) in enumerate(keys)}
-    if any(not choices[at] and not key.optional for at, key in keys):
-        return []
-
-    def variant(pick: int, repeat: int, present: bool) -> dict[int, Sequence[str] | None]:
-        """Each key's value: the `pick`-th choice, `repeat` times for a repeated key."""
-        values: dict[int, Sequence[str] | None] = {}
-        for at, key in keys:
-            options = choices[at]
-            if not options or (key.optional and not present):
-                values[at] = None
-                continue
-            first = options[min(pick, len(options) - 1)]
-            others = options[1:] or options
-            values[at] = [first, *others[: repeat - 1]] if key.repeat else [first]
-        return values
-
-    plans = [variant(0, 1, False), variant(0, 1, True), variant(1, 2, True)]
-    for at, _ in keys:
-        for option in choices[at][1:]:
-            plan = variant(0, 1, True)
-            plan[at] = [option]
-            plans.append(plan)
-    paths = list(dict.fromkeys(_build(pattern.tokens, plan) for plan in plans))
-    return [p for p in paths if _matches(pattern, p)][:limit]
-
-
-def _matches(pattern: Pattern, path: str) -> bool:
-    """Whether a pattern matches a path (a timeout counts as no)."""
-    try:
-        return pattern.match(path, timeout=1.0) is not None
-    except TimeoutError:
-        return False
-
-
-def _condition_value(condition: Condition) -> list[str]:
-    """Values that make a condition hold, readable first."""
-    if condition.value is None:
-        return ["1"]
-    node = _parse_js(condition.value)
-    return [w for w in (_witnesses(node) if node else []) if w]
-
-
-def _satisfying(rule: Rule) -> tuple[dict[str, str], dict[str, str]] | None:
-    """Headers and query that make every `has` of a rule hold and no `missing` (None if unsure)."""
-    headers: dict[str, str] = {}
-    cookies: dict[str, str] = {}
-    query: dict[str, str] = {}
-    for condition in rule.has:
-        value = next(iter(_condition_value(condition)), None)
-        if value is None:
-            return None
-        if condition.type == "header":
-            headers[condition.key.lower()] = value
-        elif condition.type == "cookie":
-            cookies[condition.key] = value
-        elif condition.type == "query":
-            query[condition.key] = value
-        else:
-            headers["host"] = value
-    if cookies:
-        headers["cookie"] = "; ".join(f"{k}={quote(v, safe='')}" for k, v in cookies.items())
-    if match_conditions(rule.has, rule.missing, RequestView(headers), query) is None:
-        return None
-    return headers, query
-
-
-def _with_query(path: str, query: Mapping[str, str]) -> str:
-    """A path with a query string."""
-    if not query:
-        return path
-    return (
-        path + "?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query.items())
-    )
-
-
-def _requests(rule: Rule, limit: int = 8) -> list[_Request]:
-    """Requests that match a rule's source and satisfy its conditions."""
-    conditions = _satisfying(rule)
-    if conditions is None:
-        return []
-    headers, query = conditions
-    sent = tuple(sorted(headers.items()))
-    return [
-        _Request(_with_query(path, query), sent)
-        for path in _samples(rule.pattern, limit)
-        if "//" not in path and "\\" not in path
-    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -349,7 +173,7 @@ class _Linter:
         self.rules = tuple(r for r in router.rules if not r.built_in)
         self.order = {rule: at for at, rule in enumerate(router.rules)}
         self.found: list[tuple[int, int, Diagnostic]] = []
-        self._explained: dict[_Request, Explanation | None] = {}
+        self._explained: dict[Example, Explanation | None] = {}
 
     def run(self) -> list[Diagnostic]:
         """Run every check; the diagnostics in routing order."""
@@ -372,7 +196,7 @@ class _Linter:
         diagnostic = Diagnostic(code, severity, rule.place, message, source=rule.source, **fields)
         self.found.append((self.order.get(rule, -1), len(self.found), diagnostic))
 
-    def explain(self, request: _Request) -> Explanation | None:
+    def explain(self, request: Example) -> Explanation | None:
         """The router's explanation of a request (None when Next.js would fail it)."""
         if request not in self._explained:
             try:
@@ -399,20 +223,19 @@ class _Linter:
                 for rule in self.rules:
                     if rule.phase not in (Phase.BEFORE_FILES, Phase.AFTER_FILES):
                         continue
-                    if (rule, route.page) in reported or not _matches(rule.pattern, full):
+                    if (rule, route.page) in reported or not matches(rule.pattern, full):
                         continue
                     if self.steals(rule, route.page, full):
                         reported.add((rule, route.page))
 
     def steals(self, rule: Rule, page: str, path: str) -> bool:
         """Report `rule` if it takes `path` from `page`; whether it did."""
-        conditions = _satisfying(rule)
-        if conditions is None:
+        sent = satisfying(rule)
+        if sent is None:
             return False
-        headers, query = conditions
-        request = _Request(_with_query(path, query), tuple(sorted(headers.items())))
+        request = Example.of(path, sent)
         explained = self.explain(request)
-        if explained is None or not _applied(explained, rule):
+        if explained is None or rule not in explained.applied():
             return False
         result = explained.resolution
         if result.kind is Kind.LOCAL and result.route == page:
@@ -424,7 +247,7 @@ class _Linter:
             "RW101",
             f"rule {rule.place} {rule.source!r} {what} requests that page {page} was meant to "
             f"serve: {rule.phase} rewrites run before dynamic routes",
-            severity="error" if proxied else "warning",
+            severity=Severity.ERROR if proxied else Severity.WARNING,
             example=request.url,
             headers=request.headers,
             outcome=f"{result} (page {page} would have served it)",
@@ -454,7 +277,7 @@ class _Linter:
         """
         rules = self.router.phase(phase)
         later = rules[position]
-        path = next(iter(_samples(later.pattern, limit=1)), None)
+        path = next(iter(samples(later.pattern, limit=1)), None)
         if path is None:
             return [rule for rule in rules[:position] if not rule.built_in]
         out: list[Rule] = []
@@ -505,16 +328,16 @@ class _Linter:
 
     def never_applies(
         self, rule: Rule, deciders: set[Rule] | None = None
-    ) -> tuple[_Request, Resolution] | None:
+    ) -> tuple[Example, Resolution] | None:
         """A request for `rule` that an earlier rule decides instead (None if it applies)."""
-        first: tuple[_Request, Resolution] | None = None
+        first: tuple[Example, Resolution] | None = None
         tried = 0
-        for request in _requests(rule):
+        for request in example_requests(rule):
             explained = self.explain(request)
             if explained is None:
                 continue
             tried += 1
-            if _applied(explained, rule):
+            if rule in explained.applied():
                 return None
             decider = explained.resolution.rule
             if decider is None or decider == rule or self.order.get(decider, 0) > self.order[rule]:
@@ -529,19 +352,19 @@ class _Linter:
         """RW104: every example of the rule was decided by earlier rules."""
         deciders: list[Rule] = []
         evidence: list[str] = []
-        for request in _requests(rule):
+        for request in example_requests(rule):
             explained = self.explain(request)
             if explained is None:
                 continue
             decider = explained.resolution.rule
-            if _applied(explained, rule) or decider is None or decider == rule:
+            if rule in explained.applied() or decider is None or decider == rule:
                 return
             deciders.append(decider)
             evidence.append(f"{request.url} → {explained.resolution} by {decider.place}")
         if not deciders:
             return
         names = ", ".join(dict.fromkeys(f"{d.place} {d.source!r}" for d in deciders))
-        first = _requests(rule)[0]
+        first = example_requests(rule)[0]
         more = "; ".join(evidence[1:4])
         self.report(
             rule,
@@ -560,7 +383,7 @@ class _Linter:
     def lookaheads(self, rule: Rule) -> None:
         """RW201: `(?!word)` at the start of a segment's group excludes every word it starts."""
         for key in rule.pattern.keys:
-            found = _prefix_lookahead(key)
+            found = prefix_lookahead(key)
             if found is None:
                 continue
             words, body, fixed_pattern = found
@@ -577,13 +400,13 @@ class _Linter:
                 example=request.url,
                 headers=request.headers,
                 outcome=f"{result} ({rule.place} does not match it)",
-                fix=f"anchor it at the segment's end: (?!{_anchored(body)}) — source "
+                fix=f"anchor it at the segment's end: (?!{anchored(body)}) — source "
                 f"{fixed_source!r}",
             )
 
     def prefix_example(
         self, rule: Rule, key: Key, word: str, fixed_source: str
-    ) -> tuple[_Request, Resolution] | None:
+    ) -> tuple[Example, Resolution] | None:
         """A path whose segment starts with `word` that only the anchored lookahead lets match."""
         try:
             fixed = compile_source(fixed_source, case_sensitive=rule.pattern.case_sensitive)
@@ -593,18 +416,16 @@ class _Linter:
         keys = [(i, t) for i, t in enumerate(rule.pattern.tokens) if isinstance(t, Key)]
         values: dict[int, Sequence[str] | None] = {}
         for n, (i, other) in enumerate(keys):
-            options = _key_values(rule.pattern, other, n) if i != at else []
+            options = key_values(rule.pattern, other, n) if i != at else []
             values[i] = None if other.optional else options[:1] or None
         for extra in ("x", "enticate", "-x"):
             values[at] = [word + extra]
-            path = _build(rule.pattern.tokens, values)
-            if _matches(rule.pattern, path) or not _matches(fixed.as_route(), path):
+            path = build(rule.pattern.tokens, values)
+            if matches(rule.pattern, path) or not matches(fixed.as_route(), path):
                 continue
-            conditions = _satisfying(rule)
-            headers, query = conditions or ({}, {})
-            request = _Request(_with_query(path, query), tuple(sorted(headers.items())))
+            request = Example.of(path, satisfying(rule) or ({}, {}))
             explained = self.explain(request)
-            if explained is not None and not _applied(explained, rule):
+            if explained is not None and rule not in explained.applied():
                 return request, explained.resolution
         return None
 
@@ -617,7 +438,7 @@ class _Linter:
         for n, (at, key) in enumerate(keys):
             if not (key.repeat and key.optional):
                 continue
-            greedy = [(i, k) for i, k in keys[:n] if k.custom and _fits(rule.pattern, k, "x/y")]
+            greedy = [(i, k) for i, k in keys[:n] if k.custom and fits(rule.pattern, k, "x/y")]
             if not greedy:
                 continue
             shown = self.empty_capture(rule, at, key, n)
@@ -646,12 +467,12 @@ class _Linter:
         keys = [(i, t) for i, t in enumerate(rule.pattern.tokens) if isinstance(t, Key)]
         base: dict[int, Sequence[str] | None] = {}
         for n, (i, other) in enumerate(keys):
-            options = _key_values(rule.pattern, other, n)
+            options = key_values(rule.pattern, other, n)
             base[i] = options[:1] if options and not (other.optional and i != at) else None
         shown: tuple[str, tuple[Any, ...]] | None = None
         for count in (1, 2):
-            base[at] = [_WORDS[(position + j) % len(_WORDS)] for j in range(count)]
-            path = _build(rule.pattern.tokens, base)
+            base[at] = [WORDS[(position + j) % len(WORDS)] for j in range(count)]
+            path = build(rule.pattern.tokens, base)
             try:
                 found = rule.pattern.match(path, timeout=1.0)
             except TimeoutError:
@@ -697,21 +518,21 @@ class _Linter:
             for position, condition in enumerate(items):
                 if condition.value is None:
                     continue
-                node = _parse_js(condition.value)
-                if not isinstance(node, _Alt):
+                node = regex_tree(condition.value)
+                if not isinstance(node, Alt):
                     continue
                 self.ungrouped(rule, kind, position, condition, node)
 
     def ungrouped(
-        self, rule: Rule, kind: str, position: int, condition: Condition, node: _Alt
+        self, rule: Rule, kind: str, position: int, condition: Condition, node: Alt
     ) -> None:
         """Report one ungrouped alternation, with a value that matches only because of it."""
         grouped = Condition(condition.type, condition.key, f"(?:{condition.value})")
         value = next(
             (
                 w + "XX"
-                for w in _witnesses(node.alternatives[0])
-                if _holds(condition, w + "XX") and not _holds(grouped, w + "XX")
+                for w in witnesses(node.alternatives[0])
+                if holds(condition, w + "XX") and not holds(grouped, w + "XX")
             ),
             None,
         )
@@ -721,7 +542,7 @@ class _Linter:
         explained = self.explain(request) if request is not None else None
         outcome = None
         if explained is not None:
-            applied = _applied(explained, rule)
+            applied = rule in explained.applied()
             outcome = f"{explained.resolution} ({rule.place} {'applies' if applied else 'skipped'})"
         what = condition.key or "host"
         self.report(
@@ -738,22 +559,14 @@ class _Linter:
 
     def condition_request(
         self, rule: Rule, kind: str, condition: Condition, value: str
-    ) -> _Request | None:
-        """A request for the rule whose `condition` sees `value`."""
-        samples = _samples(rule.pattern, 1)
-        satisfied = _satisfying(rule) if kind == "has" else ({}, {})
-        if not samples or satisfied is None:
+    ) -> Example | None:
+        """A request for the rule whose `condition` sees `value` (and, for a `has`, every other
+        `has` holds)."""
+        paths = samples(rule.pattern, 1)
+        others = satisfying_values(rule) if kind == "has" else []
+        if not paths or others is None:
             return None
-        headers, query = dict(satisfied[0]), dict(satisfied[1])
-        if condition.type == "header":
-            headers[condition.key.lower()] = value
-        elif condition.type == "cookie":
-            headers["cookie"] = f"{condition.key}={quote(value, safe='')}"
-        elif condition.type == "query":
-            query[condition.key] = value
-        else:
-            headers["host"] = value
-        return _Request(_with_query(samples[0], query), tuple(sorted(headers.items())))
+        return Example.of(paths[0], request_parts([*others, (condition, value)]))
 
     # --- RW301 -----------------------------------------------------------------------------------
 
@@ -762,7 +575,7 @@ class _Linter:
         template = rule.destination
         if template is None or not _REF.search(template.destination):
             return
-        requests = _requests(rule, 2)
+        requests = example_requests(rule, 2)
         literal = self.next_router()
         ours = self.explain(requests[0]) if requests else None
         theirs = _safe_resolve(literal, requests[0]) if requests and literal else None
@@ -806,26 +619,24 @@ class _Linter:
         if rule.phase is Phase.REDIRECTS:
             return
         path = self.router.table.base_path + _NEXT_ASSET
-        if not _matches(rule.pattern, path):
+        if not matches(rule.pattern, path):
             return
-        conditions = _satisfying(rule)
-        headers, query = conditions or ({}, {})
-        request = _Request(_with_query(path, query), tuple(sorted(headers.items())))
+        request = Example.of(path, satisfying(rule) or ({}, {}))
         explained = self.explain(request)
-        if explained is None or not _applied(explained, rule):
+        if explained is None or rule not in explained.applied():
             return
         if rule.phase is Phase.HEADERS:
             what = "adds its headers to Next.js's own assets (/_next/static, chunks, images)"
-            severity = "info"
+            severity = Severity.INFO
         elif rule.phase is Phase.BEFORE_FILES:
             what = "takes every /_next asset before the files are checked"
-            severity = "error"
+            severity = Severity.ERROR
         else:
             what = (
                 "gets every /_next asset that does not exist (stale chunks after a deploy), "
                 "instead of a 404"
             )
-            severity = "warning"
+            severity = Severity.WARNING
         self.report(
             rule,
             "RW403",
@@ -845,17 +656,17 @@ class _Linter:
         for rule in self.router.phase(Phase.REDIRECTS):
             if rule.built_in:
                 continue
-            for request in _requests(rule, 3):
+            for request in example_requests(rule, 3):
                 if self.follow(rule, request):
                     break
 
-    def follow(self, rule: Rule, request: _Request) -> bool:
+    def follow(self, rule: Rule, request: Example) -> bool:
         """Report a chain or loop starting at `request` (decided by `rule`); whether one was."""
         hops: list[tuple[str, Resolution]] = []
         seen = [request.url]
         url = request.url
         for _ in range(8):
-            explained = self.explain(_Request(url, request.headers))
+            explained = self.explain(Example(url, request.headers))
             if explained is None or explained.resolution.kind is not Kind.REDIRECT:
                 break
             result = explained.resolution
@@ -887,7 +698,7 @@ class _Linter:
         return True
 
     def report_loop(
-        self, rule: Rule, request: _Request, hops: Sequence[tuple[str, Resolution]]
+        self, rule: Rule, request: Example, hops: Sequence[tuple[str, Resolution]]
     ) -> None:
         """Report a redirect loop."""
         chain = " → ".join(f"{r.status} {r.url}" for _, r in hops)
@@ -935,28 +746,12 @@ def _route_paths(page: str) -> Iterator[str]:
         yield _DYNAMIC.sub(lambda m: "x/y" if "..." in m.group(0) else "x", page)
 
 
-def _applied(explained: Explanation, rule: Rule) -> bool:
-    """Whether a rule applied during a resolution."""
-    return any(step.rule == rule and step.outcome in _APPLIED for step in explained.steps)
-
-
-def _safe_resolve(router: Router, request: _Request) -> Resolution | None:
+def _safe_resolve(router: Router, request: Example) -> Resolution | None:
     """Resolve, or None when Next.js would fail the request."""
     try:
         return router.resolve(request.url, dict(request.headers))
     except (RewritesError, TimeoutError):
         return None
-
-
-def _holds(condition: Condition, value: str) -> bool:
-    """Whether a condition holds for one value of what it reads."""
-    if condition.type == "cookie":
-        view = RequestView({"cookie": f"{condition.key}={quote(value, safe='')}"})
-        return condition.test(view, {}, {})
-    if condition.type == "query":
-        return condition.test(RequestView({}), {condition.key: value}, {})
-    key = "host" if condition.type == "host" else condition.key.lower()
-    return condition.test(RequestView({key: value}), {}, {})
 
 
 def _decides(rule: Rule) -> bool:
@@ -1013,95 +808,10 @@ def _covers(earlier: Pattern, later: Pattern) -> bool:
     combos = itertools.product(*ranges)
     for counts in itertools.islice(combos, 4096):
         values = {at: [fresh] * n for (at, _), n in zip(keys, counts, strict=True)}
-        path = _build(later.tokens, values) or "/"
-        if _matches(later, path) and not _matches(earlier, path):
+        path = build(later.tokens, values) or "/"
+        if matches(later, path) and not matches(earlier, path):
             return False
     return True
-
-
-def _prefix_lookahead(key: Key) -> tuple[list[str], str, str] | None:
-    """A segment-starting `(?!word)` that is not anchored: (words, body, fixed key pattern)."""
-    if not key.custom or key.prefix != "/" or not key.pattern.startswith("(?!"):
-        return None
-    end = _group_end(key.pattern, 0)
-    if end is None:
-        return None
-    body = key.pattern[3 : end - 1]
-    node = _parse_js(body)
-    if node is None or _ends_at_boundary(node):
-        return None
-    alternatives = node.alternatives if isinstance(node, _Alt) else (node,)
-    words = [_literal_word(alt) for alt in alternatives]
-    if any(w is None or not w for w in words):
-        return None
-    fixed = f"(?!{_anchored(body)})" + key.pattern[end:]
-    return [w for w in words if w], body, fixed
-
-
-def _anchored(body: str) -> str:
-    """A lookahead body anchored at the end of a segment."""
-    node = _parse_js(body)
-    inner = f"(?:{body})" if isinstance(node, _Alt) else body
-    return inner + "(?:/|$)"
-
-
-def _group_end(text: str, start: int) -> int | None:
-    """The index after the ')' that closes the group opening at `start`."""
-    depth, at, in_class = 0, start, False
-    while at < len(text):
-        ch = text[at]
-        if ch == "\\":
-            at += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return at + 1
-        at += 1
-    return None
-
-
-def _literal_word(node: _Node) -> str | None:
-    """The literal text a node is made of (single characters in sequence), else None."""
-    items = node.items if isinstance(node, _Seq) else (node,)
-    out = []
-    for item in items:
-        if isinstance(item, _Group) and item.index is None:
-            inner = _literal_word(item.body)
-            if inner is None:
-                return None
-            out.append(inner)
-            continue
-        if not (isinstance(item, _Chars) and not item.negated and len(item.ranges) == 1):
-            return None
-        low, high = item.ranges[0]
-        if low != high or chr(low) == "/":
-            return None
-        out.append(chr(low))
-    return "".join(out)
-
-
-def _ends_at_boundary(node: _Node) -> bool:
-    """Whether every way through a lookahead body ends at '/' or the end of the path."""
-    if isinstance(node, _Seq):
-        return bool(node.items) and _ends_at_boundary(node.items[-1])
-    if isinstance(node, _Group):
-        return _ends_at_boundary(node.body)
-    if isinstance(node, _Alt):
-        return all(_ends_at_boundary(alt) for alt in node.alternatives)
-    if isinstance(node, _Chars):
-        return not node.negated and node.ranges == ((0x2F, 0x2F),)
-    if isinstance(node, _Assertion):
-        return node.kind == "$"
-    if isinstance(node, _Look):
-        return not node.behind and not node.negative and _ends_at_boundary(node.body)
-    return False
 
 
 def _replace_pattern(source: str, key: Key, pattern: str) -> str:
@@ -1120,11 +830,11 @@ def _hostile_paths(pattern: Pattern) -> Iterator[str]:
     for key in pattern.keys:
         if not key.custom:
             continue
-        node = _parse_js(key.pattern)
+        node = regex_tree(key.pattern)
         units = ["a", "-a", "a/", "a-"]
         if node is not None:
             for inner in _walk_quants(node):
-                units += [w for w in _witnesses(inner.body, 2) if w]
+                units += [w for w in witnesses(inner.body, 2) if w]
         at = pattern.tokens.index(key)
         head = "".join(t if isinstance(t, str) else t.prefix for t in pattern.tokens[:at])
         head += key.prefix
@@ -1150,18 +860,18 @@ def _time_match(pattern: Pattern, path: str) -> float:
     return time.perf_counter() - started
 
 
-def _walk_quants(node: _Node) -> Iterator[_Quant]:
+def _walk_quants(node: Node) -> Iterator[Quant]:
     """Every unbounded quantifier in a regex tree."""
-    if isinstance(node, _Quant):
+    if isinstance(node, Quant):
         if node.max is None:
             yield node
         yield from _walk_quants(node.body)
-    elif isinstance(node, _Group | _Look):
+    elif isinstance(node, Group | Look):
         yield from _walk_quants(node.body)
-    elif isinstance(node, _Seq):
+    elif isinstance(node, Seq):
         for item in node.items:
             yield from _walk_quants(item)
-    elif isinstance(node, _Alt):
+    elif isinstance(node, Alt):
         for alt in node.alternatives:
             yield from _walk_quants(alt)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 import attrs
 
@@ -31,12 +30,22 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "rewrites.strategies needs Hypothesis: pip install 'rewrites[testing]'"
     ) from exc
 
-from ._conditions import Condition, RequestView, match_conditions
+from ._conditions import Condition
+from ._examples import (
+    Sent,
+    condition_values,
+    conditions_hold,
+    fits,
+    key_values,
+    lookahead_words,
+    matches,
+    request_parts,
+    with_query,
+)
 from ._pattern import Pattern, compile
 from ._rules import Rule
 from ._syntax import Key
 from .errors import RewritesError
-from .lint import _fits, _prefix_lookahead
 from .router import Router
 
 __all__ = ["Request", "near_misses", "next_configs", "paths", "requests", "sources"]
@@ -64,14 +73,6 @@ def _pattern(pattern_or_source: Pattern | str) -> Pattern:
     return compile(pattern_or_source).as_route()
 
 
-def _matches(pattern: Pattern, path: str) -> bool:
-    """Whether the pattern matches (a timeout counts as no)."""
-    try:
-        return pattern.match(path, timeout=1.0) is not None
-    except TimeoutError:
-        return False
-
-
 def _regex_text(pattern: str, alphabet: str) -> st.SearchStrategy[str]:
     """Text matching a JavaScript regex, through Python's `re` where the syntax agrees."""
     python = _NAMED_GROUP.sub(r"(?P<\1>", pattern)
@@ -84,19 +85,29 @@ def _regex_text(pattern: str, alphabet: str) -> st.SearchStrategy[str]:
     return st.from_regex(python, fullmatch=True).filter(str.isprintable)
 
 
-def _value(pattern: Pattern, key: Key, alphabet: str) -> st.SearchStrategy[str]:
-    """One value of a key: text its own pattern accepts."""
-    text = _regex_text(key.pattern, alphabet + ("/" if key.custom else ""))
-    return text.filter(lambda v: _fits(pattern, key, v))
+def _with_candidates(
+    candidates: Sequence[str], text: st.SearchStrategy[str]
+) -> st.SearchStrategy[str]:
+    """The deterministic candidates first (they shrink to the first), then generated text."""
+    return st.one_of(st.sampled_from(candidates), text) if candidates else text
 
 
-def _key_text(pattern: Pattern, key: Key, alphabet: str) -> st.SearchStrategy[str]:
+def _value(pattern: Pattern, key: Key, alphabet: str, position: int) -> st.SearchStrategy[str]:
+    """One value of a key: text its own pattern accepts, readable values (`x`) first."""
+    allowed = alphabet + ("/" if key.custom else "")
+    text = _regex_text(key.pattern, allowed).filter(lambda v: fits(pattern, key, v))
+    found = key_values(pattern, key, position)
+    return _with_candidates([v for v in found if all(ch in allowed for ch in v)], text)
+
+
+def _key_text(pattern: Pattern, key: Key, alphabet: str, position: int) -> st.SearchStrategy[str]:
     """The text a key contributes to a path: prefix, value(s), suffix, or nothing."""
     if not key.pattern:
         # '{abc}?' — an optional literal group.
         whole = st.just(key.prefix + key.suffix)
         return st.one_of(st.just(""), whole) if key.optional else whole
-    one = _value(pattern, key, alphabet).map(lambda v: key.prefix + v + key.suffix)
+    value = _value(pattern, key, alphabet, position)
+    one = value.map(lambda v: key.prefix + v + key.suffix)
     if key.repeat:
         low = 0 if key.optional else 1
         return st.lists(one, min_size=low, max_size=3).map("".join)
@@ -117,13 +128,16 @@ def _tokens_text(
 ) -> st.SearchStrategy[str]:
     """A path built token by token (`override` replaces some tokens' strategies)."""
     parts: list[st.SearchStrategy[str]] = []
+    position = 0  # of the key among those with a pattern, as `key_values` counts them
     for at, token in enumerate(pattern.tokens):
         if override and at in override:
             parts.append(override[at])
         elif isinstance(token, str):
             parts.append(_literal(pattern, token))
         else:
-            parts.append(_key_text(pattern, token, alphabet))
+            parts.append(_key_text(pattern, token, alphabet, position))
+        if isinstance(token, Key) and token.pattern:
+            position += 1
     return st.tuples(*parts).map(lambda texts: "".join(texts) or "/")
 
 
@@ -140,7 +154,7 @@ def paths(pattern_or_source: Pattern | str, *, alphabet: str = SAFE) -> st.Searc
     ...     assert path.lower().startswith("/docs/")
     """
     pattern = _pattern(pattern_or_source)
-    return _tokens_text(pattern, alphabet).filter(lambda p: _normalized(p) and _matches(pattern, p))
+    return _tokens_text(pattern, alphabet).filter(lambda p: _normalized(p) and matches(pattern, p))
 
 
 def _normalized(path: str) -> bool:
@@ -179,10 +193,9 @@ def _excluded_words(pattern: Pattern) -> list[st.SearchStrategy[str]]:
     """Paths whose group starts with a word its negative lookahead excludes."""
     out = []
     for at, token in enumerate(pattern.tokens):
-        if not isinstance(token, Key) or not token.pattern.startswith("(?!"):
+        if not isinstance(token, Key):
             continue
-        found = _prefix_lookahead(token)
-        words = found[0] if found else _anchored_words(token)
+        words = lookahead_words(token)
         if not words:
             continue
         prefix = token.prefix
@@ -192,23 +205,13 @@ def _excluded_words(pattern: Pattern) -> list[st.SearchStrategy[str]]:
     return out
 
 
-def _anchored_words(key: Key) -> list[str]:
-    """The literal words of an anchored `(?!word(?:/|$))` lookahead."""
-    found = re.match(
-        r"\(\?!\(\?:([\w|-]+)\)\(\?:/\|\$\)\)|\(\?!([\w-]+)\(\?:/\|\$\)\)", key.pattern
-    )
-    if found is None:
-        return []
-    return (found.group(1) or found.group(2)).split("|")
-
-
 def near_misses(pattern_or_source: Pattern | str) -> st.SearchStrategy[str]:
     """Paths that almost match but do not: one segment dropped or added, a character changed,
     the case changed in a case-sensitive pattern, or a word a lookahead excludes."""
     pattern = _pattern(pattern_or_source)
     edited = paths(pattern).flatmap(lambda path: _mutations(pattern, path))
     candidates = st.one_of([edited, *_excluded_words(pattern)])
-    return candidates.filter(lambda p: p.startswith("/") and not _matches(pattern, p))
+    return candidates.filter(lambda p: p.startswith("/") and not matches(pattern, p))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -222,52 +225,31 @@ def _request_path(path: str) -> bool:
 
 
 def _condition_value(condition: Condition) -> st.SearchStrategy[str]:
-    """A value that makes one condition hold."""
+    """A value that makes one condition hold, readable candidates first (a host lowercased)."""
     alphabet = SAFE.replace(";", "").replace(",", "")
     if condition.value is None:
-        return st.text(st.sampled_from(alphabet), min_size=1, max_size=6)
-    return _regex_text(condition.value, alphabet).filter(lambda v: v != "" and v.isprintable())
+        text = st.text(st.sampled_from(alphabet), min_size=1, max_size=6)
+    else:
+        text = _regex_text(condition.value, alphabet).filter(lambda v: v != "" and v.isprintable())
+    found = [v for v in condition_values(condition) if all(ch in alphabet for ch in v)]
+    value = _with_candidates(found, text)
+    return value.map(str.lower) if condition.type == "host" else value
 
 
-def _conditions(rule: Rule) -> st.SearchStrategy[tuple[dict[str, str], dict[str, str]]]:
+def _conditions(rule: Rule) -> st.SearchStrategy[Sent]:
     """Headers and query for which every `has` of the rule holds and no `missing` does."""
     drawn = st.tuples(*(_condition_value(c) for c in rule.has))
-
-    def assemble(values: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
-        headers: dict[str, str] = {}
-        query: dict[str, str] = {}
-        cookies: list[str] = []
-        for condition, value in zip(rule.has, values, strict=True):
-            if condition.type == "header":
-                headers[condition.key.lower()] = value
-            elif condition.type == "cookie":
-                cookies.append(f"{condition.key}={quote(value, safe='')}")
-            elif condition.type == "query":
-                query[condition.key] = value
-            else:
-                headers["host"] = value.lower()
-        if cookies:
-            headers["cookie"] = "; ".join(cookies)
-        return headers, query
-
-    def holds(got: tuple[dict[str, str], dict[str, str]]) -> bool:
-        headers, query = got
-        return match_conditions(rule.has, rule.missing, RequestView(headers), query) is not None
-
-    return drawn.map(assemble).filter(holds)
+    sent = drawn.map(lambda values: request_parts(zip(rule.has, values, strict=True)))
+    return sent.filter(lambda got: conditions_hold(rule, *got))
 
 
 def _rule_requests(rule: Rule) -> st.SearchStrategy[Request]:
     """Requests whose path matches the rule's source and whose headers satisfy its conditions."""
     path = paths(rule.pattern).filter(_request_path)
 
-    def build(parts: tuple[str, tuple[dict[str, str], dict[str, str]]]) -> Request:
-        url, (headers, query) = parts
-        if query:
-            url += "?" + "&".join(
-                f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query.items()
-            )
-        return Request(url, headers, rule)
+    def build(parts: tuple[str, Sent]) -> Request:
+        path, (headers, query) = parts
+        return Request(with_query(path, query), headers, rule)
 
     return st.tuples(path, _conditions(rule)).map(build)
 

@@ -5,7 +5,8 @@ as V8 in Node 20 parses and runs it; the Python side is ``regex.compile(pattern,
 no flags, matched against subjects that went through :func:`to_utf16`.
 
 Design: a recursive-descent parser (mirroring V8's ``RegExpParser`` so that syntax errors come out
-with V8's message and in V8's order) builds a small AST; an emitter then writes Python syntax from
+with V8's message and in V8's order) builds a small AST (public: :func:`parse` and the node
+classes, which lint and example generation read); an emitter then writes Python syntax from
 the AST.  Nothing is ever copied textually: every character is re-escaped and every character set
 becomes an explicit class of code-unit ranges.  Three semantic gaps between JavaScript and Python
 backtracking are bridged in the emitter (see :class:`_Emitter`):
@@ -30,7 +31,24 @@ from typing import TypeAlias
 
 from .case import CASE_GROUPS
 
-__all__ = ["JSRegexError", "capture_names", "from_utf16", "to_utf16", "translate"]
+__all__ = [
+    "Alt",
+    "Assertion",
+    "BackRef",
+    "Chars",
+    "Group",
+    "JSRegexError",
+    "Look",
+    "Node",
+    "Quant",
+    "Seq",
+    "capture_names",
+    "from_utf16",
+    "group_end",
+    "parse",
+    "to_utf16",
+    "translate",
+]
 
 # V8's RegExpTree::kInfinity: interval bounds at or beyond it mean "unbounded" (V8 clamps them).
 _JS_INFINITY = 2**31 - 1
@@ -184,7 +202,7 @@ _DOT: Ranges = _complement(tuple((c, c) for c in _LINE_TERMINATORS))
 
 
 @dataclass(frozen=True)
-class _Chars:
+class Chars:
     """Matches one code unit from `ranges` (complemented after case closure if `negated`)."""
 
     ranges: Ranges
@@ -192,36 +210,36 @@ class _Chars:
 
 
 @dataclass(frozen=True)
-class _Assertion:
+class Assertion:
     """A zero-width assertion: '^', '$', '\\b' or '\\B'."""
 
     kind: str
 
 
 @dataclass(frozen=True)
-class _Group:
+class Group:
     """A group; `index` is the capture number (None for '(?:'), `name` a named group's name."""
 
-    body: _Node
+    body: Node
     index: int | None
     name: str | None
     offset: int
 
 
 @dataclass(frozen=True)
-class _Look:
+class Look:
     """A lookahead or lookbehind assertion."""
 
-    body: _Node
+    body: Node
     behind: bool
     negative: bool
 
 
 @dataclass(frozen=True)
-class _Quant:
+class Quant:
     """`body` repeated min..max times (max None = unbounded), greedy or lazy."""
 
-    body: _Node
+    body: Node
     min: int
     max: int | None
     greedy: bool
@@ -229,27 +247,27 @@ class _Quant:
 
 
 @dataclass(frozen=True)
-class _Seq:
+class Seq:
     """A concatenation (an Alternative)."""
 
-    items: tuple[_Node, ...]
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
-class _Alt:
+class Alt:
     """A Disjunction of two or more alternatives."""
 
-    alternatives: tuple[_Node, ...]
+    alternatives: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
-class _BackRef:
+class BackRef:
     """A back-reference (numbered or named); parsed only to be refused."""
 
     offset: int
 
 
-_Node: TypeAlias = _Chars | _Assertion | _Group | _Look | _Quant | _Seq | _Alt | _BackRef
+Node: TypeAlias = Chars | Assertion | Group | Look | Quant | Seq | Alt | BackRef
 
 
 # ----------------------------------------------------------------------------------------------
@@ -318,7 +336,7 @@ class _Parser:
 
     # -- grammar
 
-    def parse(self) -> _Node:
+    def parse(self) -> Node:
         """Pattern :: Disjunction, then V8's end-of-pattern checks."""
         node = self._disjunction()
         if self.pos < len(self.src):  # only a ')' can stop a top-level disjunction
@@ -328,36 +346,36 @@ class _Parser:
                 raise self._error("Invalid named capture referenced", offset)
         return node
 
-    def _disjunction(self) -> _Node:
+    def _disjunction(self) -> Node:
         """Disjunction :: Alternative ( '|' Alternative )*."""
         alternatives = [self._alternative()]
         while self._peek() == "|":
             self.pos += 1
             alternatives.append(self._alternative())
-        return alternatives[0] if len(alternatives) == 1 else _Alt(tuple(alternatives))
+        return alternatives[0] if len(alternatives) == 1 else Alt(tuple(alternatives))
 
-    def _alternative(self) -> _Node:
+    def _alternative(self) -> Node:
         """Alternative :: Term*."""
-        items: list[_Node] = []
+        items: list[Node] = []
         while self._peek() not in ("", "|", ")"):
             items.append(self._term())
-        return items[0] if len(items) == 1 else _Seq(tuple(items))
+        return items[0] if len(items) == 1 else Seq(tuple(items))
 
-    def _term(self) -> _Node:
+    def _term(self) -> Node:
         """Term :: Assertion | Atom Quantifier?  (Annex B: lookaheads are quantifiable)."""
         ch = self._peek()
         if ch in ("^", "$"):
             self.pos += 1
             # Assertions are never quantifiable: a following '*' is "Nothing to repeat".
-            return _Assertion(ch)
+            return Assertion(ch)
         if ch == "\\" and self._peek(1) in ("b", "B"):
             self.pos += 2
-            return _Assertion(self._peek(-1))
+            return Assertion(self._peek(-1))
         start = self.pos
         atom = self._atom()
         return self._quantifier(atom, start)
 
-    def _quantifier(self, atom: _Node, start: int) -> _Node:
+    def _quantifier(self, atom: Node, start: int) -> Node:
         """Quantifier :: QuantifierPrefix '?'?, applied to `atom` if present."""
         ch = self._peek()
         if ch == "*":
@@ -381,9 +399,9 @@ class _Parser:
         if self._peek() == "?":
             self.pos += 1
             greedy = False
-        if isinstance(atom, _Look) and atom.behind:
+        if isinstance(atom, Look) and atom.behind:
             raise self._error("Invalid quantifier", start)  # Annex B allows lookaheads only
-        return _Quant(atom, low, None if high >= _JS_INFINITY else high, greedy, start)
+        return Quant(atom, low, None if high >= _JS_INFINITY else high, greedy, start)
 
     def _interval(self) -> tuple[int, int] | None:
         """Parse '{n}', '{n,}' or '{n,m}' (V8 clamps huge numbers); None, unmoved, if absent."""
@@ -412,7 +430,7 @@ class _Parser:
             return None
         return min(int(self.src[begin : self.pos]), _JS_INFINITY)
 
-    def _atom(self) -> _Node:
+    def _atom(self) -> Node:
         """Atom, dispatching on the first code unit."""
         ch = self._peek()
         if ch in ("*", "+", "?"):
@@ -421,10 +439,10 @@ class _Parser:
             if self._interval() is not None:
                 raise self._error("Nothing to repeat")
             self.pos += 1
-            return _Chars(((0x7B, 0x7B),))  # Annex B ExtendedPatternCharacter
+            return Chars(((0x7B, 0x7B),))  # Annex B ExtendedPatternCharacter
         if ch == ".":
             self.pos += 1
-            return _Chars(_DOT)
+            return Chars(_DOT)
         if ch == "(":
             return self._group()
         if ch == "[":
@@ -433,9 +451,9 @@ class _Parser:
             return self._atom_escape()
         # Annex B: ']' and '}' are ordinary characters outside a class.
         self.pos += 1
-        return _Chars(((ord(ch), ord(ch)),))
+        return Chars(((ord(ch), ord(ch)),))
 
-    def _group(self) -> _Node:
+    def _group(self) -> Node:
         """'(' Disjunction ')' in its capturing, non-capturing, lookaround and named forms."""
         start = self.pos
         self.pos += 1
@@ -470,10 +488,10 @@ class _Parser:
                 raise self._error("Duplicate capture group name", start)
             self.names[name] = start
         if kind == "capture":
-            return _Group(body, index, name, start)
+            return Group(body, index, name, start)
         if kind == ":":
-            return _Group(body, None, None, start)
-        return _Look(body, behind=kind.startswith("<"), negative=kind.endswith("!"))
+            return Group(body, None, None, start)
+        return Look(body, behind=kind.startswith("<"), negative=kind.endswith("!"))
 
     def _group_name(self) -> str:
         """GroupName after '<' up to and including '>' (V8 reads it in unicode mode)."""
@@ -537,7 +555,7 @@ class _Parser:
         self.pos += n
         return int(digits, 16)
 
-    def _atom_escape(self) -> _Node:
+    def _atom_escape(self) -> Node:
         """'\\' AtomEscape outside a class (\\b and \\B were taken by _term)."""
         start = self.pos
         nxt = self._peek(1)
@@ -554,7 +572,7 @@ class _Parser:
             return _char(self._octal())
         if nxt in _CLASS_ESCAPES:
             self.pos += 2
-            return _Chars(_CLASS_ESCAPES[nxt])
+            return Chars(_CLASS_ESCAPES[nxt])
         if nxt == "k" and self.has_named:
             # With named groups anywhere in the pattern, \k must be a named reference.
             self.pos += 2
@@ -562,10 +580,10 @@ class _Parser:
                 raise self._error("Invalid named reference")
             self.pos += 1
             self.named_refs.append((self._group_name(), start))
-            return _BackRef(start)
+            return BackRef(start)
         return _char(self._character_escape(in_class=False))
 
-    def _back_reference(self) -> _BackRef | None:
+    def _back_reference(self) -> BackRef | None:
         """A DecimalEscape that is a back-reference: its value is <= the total capture count."""
         start = self.pos
         end = start + 1
@@ -577,7 +595,7 @@ class _Parser:
         if value > _JS_MAX_CAPTURES or value > self.total_captures:
             return None
         self.pos = end
-        return _BackRef(start)
+        return BackRef(start)
 
     def _octal(self) -> int:
         """Annex B LegacyOctalEscapeSequence: up to three octal digits with a value below 256."""
@@ -623,7 +641,7 @@ class _Parser:
         self.pos += 1
         return ord(ch)  # Annex B IdentityEscape: any other character stands for itself
 
-    def _class(self) -> _Chars:
+    def _class(self) -> Chars:
         """CharacterClass '[' '^'? ClassRanges ']' with Annex B's lenient ranges."""
         self.pos += 1
         negated = self._peek() == "^"
@@ -654,7 +672,7 @@ class _Parser:
         if not self._peek():
             raise self._error("Unterminated character class")
         self.pos += 1
-        return _Chars(_normalize(intervals), negated)
+        return Chars(_normalize(intervals), negated)
 
     def _class_atom(self) -> tuple[Ranges, bool]:
         """ClassAtom: its code units, and whether it is a class escape (\\d, \\w, ...)."""
@@ -688,85 +706,118 @@ def _is_hex(digits: str) -> bool:
     return all(c in "0123456789abcdefABCDEF" for c in digits)
 
 
-def _char(cp: int) -> _Chars:
+def _char(cp: int) -> Chars:
     """A node matching exactly the code unit `cp`."""
-    return _Chars(((cp, cp),))
+    return Chars(((cp, cp),))
+
+
+def parse(js_source: str) -> Node:
+    """The syntax tree of a JavaScript RegExp source (no flags or 'i': case does not change it).
+
+    Raises `JSRegexError` with V8's message where V8 rejects the source. What `translate` refuses
+    but V8 accepts (named groups, back-references) parses; offsets count UTF-16 code units.
+    """
+    return _Parser(to_utf16(js_source)).parse()
+
+
+def group_end(js_source: str, start: int) -> int | None:
+    """The index just past the ')' that closes the group opening at `js_source[start]`, as V8
+    reads it (escapes and character classes included); None when that group does not parse."""
+    units = to_utf16(js_source)
+    parser = _Parser(units)
+    parser.pos = _units_before(js_source, start)
+    if parser._peek() != "(":
+        return None
+    try:
+        parser._group()
+    except JSRegexError:
+        return None
+    at, count = 0, 0
+    while count < parser.pos:  # back from code units to characters
+        count += 2 if ord(js_source[at]) > _MAX_CHAR else 1
+        at += 1
+    return at
+
+
+def _units_before(text: str, at: int) -> int:
+    """How many UTF-16 code units the first `at` characters of `text` take."""
+    return at + sum(1 for ch in text[:at] if ord(ch) > _MAX_CHAR)
 
 
 # ----------------------------------------------------------------------------------------------
 # Analyses
 
 
-def _walk(node: _Node) -> list[_Node]:
+def _walk(node: Node) -> list[Node]:
     """`node` and all its descendants, pre-order."""
     out = [node]
-    if isinstance(node, _Group | _Look | _Quant):
+    if isinstance(node, Group | Look | Quant):
         out.extend(_walk(node.body))
-    elif isinstance(node, _Seq):
+    elif isinstance(node, Seq):
         for item in node.items:
             out.extend(_walk(item))
-    elif isinstance(node, _Alt):
+    elif isinstance(node, Alt):
         for alt in node.alternatives:
             out.extend(_walk(alt))
     return out
 
 
-def _min_length(node: _Node) -> int:
+def _min_length(node: Node) -> int:
     """The fewest code units `node` can match (0 means it may match the empty string)."""
-    if isinstance(node, _Chars):
+    if isinstance(node, Chars):
         return 1
-    if isinstance(node, _Group):
+    if isinstance(node, Group):
         return _min_length(node.body)
-    if isinstance(node, _Quant):
+    if isinstance(node, Quant):
         return node.min * _min_length(node.body)
-    if isinstance(node, _Seq):
+    if isinstance(node, Seq):
         return sum(_min_length(item) for item in node.items)
-    if isinstance(node, _Alt):
+    if isinstance(node, Alt):
         return min(_min_length(alt) for alt in node.alternatives)
     return 0
 
 
-def _zero_width(node: _Node) -> bool:
+def _zero_width(node: Node) -> bool:
     """V8's `max_match() == 0`: `node` can only ever match the empty string."""
-    if isinstance(node, _Assertion | _Look):
+    if isinstance(node, Assertion | Look):
         return True
-    if isinstance(node, _Group):
+    if isinstance(node, Group):
         return _zero_width(node.body)
-    if isinstance(node, _Quant):
+    if isinstance(node, Quant):
         return node.max == 0 or _zero_width(node.body)
-    if isinstance(node, _Seq):
+    if isinstance(node, Seq):
         return all(_zero_width(item) for item in node.items)
-    if isinstance(node, _Alt):
+    if isinstance(node, Alt):
         return all(_zero_width(alt) for alt in node.alternatives)
     return False
 
 
-def _has_captures(node: _Node) -> bool:
+def _has_captures(node: Node) -> bool:
     """Does `node` contain a capturing group?"""
-    return any(isinstance(n, _Group) and n.index is not None for n in _walk(node))
+    return any(isinstance(n, Group) and n.index is not None for n in _walk(node))
 
 
-def _check_supported(tree: _Node, allow_named: bool) -> None:
+def _check_supported(tree: Node, allow_named: bool) -> None:
     """Refuse the valid JS constructs we do not translate, and oversized quantifiers."""
     for node in _walk(tree):
-        if isinstance(node, _Group) and node.name is not None and not allow_named:
+        if isinstance(node, Group) and node.name is not None and not allow_named:
             raise JSRegexError("named capture groups are not supported", node.offset)
     for node in _walk(tree):
-        if isinstance(node, _BackRef):
+        if isinstance(node, BackRef):
             raise JSRegexError("back-references are not supported", node.offset)
     _check_counts(tree, 1)
 
 
-def _check_counts(node: _Node, outer: int) -> None:
+def _check_counts(node: Node, outer: int) -> None:
     """Refuse counted repeats the `regex` module cannot compile (it unrolls them)."""
-    if isinstance(node, _Quant):
+    if isinstance(node, Quant):
         outer *= max(node.min, 1)
         if outer * len(_walk(node.body)) > _MAX_UNROLLED:
             raise JSRegexError("quantifier too large to translate", node.offset)
-    if isinstance(node, _Group | _Look | _Quant):
+    if isinstance(node, Group | Look | Quant):
         _check_counts(node.body, outer)
-    elif isinstance(node, _Seq | _Alt):
-        for child in node.items if isinstance(node, _Seq) else node.alternatives:
+    elif isinstance(node, Seq | Alt):
+        for child in node.items if isinstance(node, Seq) else node.alternatives:
             _check_counts(child, outer)
 
 
@@ -811,9 +862,9 @@ def _class_body(ranges: Ranges) -> str:
 _FOLDABLE = frozenset(ch for ch in string.ascii_letters if ch not in "iIkKsS")
 
 
-def _foldable_letter(node: _Node) -> str | None:
+def _foldable_letter(node: Node) -> str | None:
     """The letter a node matches in either case, when it is one of `_FOLDABLE`."""
-    if not isinstance(node, _Chars) or node.negated or len(node.ranges) != 1:
+    if not isinstance(node, Chars) or node.negated or len(node.ranges) != 1:
         return None
     lo, hi = node.ranges[0]
     return chr(lo) if lo == hi and chr(lo) in _FOLDABLE else None
@@ -885,7 +936,7 @@ class _Emitter:
         self.helpers = 0
         self.size = 0
 
-    def emit(self, node: _Node, backward: bool, strip: bool) -> str:
+    def emit(self, node: Node, backward: bool, strip: bool) -> str:
         """Python syntax for `node`; `strip` turns capturing groups into non-capturing ones."""
         out = self._emit(node, backward, strip)
         self.size += len(out)
@@ -893,30 +944,30 @@ class _Emitter:
             raise JSRegexError("pattern too complex to translate", 0)
         return out
 
-    def _emit(self, node: _Node, backward: bool, strip: bool) -> str:
+    def _emit(self, node: Node, backward: bool, strip: bool) -> str:
         """Dispatch on the node type."""
-        if isinstance(node, _Chars):
+        if isinstance(node, Chars):
             return self._chars(node)
-        if isinstance(node, _Assertion):
+        if isinstance(node, Assertion):
             return _ASSERTIONS[node.kind]
-        if isinstance(node, _Seq):
+        if isinstance(node, Seq):
             return self._sequence(node.items, backward, strip)
-        if isinstance(node, _Alt):
+        if isinstance(node, Alt):
             alts = "|".join(self.emit(alt, backward, strip) for alt in node.alternatives)
             return f"(?:{alts})"
-        if isinstance(node, _Group):
+        if isinstance(node, Group):
             body = self.emit(node.body, backward, strip)
             if node.index is None or strip:
                 return f"(?:{body})"
             return f"(?P<g{node.index}>{body})" if self.named else f"({body})"
-        if isinstance(node, _Look):
+        if isinstance(node, Look):
             body = self.emit(node.body, node.behind, strip)
             return f"(?{'<' if node.behind else ''}{'!' if node.negative else '='}{body})"
-        if isinstance(node, _Quant):
+        if isinstance(node, Quant):
             return self._quantifier(node, backward, strip)
         raise JSRegexError("back-references are not supported", node.offset)
 
-    def _sequence(self, items: Sequence[_Node], backward: bool, strip: bool) -> str:
+    def _sequence(self, items: Sequence[Node], backward: bool, strip: bool) -> str:
         """The items in order; when ignoring case, runs of letters as one `(?i:...)` group.
 
         `[Nn][Ee][Xx][Tt]` and `(?i:next)` match the same, but the `regex` module parses the
@@ -937,12 +988,12 @@ class _Emitter:
             out.append(_letters(run))
         return "".join(out)
 
-    def _chars(self, node: _Chars) -> str:
+    def _chars(self, node: Chars) -> str:
         """One code unit from a set, closed over JS case equivalence when ignoring case."""
         ranges = _case_closure(node.ranges) if self.ignore_case else node.ranges
         return _emit_set(_complement(ranges) if node.negated else ranges)
 
-    def _quantifier(self, node: _Quant, backward: bool, strip: bool) -> str:
+    def _quantifier(self, node: Quant, backward: bool, strip: bool) -> str:
         """A loop, with the JS empty check and capture reset where they can matter."""
         body, low, high, greedy = node.body, node.min, node.max, node.greedy
         if high == 0 or (_zero_width(body) and low == 0):
@@ -962,7 +1013,7 @@ class _Emitter:
 
     def _nullable_loop(
         self,
-        body: _Node,
+        body: Node,
         low: int,
         high: int | None,
         greedy: bool,
@@ -989,7 +1040,7 @@ class _Emitter:
 
     def _with_recapture(
         self,
-        body: _Node,
+        body: Node,
         loop: str,
         low: int,
         high: int | None,
@@ -1008,7 +1059,7 @@ class _Emitter:
         parts = [f"(?:{loop}){_count(1, high, greedy)}", recapture]
         return f"(?:{''.join(reversed(parts) if backward else parts)}){_count(0, 1, greedy)}"
 
-    def _recapture(self, body: _Node, name: str | None, backward: bool) -> str:
+    def _recapture(self, body: Node, name: str | None, backward: bool) -> str:
         """Re-match the capturing `body` over exactly the last iteration's text (group `name`)."""
         if name is None:
             return ""
@@ -1040,11 +1091,11 @@ def capture_names(js_source: str) -> dict[int, str]:
 @functools.lru_cache(maxsize=512)
 def _capture_names(js_source: str) -> tuple[tuple[int, str], ...]:
     """`capture_names`, cached (tables repeat the same `has` values)."""
-    tree = _Parser(to_utf16(js_source)).parse()
+    tree = parse(js_source)
     return tuple(
         (node.index, node.name)
         for node in _walk(tree)
-        if isinstance(node, _Group) and node.name is not None and node.index is not None
+        if isinstance(node, Group) and node.name is not None and node.index is not None
     )
 
 
