@@ -215,13 +215,15 @@ def load(
     *,
     positional_refs: bool = True,
     early_errors: bool = True,
+    timeout: float = NODE_TIMEOUT,
 ) -> Router:
     """A Router from a config file: JSON shaped like next.config.js, YAML, or a next.config.*.
 
-    `routes`, `positional_refs` and `early_errors` are those of `Router.from_next_config`.
-    Raises ConfigError: for the file (see `load_config`), or for every problem of its table.
+    `routes`, `positional_refs` and `early_errors` are those of `Router.from_next_config`,
+    `timeout` that of `load_config`. Raises ConfigError: for the file (see `load_config`), or
+    for every problem of its table.
     """
-    config = load_config(path)
+    config = load_config(path, timeout=timeout)
     return Router.from_next_config(
         config, routes, positional_refs=positional_refs, early_errors=early_errors
     )

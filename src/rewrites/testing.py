@@ -271,7 +271,7 @@ class CasesFile:
             "early_errors": not self.next_compatible,
         }
         if isinstance(self.config, str):
-            return load(here / self.config, routes, **options)
+            return load(here / self.config, routes, timeout=timeout, **options)
         return Router.from_next_config(self.config, routes, **options)
 
     def check(self) -> CheckReport:
@@ -279,12 +279,23 @@ class CasesFile:
         return check(self.router(), self.cases)
 
 
-def _file_value(data: Mapping[str, Any], key: str, fits: Callable[[Any], bool], what: str) -> Any:
-    """An optional key of a cases file, checked with `fits`."""
-    value = data.get(key)
-    if value is not None and not fits(value):
-        raise _Bad(key, f"expected {what}, got {json.dumps(value, ensure_ascii=False)}")
-    return value
+def _is_percentage(value: Any) -> bool:
+    """A number from 0 to 100 (not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100
+
+
+#: The optional keys of a cases file, what each must be, and how it is told.
+FILE_OPTIONS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("config", lambda v: isinstance(v, str | Mapping), "a file name or a config object"),
+    (
+        "routes",
+        lambda v: isinstance(v, list) and all(isinstance(r, str) for r in v),
+        "a list of routes",
+    ),
+    ("app_dir", lambda v: isinstance(v, str), "a directory name"),
+    ("next_compatible", lambda v: isinstance(v, bool), "true or false"),
+    ("fail_under", _is_percentage, "a percentage, 0 to 100"),
+)
 
 
 def read_cases_file(path: str | os.PathLike[str]) -> CasesFile:
@@ -297,40 +308,26 @@ def read_cases_file(path: str | os.PathLike[str]) -> CasesFile:
     """
     file = Path(path)
     data = read_data(file, "cases file")
-    problems: list[Problem] = []
-    options: dict[str, Any] = {}
     items = data.get("cases") if isinstance(data, Mapping) else data
     if not isinstance(items, list):
         problem = Problem("", "expected a list of cases, or an object with a 'cases' list")
         raise CasesError(str(path), [problem])
+    problems: list[Problem] = []
+    options: dict[str, Any] = {}
     if isinstance(data, Mapping):
-        checks: list[tuple[str, Callable[[Any], bool], str]] = [
-            ("config", lambda v: isinstance(v, str | Mapping), "a file name or a config object"),
-            (
-                "routes",
-                lambda v: isinstance(v, list) and all(isinstance(r, str) for r in v),
-                "a list of routes",
-            ),
-            ("app_dir", lambda v: isinstance(v, str), "a directory name"),
-            ("next_compatible", lambda v: isinstance(v, bool), "true or false"),
-            (
-                "fail_under",
-                lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100,
-                "a percentage, 0 to 100",
-            ),
-        ]
         try:
             _unknown_keys(data, FILE_KEYS, "")
         except _Bad as bad:
             problems.append(bad.problem)
-        for key, fits, what in checks:
-            try:
-                options[key] = _file_value(data, key, fits, what)
-            except _Bad as bad:
-                problems.append(bad.problem)
-        if options.get("routes") is not None:
-            options["routes"] = tuple(options["routes"])
-        options["next_compatible"] = bool(options.get("next_compatible"))
+        for key, fits, what in FILE_OPTIONS:
+            value = data.get(key)
+            if value is None:
+                continue
+            if fits(value):
+                options[key] = tuple(value) if key == "routes" else value
+            else:
+                shown = json.dumps(value, ensure_ascii=False)
+                problems.append(Problem(key, f"expected {what}, got {shown}"))
     cases: list[Case] = []
     for number, item in enumerate(items):
         try:
