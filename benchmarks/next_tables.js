@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // A large table's sources through Next.js's own matcher, as resolve-routes loops over them, for
 // comparison with benchmarks/bench_tables.py. stdin: {"phases": [[phase, [[source, sensitive,
-// internal], ...]], ...], "requests": [pathname, ...], "repeat": n}; stdout: {"build_s", "median_us",
-// "p99_us", "matches"}. Each rule is built as filesystem.js `buildCustomRoute` builds it
+// internal], ...]], ...], "requests": [pathname, ...], "repeat": n, "budget_s": s}; stdout: {"build_s",
+// "median_us", "p99_us", "matches", "timed"}. After one untimed pass over the requests (V8 compiles
+// each regex lazily), they are timed `repeat` times, stopping early (never before the first 50)
+// once `budget_s` seconds of timing are spent. Each rule is built as filesystem.js `buildCustomRoute` builds it
 // (`getPathMatch` with strict, removeUnnamedParams, `modifyRouteRegex` unless internal, the
 // `/_next` guard for redirects); per request every header rule is tried and, in each other phase,
 // rules are tried in order up to the first whose source matches (no has/missing, no chaining: a
@@ -42,13 +44,18 @@ function route(pathname) {
 let matches = 0;
 for (const p of input.requests) matches += route(p); // warm up (V8 compiles each regex lazily)
 const times = [];
-for (let r = 0; r < input.repeat; r++) {
+const budgetNs = BigInt(Math.round((input.budget_s || 1e9) * 1e9));
+const started = process.hrtime.bigint();
+timing: for (let r = 0; r < input.repeat; r++) {
   for (const p of input.requests) {
     const t = process.hrtime.bigint();
     route(p);
-    times.push(Number(process.hrtime.bigint() - t) / 1e3);
+    const end = process.hrtime.bigint();
+    times.push(Number(end - t) / 1e3);
+    if (times.length >= 50 && end - started > budgetNs) break timing;
   }
 }
 times.sort((a, b) => a - b);
 const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-process.stdout.write(JSON.stringify({ build_s: buildS, median_us: at(0.5), p99_us: at(0.99), matches }));
+process.stdout.write(JSON.stringify({ build_s: buildS, median_us: at(0.5), p99_us: at(0.99), matches,
+  timed: times.length }));
