@@ -462,3 +462,12 @@ def test_lint_is_wired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     fields = {"code", "severity", "place", "message", "example", "fix"}
     assert found and all(fields <= set(d) for d in found)
     assert code == (1 if any(d["severity"] == "error" for d in found) else 0)
+
+
+def test_lint_prints_blocks_and_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`lint` prints each diagnostic's block and a count per severity; an error exits 1."""
+    config = write(tmp_path, "config.json", {"rewrites": [RULE]})
+    code, out, _ = call(capsys, "lint", config, "--routes", *ROUTES)
+    assert code == 1
+    assert out.startswith("error RW101 rewrites[0] '/api/:path*': ")
+    assert out.splitlines()[-1] == "1 error, 0 warnings, 0 infos"

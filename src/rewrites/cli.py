@@ -18,7 +18,7 @@ from typing import Any
 from . import project
 from ._pages import routes_from_app_dir
 from .errors import ConfigError, RequestError, RewritesError
-from .lint import Diagnostic, lint
+from .lint import Diagnostic, Severity, lint
 from .router import Explanation, Kind, Resolution, Router, Step
 from .testing import check, parse_header_lines, read_cases
 
@@ -340,7 +340,7 @@ def diagnostic_data(diagnostic: Diagnostic) -> dict[str, Any]:
     """A lint Diagnostic as JSON-ready data: its documented fields, and the optional ones it has."""
     data: dict[str, Any] = {
         "code": diagnostic.code,
-        "severity": str(diagnostic.severity),
+        "severity": diagnostic.severity.value,
         "place": diagnostic.place,
         "message": diagnostic.message,
         "example": diagnostic.example,
@@ -359,16 +359,16 @@ def cmd_lint(args: argparse.Namespace) -> int:
     """`rewrites lint`: the linter's diagnostics; exit 1 when any is an error."""
     router = load_router(args)
     found = lint(router)
-    severities = [str(diagnostic.severity) for diagnostic in found]
+    severities = [diagnostic.severity for diagnostic in found]
     for diagnostic in found:
         if args.json:
             print(json.dumps(diagnostic_data(diagnostic), ensure_ascii=False))
         else:
             print(f"{diagnostic}\n")
     if not args.json:
-        counts = {s: severities.count(s) for s in ("error", "warning", "info")}
+        counts = {s: severities.count(s) for s in Severity}
         print(", ".join(f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items()))
-    return FAILED if "error" in severities else OK
+    return FAILED if Severity.ERROR in severities else OK
 
 
 # --- arguments -------------------------------------------------------------------------------
