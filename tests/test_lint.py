@@ -240,6 +240,25 @@ def test_has_value_alternation() -> None:
     assert result.kind is Kind.PROXIED
 
 
+def test_has_value_alternation_example_keeps_the_other_cookies() -> None:
+    """The RW204 example sends every other `has` cookie too, so it shows the rule applying."""
+    table = {
+        "rewrites": [
+            {
+                "source": "/flag",
+                "destination": "/b",
+                "has": [
+                    {"type": "cookie", "key": "a", "value": "yes|true"},
+                    {"type": "cookie", "key": "b"},
+                ],
+            }
+        ]
+    }
+    (found,) = run(table, routes=None)
+    assert (found.code, found.headers) == ("RW204", (("cookie", "a=yesXX; b=1"),))
+    assert found.outcome == "local /b?b=1 (rewrites[0] applies)"
+
+
 def test_grouped_has_value_is_clean() -> None:
     """A grouped alternation is not reported."""
     table = {
