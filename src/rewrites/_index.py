@@ -79,13 +79,15 @@ class _Keyed:
     """Rules of one case rule, by key: segment at a known position, segment anywhere, whole
     text, literal tail."""
 
-    __slots__ = ("anywhere", "at", "tails", "whole")
+    __slots__ = ("anywhere", "at", "lettered", "tails", "whole")
 
     def __init__(self) -> None:
         self.at: list[dict[str, list[int]]] = []  # by segment index, then segment text
         self.anywhere: dict[str, list[int]] = {}
         self.whole: dict[str, list[int]] = {}
         self.tails: dict[str, list[int]] = {}
+        #: Whether any key has a letter (else case folding never changes a lookup).
+        self.lettered = False
 
     def add(self, key: SegmentKey, position: int) -> None:
         """File the rule at `position` under every text of `key`."""
@@ -98,6 +100,7 @@ class _Keyed:
             table = self.at[index]
         for text in texts:
             _append(table, text, position)
+        self.lettered = True
 
     def walk(self, pathname: str, into: list[list[int]]) -> None:
         """Append the positions lists of the rules keyed by `pathname`'s text."""
@@ -154,6 +157,7 @@ class _Paths:
         whole = _whole_text(pattern)
         if whole is not None:
             _append(keyed.whole, whole, position)
+            keyed.lettered = True
             return
         key = choose(pattern)
         if key is not None:
@@ -162,6 +166,7 @@ class _Paths:
         tail = _literal_tail(pattern)
         if tail is not None:
             _append(keyed.tails, tail, position)
+            keyed.lettered = keyed.lettered or tail.upper() != tail
         else:
             self.always.append(position)  # no literal: a candidate for every path
 
@@ -175,8 +180,10 @@ class _Paths:
             return
         self.exact.walk(pathname, into)
         folded = self.folded
-        if folded.at or folded.anywhere or folded.whole or folded.tails:
+        if folded.lettered:
             folded.walk(_ascii_lower(pathname), into)
+        elif folded.tails:
+            folded.walk(pathname, into)  # the built-in '/:path+/' alone: no letter to fold
 
     def keys(self) -> int:
         """How many distinct keys there are."""
@@ -358,6 +365,12 @@ class PhaseIndex:
                 lists.append(self.hosts.every)
             elif host:
                 self.hosts.walk(host, pathname, lists)
+        if not lists:
+            return iter(())  # most phases, for most paths
+        return self._offer(lists, start)
+
+    def _offer(self, lists: list[list[int]], start: int) -> Iterator[tuple[int, Rule]]:
+        """(position, rule) for the positions of `lists`, merged, from `start` on."""
         rules = self.rules
         for position in _ascending(lists, start):
             yield position, rules[position]

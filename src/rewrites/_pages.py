@@ -448,6 +448,10 @@ def _problem(index: int | None, problem: _RouteProblem) -> Problem:
 # The route table
 # --------------------------------------------------------------------------------------------------
 
+#: Paths that decodeURIComponent and encodeURIPath both leave as they are (no '%', nothing that
+#: encodeURIComponent escapes): most requests, looked up once instead of three times.
+_UNCHANGED_BY_URI_FUNCTIONS = re.compile(r"[A-Za-z0-9\-_.!~*'()/]*")
+
 
 class LocalRoutes:
     """The app's own routes, looked up as `next start` looks them up.
@@ -525,6 +529,8 @@ class LocalRoutes:
             pathname = pathname[:-1]
         if pathname in self._pages:
             return RouteMatch(pathname, {})
+        if _UNCHANGED_BY_URI_FUNCTIONS.fullmatch(pathname):
+            return None  # decoding and encoding it give it back: nothing more to look up
         try:
             decoded = decode_uri_component(pathname)
         except ValueError:

@@ -39,6 +39,7 @@ __all__ = ["Recorder", "Run", "Tracer", "has_repeated_slashes", "path_has_prefix
 QueryState = dict[str, "str | list[str] | None"]
 
 _STAGE = {phase: Stage(phase.value) for phase in Phase}
+_EVERY_PHASE = frozenset(Phase)
 
 
 class _Done(Exception):
@@ -200,6 +201,22 @@ SILENT = Tracer()
 class Run:
     """One resolution: the mutable parsedUrl state of resolve-routes."""
 
+    __slots__ = (
+        "host",
+        "init_query",
+        "last_rewrite",
+        "path",
+        "pathname",
+        "query",
+        "res_headers",
+        "router",
+        "table",
+        "trace",
+        "tried",
+        "url",
+        "view",
+    )
+
     def __init__(
         self,
         router: Router,
@@ -210,7 +227,7 @@ class Run:
         self.router = router
         self.table = router.table
         self.trace = tracer
-        self.view = RequestView(_headers(headers))
+        self.view = RequestView(_headers(headers)) if headers else RequestView({})
         self.host = self.view.host or ""  # what the index files host-only rules under
         self.url = url
         self.res_headers: dict[str, HeaderValue] = {}
@@ -238,6 +255,17 @@ class Run:
             after = url.find("/", url.index("//") + 2)
             url = url[after:] if after >= 0 else "/"
             self.url = url
+        plain = _PLAIN_TARGET.fullmatch(url)
+        if plain is not None:
+            path, query = plain.groups()
+            if "//" not in path and (
+                ("." not in path and "%" not in path) or _DOT_SEGMENT.search(path) is None
+            ):
+                # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
+                self.set_pathname(path)
+                if query:
+                    self.set_query("?" + query)
+                return
         if not url.startswith("/"):
             raise RequestError(
                 f"the request target must start with '/', got {url!r} (Next.js fails with "
@@ -251,15 +279,13 @@ class Run:
             )
             self.trace.normalized(location)
             raise _Done(Resolution(Kind.REDIRECT, location, status=308))
-        plain = _PLAIN_TARGET.fullmatch(url)
-        if plain is not None and not _DOT_SEGMENT.search(plain.group(1)):
-            # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
-            self.set_pathname(plain.group(1))
-            search = "?" + plain.group(2) if plain.group(2) else ""
-        else:
-            parsed = parse_url("http://n" + url)
-            self.set_pathname(parsed.pathname)
-            search = parsed.search
+        parsed = parse_url("http://n" + url)
+        self.set_pathname(parsed.pathname)
+        if parsed.search:
+            self.set_query(parsed.search)
+
+    def set_query(self, search: str) -> None:
+        """Take the request's query (a non-empty search string) as Next.js parses it."""
         # A list may hold None for a key named like an inherited JS property (`constructor`):
         # Next.js carries that value along as it is, and so do conditions and templates here.
         self.query = dict(query_object(search))  # type: ignore[arg-type]
@@ -270,7 +296,7 @@ class Run:
     def candidates(self, phase: Phase, start: int = 0) -> Candidates:
         """The phase's rules from `start` on that may match the current path, in table order."""
         found = self.router.indexes[phase].candidates(self.path, start, self.host)
-        return self.trace.watch(phase, found, start)
+        return found if self.trace is SILENT else self.trace.watch(phase, found, start)
 
     def params_for(self, rule: Rule, phase: Phase) -> tuple[dict[str, Value], Sequence[Any]] | None:
         """The rule's params for the current path (source and conditions), or None."""
@@ -459,6 +485,8 @@ class Run:
             search=search and "?" + search,
             hash=dest.hash,
         )
+        if _plain_url(text):
+            return text  # what the URL parser would give back unchanged: skip it
         try:
             return parse_url(text).href
         except URLError as exc:
@@ -470,7 +498,7 @@ class Run:
     def local(self, kind: Kind, found: RouteMatch | None) -> Resolution:
         """A local (or not found) result for the current path and query."""
         query = self.query_for_has()
-        text = querystring_stringify(query, escape)
+        text = querystring_stringify(query, escape) if query else ""
         url = self.pathname + ("?" + text if text else "")
         return Resolution(
             kind,
@@ -484,19 +512,23 @@ class Run:
         )
 
     def run(self) -> Resolution:
-        """The phases in Next.js's order."""
+        """The phases in Next.js's order (a phase without rules is only visited when tracing)."""
+        busy = self.router.busy if self.trace is SILENT else _EVERY_PHASE
         try:
             self.start()
-            self.headers()
-            self.redirects()
-            self.chain(Phase.BEFORE_FILES, check=False)
+            if Phase.HEADERS in busy:
+                self.headers()
+            if Phase.REDIRECTS in busy:
+                self.redirects()
+            if Phase.BEFORE_FILES in busy:
+                self.chain(Phase.BEFORE_FILES, check=False)
             found = self.check_fs()
-            if found is None:
+            if found is None and Phase.AFTER_FILES in busy:
                 found = self.chain(Phase.AFTER_FILES, check=True)
             if found is None:
                 found = self.check_true()
                 self.trace.page(Stage.DYNAMIC_ROUTES, found, self.pathname)
-            if found is None:
+            if found is None and Phase.FALLBACK in busy:
                 found = self.chain(Phase.FALLBACK, check=True)
             if found is not None:
                 return self.local(Kind.LOCAL, found)
@@ -513,6 +545,28 @@ _PLAIN_TARGET = re.compile(
     r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
 )
 _DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
+
+
+# An http(s) URL the WHATWG parser gives back as it is: lower-case host whose last label starts
+# with a letter (no IPv4 number to rewrite, no punycode to check), a port that is not the
+# scheme's default and has no leading zero, a path and query of characters left unencoded, no
+# fragment. Dot segments are checked apart.
+_PLAIN_URL = re.compile(
+    r"(https?)://((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9][0-9]{0,4}))?"
+    r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?[A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*)?"
+)
+_DEFAULT_PORT = {"http": "80", "https": "443"}
+
+
+def _plain_url(text: str) -> bool:
+    """Whether the URL parser would return `text` unchanged (see `_PLAIN_URL`)."""
+    found = _PLAIN_URL.fullmatch(text)
+    if found is None:
+        return False
+    scheme, host, port, path = found.groups()
+    if port is not None and (port == _DEFAULT_PORT[scheme] or int(port) > 65535):
+        return False
+    return "xn--" not in host and _DOT_SEGMENT.search(path) is None
 
 
 def _normalize_repeated_slashes(url: str) -> str:

@@ -52,6 +52,13 @@ class Router:
         """One first-match-preserving index per phase."""
         return {phase: PhaseIndex(self.phase(phase)) for phase in Phase}
 
+    #: The phases that have rules (resolve() does not visit the others).
+    busy: frozenset[Phase] = attrs.field(init=False, eq=False, repr=False)
+
+    @busy.default
+    def _busy_phases(self) -> frozenset[Phase]:
+        return frozenset(phase for phase in Phase if self.phase(phase))
+
     @classmethod
     def from_next_config(
         cls,

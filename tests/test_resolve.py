@@ -1,0 +1,71 @@
+"""Tests for the request path's shortcuts: each gives what the full machinery gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rewrites
+from rewrites._js.node import query_object
+from rewrites._js.uri import decode_uri_component
+from rewrites._js.url import URLError, parse_url
+from rewrites._pages import _UNCHANGED_BY_URI_FUNCTIONS, _encode_uri_path
+from rewrites._resolve import _PLAIN_TARGET, _plain_url
+
+HOSTS = ("localhost", "a.b", "api.example.com", "127.0.0.1", "a.1", "0x7f", "A.com", "xn--a.com")
+PORTS = ("", ":80", ":443", ":3001", ":03001", ":65536", ":0", ":8080")
+CHARS = "aZ09-._~!$&'()*+,;=:@%/?#\\ é\t^`{}|\"<>"
+PIECES = ("", "/..", "/.", "/%2e", "/%2E%2e/", "/./x", "//")
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.sampled_from(("http", "https")),
+    st.sampled_from(HOSTS),
+    st.sampled_from(PORTS),
+    st.text(CHARS, max_size=10),
+    st.sampled_from(PIECES),
+)
+def test_a_plain_url_is_what_the_url_parser_gives_back(
+    scheme: str, host: str, port: str, path: str, piece: str
+) -> None:
+    """When `_plain_url` says so, the WHATWG parser returns the URL unchanged."""
+    text = f"{scheme}://{host}{port}/{path}{piece}"
+    if _plain_url(text):
+        assert parse_url(text).href == text
+
+
+def test_plain_urls_are_common() -> None:
+    """The shortcut takes the upstream URLs tables really have."""
+    assert _plain_url("http://localhost:3001/api/users?x=1")
+    assert _plain_url("https://backend.internal.example.com/api/a/b")
+    assert not _plain_url("http://localhost:80/api")  # the default port is dropped
+    assert not _plain_url("http://127.0.0.1:3001/api")  # an IPv4 host is rewritten
+    assert not _plain_url("http://Example.com/api")  # the host is lowercased
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text("aZ09-_.!~*'()/%:@é?", max_size=12))
+def test_a_path_unchanged_by_the_uri_functions_needs_one_lookup(path: str) -> None:
+    """A path the shortcut accepts is its own decodeURIComponent and encodeURIPath."""
+    if _UNCHANGED_BY_URI_FUNCTIONS.fullmatch(path):
+        assert decode_uri_component(path) == path
+        assert _encode_uri_path(path) == path
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text("aZ09-_.~!$&'()*+,;=:@%/?#\\ é", max_size=12), st.sampled_from(PIECES))
+def test_a_plain_target_is_parsed_as_the_url_parser_does(text: str, piece: str) -> None:
+    """A request target taken without the URL parser has the parser's path and query."""
+    url = "/" + piece + text
+    router = rewrites.Router.from_next_config({"skipTrailingSlashRedirect": True})
+    try:
+        parsed = parse_url("http://n" + url)
+    except URLError:
+        return
+    if _PLAIN_TARGET.fullmatch(url) is None or "//" in url.split("?", 1)[0]:
+        return
+    resolution = router.resolve(url)
+    assert resolution.path == parsed.pathname
+    expected = dict(query_object(parsed.search)) if parsed.search else {}
+    assert dict(resolution.query) == expected
