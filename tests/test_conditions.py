@@ -20,7 +20,7 @@ from rewrites._js.regexp import capture_names, to_utf16, translate
 
 def cond(item: dict[str, Any]) -> Condition:
     """A Condition from a config item."""
-    return Condition.checked(item["type"], item.get("key", ""), item.get("value"))
+    return Condition(item["type"], item.get("key", ""), item.get("value"))
 
 
 ROWS = [

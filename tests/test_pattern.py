@@ -254,7 +254,11 @@ def test_format_of_matched_params_matches_again(source: str, data: st.DataObject
     values: dict[str | int, object] = {}
     for key in pattern.keys:
         if key.repeat:
-            values[key.name] = data.draw(st.lists(VALUE, min_size=0 if key.optional else 1))
+            # A few values: a source such as '/:a(.*)*/api{-:b}/:c+' backtracks exponentially in
+            # the number of segments (speed is the ReDoS sweep's business, not this law's).
+            values[key.name] = data.draw(
+                st.lists(VALUE, min_size=0 if key.optional else 1, max_size=4)
+            )
         elif key.optional and data.draw(st.booleans()):
             continue
         else:
@@ -372,7 +376,16 @@ def test_literal_sources_need_no_regex() -> None:
     plain = rewrites.compile("/old/Blog/Post-1").as_route(restricted=["/_next"])
     assert plain.match("/old/blog/post-1/") == rewrites.Match("/old/blog/post-1/", {}, ())
     assert plain.match("/old/blog/post-1//") is None
-    assert "regex" not in plain._cache
+    assert not _built(plain, "regex")
     param = rewrites.compile("/old/:slug").as_route()
     assert param.match("/old/x") is not None
-    assert "regex" in param._cache
+    assert _built(param, "regex")
+
+
+def _built(pattern: rewrites.Pattern, name: str) -> bool:
+    """Whether a lazily built attribute (a cached_property: a slot once set) has been built."""
+    try:
+        vars(rewrites.Pattern)[name].__get__(pattern)
+    except AttributeError:
+        return False
+    return True

@@ -227,6 +227,86 @@ def test_i18n_is_refused_clearly() -> None:
         rewrites.Router.from_next_config({"i18n": {"locales": ["en"], "defaultLocale": "en"}})
 
 
+def test_misspelt_names_get_the_nearest_name() -> None:
+    """An unknown top-level key, rule field or `has` type names the nearest known one."""
+    config = {
+        "headres": [],
+        "rewrites": {"afterfiles": [{"source": "/a", "destiantion": "/b"}]},
+        "redirects": [
+            {"source": "/c", "destination": "/d", "permanant": True},
+            {"source": "/e", "destination": "/f", "statuscode": 301, "Permanent": True, "x": 1},
+        ],
+        "headers": [
+            {
+                "source": "/g",
+                "headers": [{"key": "k", "value": "v"}],
+                "has": [
+                    {"type": "cookies", "key": "a"},
+                    {"type": "query", "key": "q", "vale": "1"},
+                ],
+            }
+        ],
+    }
+    with pytest.raises(rewrites.ConfigError) as info:
+        rewrites.Router.from_next_config(config)
+    expected_keys = (
+        "['assetPrefix', 'basePath', 'caseSensitiveRoutes', 'experimental', 'headers', "
+        "'redirects', 'rewrites', 'skipMiddlewareUrlNormalize', 'skipProxyUrlNormalize', "
+        "'skipTrailingSlashRedirect', 'trailingSlash']"
+    )
+    redirect_fields = "basePath, destination, has, missing, permanent, source, statusCode"
+    assert [(p.place, p.message) for p in info.value.problems] == [
+        (
+            "headres",
+            f"unknown key 'headres'; expected one of {expected_keys} (did you mean 'headers'?)",
+        ),
+        (
+            "rewrites",
+            "unknown key(s) ['afterfiles']; expected beforeFiles, afterFiles, fallback "
+            "(or an array, which means afterFiles) (did you mean 'afterFiles'?)",
+        ),
+        (
+            "redirects[0]",
+            f"unknown field(s) permanant; allowed: {redirect_fields} (did you mean 'permanent'?)",
+        ),
+        (
+            "redirects[0].permanent",
+            "`permanent` is not set to `true` or `false`; set it, or give a `statusCode`",
+        ),
+        (
+            "redirects[1]",
+            f"unknown field(s) statuscode, Permanent, x; allowed: {redirect_fields} "
+            "(did you mean 'statusCode' for 'statuscode', 'permanent' for 'Permanent'?)",
+        ),
+        (
+            "redirects[1].permanent",
+            "`permanent` is not set to `true` or `false`; set it, or give a `statusCode`",
+        ),
+        (
+            "headers[0].has[0].type",
+            'invalid type "cookies"; expected one of header, cookie, query, host '
+            "(did you mean 'cookie'?)",
+        ),
+        ("headers[0].has[1]", "unknown field(s) ['vale'] (did you mean 'value'?)"),
+    ]
+
+
+def test_a_name_near_nothing_gets_no_suggestion() -> None:
+    """A misspelt name far from every known one is reported without a guess."""
+    with pytest.raises(rewrites.ConfigError) as info:
+        rewrites.Router.from_next_config(
+            {"rewrites": [{"source": "/a", "destination": "/b", "zzz": 1}], "qqq": 1}
+        )
+    assert str(info.value) == (
+        "2 problems in the config:\n"
+        "- qqq: unknown key 'qqq'; expected one of ['assetPrefix', 'basePath', "
+        "'caseSensitiveRoutes', 'experimental', 'headers', 'redirects', 'rewrites', "
+        "'skipMiddlewareUrlNormalize', 'skipProxyUrlNormalize', 'skipTrailingSlashRedirect', "
+        "'trailingSlash']\n"
+        "- rewrites[0]: unknown field(s) zzz; allowed: basePath, destination, has, missing, source"
+    )
+
+
 def test_never_renderable_destinations_fail_early() -> None:
     """An unknown :name or a $N past the key count is a ConfigError at load (an extension)."""
     config = {

@@ -9,22 +9,22 @@ by plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 import attrs
 import regex
 
 from ._js.regexp import JSRegexError, capture_names, from_utf16, to_utf16, translate
 from ._js.uri import decode_uri_component
+from ._values import Query, QueryValue
 
 __all__ = ["Condition", "ConditionType", "RequestView", "match_conditions", "safe_param_name"]
 
+#: What a condition reads (the `type` of a `has`/`missing` item).
 ConditionType: TypeAlias = Literal["header", "cookie", "query", "host"]
-#: A param captured by a condition: a string, a list (a repeated query key), or None (a named
-#: group that did not take part in the match).
-Captured: TypeAlias = "str | list[str] | None"
 
 _JS_SPACE = frozenset(
     "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
@@ -95,30 +95,18 @@ class Condition:
     type: ConditionType
     key: str
     value: str | None
-    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
-    @classmethod
-    def checked(cls, type: ConditionType, key: str, value: str | None) -> Condition:
-        """A condition whose value regex has been checked (raises JSRegexError)."""
-        condition = cls(type, key, value)
-        condition._compiled()
-        return condition
-
+    @functools.cached_property
     def _compiled(self) -> tuple[regex.Pattern[str], dict[int, str]] | None:
-        """The value regex `^value$` (no flags) and its named groups, or None without a value."""
+        """The value regex `^value$` (no flags) and its named groups, or None without a value
+        (built on first use; raises JSRegexError for a value that is not a JavaScript regex)."""
         if not self.value:
             return None
-        found: tuple[regex.Pattern[str], dict[int, str]] | None = self._cache.get("re")
-        if found is None:
-            source = to_utf16("^" + self.value + "$")
-            py, _ = translate(source, ignore_case=False, allow_named=True)
-            found = (regex.compile(py, regex.V0, cache_pattern=False), capture_names(source))
-            self._cache["re"] = found
-        return found
+        source = to_utf16("^" + self.value + "$")
+        py, _ = translate(source, ignore_case=False, allow_named=True)
+        return regex.compile(py, regex.V0, cache_pattern=False), capture_names(source)
 
-    def _read(
-        self, view: RequestView, query: Mapping[str, str | list[str]]
-    ) -> str | list[str] | None:
+    def _read(self, view: RequestView, query: Mapping[str, QueryValue]) -> QueryValue | None:
         """The value this condition tests, as `matchHas` reads it."""
         if self.type == "header":
             return view.headers.get(self.key.lower())
@@ -128,14 +116,12 @@ class Condition:
             return query.get(self.key)
         return view.host
 
-    def test(
-        self, view: RequestView, query: Mapping[str, str | list[str]], params: dict[str, Captured]
-    ) -> bool:
+    def test(self, view: RequestView, query: Mapping[str, QueryValue], params: Query) -> bool:
         """Whether the condition holds; what it captures is written into `params`."""
         value = self._read(view, query)
         if not value:
             return False
-        compiled = self._compiled()
+        compiled = self._compiled
         if compiled is None:
             key = self.key.lower() if self.type == "header" else self.key
             params[safe_param_name(key)] = value
@@ -159,10 +145,12 @@ def match_conditions(
     has: Sequence[Condition],
     missing: Sequence[Condition],
     view: RequestView,
-    query: Mapping[str, str | list[str]],
-) -> dict[str, Captured] | None:
-    """Next.js's `matchHas`: the captured params when every `has` holds and no `missing` does."""
-    params: dict[str, Captured] = {}
+    query: Mapping[str, QueryValue],
+) -> Query | None:
+    """Next.js's `matchHas`: the captured params when every `has` holds and no `missing` does.
+
+    A captured value is None where a named group did not take part in the match."""
+    params: Query = {}
     if all(c.test(view, query, params) for c in has) and not any(
         c.test(view, query, {}) for c in missing
     ):

@@ -25,6 +25,7 @@ from ._js.regexp import JSRegexError, to_utf16, translate
 from ._js.uri import encode_uri_component
 from ._js.url import URL, URLError, parse_url
 from ._syntax import Key, Token, parse
+from ._values import Params, ParamValue, Query, QueryValue, RenderValue, js_value
 from .errors import PatternError
 
 __all__ = [
@@ -39,11 +40,8 @@ __all__ = [
     "split_refs",
 ]
 
-#: A param value: a string, a list (repeated), or None (absent / did not take part).
-Value: TypeAlias = "str | Sequence[str] | None"
-#: A query: values are strings, lists of strings (repeated keys), or None (JS's undefined: a
-#: param that did not take part, appended to a rewrite's query).
-Query: TypeAlias = "dict[str, str | list[str] | None]"
+#: The old name of `_values.RenderValue`, kept while `_resolve.py` imports it from here.
+Value = RenderValue
 
 MARKER = "__ESC_COLON_"
 _UNMARK = re.compile("__ESC_COLON_", re.IGNORECASE | re.ASCII)
@@ -130,7 +128,7 @@ class _Compiled:
 
     def render(
         self,
-        params: Mapping[str, Value],
+        params: Mapping[str, RenderValue],
         refs: Sequence[str] | None,
         *,
         encode: bool = False,
@@ -267,7 +265,7 @@ def _non_path_template(value: str, keys: tuple[str, ...]) -> _Compiled:
 
 
 def compile_non_path(
-    value: str, params: Mapping[str, Value], refs: Sequence[str] | None = None
+    value: str, params: Mapping[str, RenderValue], refs: Sequence[str] | None = None
 ) -> str:
     """Next.js's `compileNonPath`: `:key` (and `:key*`, `:key?`, `:key+`) of present params
     substituted in a query value or header text, everything else kept literally."""
@@ -307,7 +305,7 @@ class _Parsed:
     port: str | None
     path: _Compiled
     host: _Compiled | None
-    query: dict[str, str | list[str]]
+    query: Params
     dest_params: frozenset[str]
 
 
@@ -364,6 +362,11 @@ def _parse_url_parts(text: str) -> tuple[URL, bool]:
     return parse_url(text), True
 
 
+#: A bound on the parses one template keeps: a query key named like a prefix of a destination's
+#: `:name` ('a' for ':ab') hides it too, so requests can make many different hidden sets.
+_PARSED_PER_TEMPLATE = 32
+
+
 @attrs.frozen
 class Template:
     """A destination, parsed once and rendered per request.
@@ -380,6 +383,8 @@ class Template:
     positional: bool = True
     #: Why every render fails (Next.js answers 500), for tables loaded without early errors.
     broken: str | None = None
+    #: Parses by the set of hidden names: which names a request hides depends on its params and
+    #: query keys, so this is keyed by request data and kept small (see `parsed`).
     _cache: dict[frozenset[str], _Parsed] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
@@ -405,6 +410,8 @@ class Template:
         found = self._cache.get(key)
         if found is None:
             found = self._parse(key)
+            if len(self._cache) >= _PARSED_PER_TEMPLATE:
+                self._cache.clear()
             self._cache[key] = found
         return found
 
@@ -440,7 +447,7 @@ class Template:
         used = {str(t.name) for t in path.tokens if isinstance(t, Key) and t.name != ""}
         if host is not None:
             used |= {str(t.name) for t in host.tokens if isinstance(t, Key) and t.name != ""}
-        query: dict[str, str | list[str]] = {}
+        query: Params = {}
         for key, value in query_object(url.search).items():
             if isinstance(value, list):
                 query[key] = [_unmark(v) for v in value if v is not None]
@@ -463,9 +470,9 @@ class Template:
 
     def render(
         self,
-        params: Mapping[str, Value],
-        groups: Sequence[str | tuple[str, ...] | None],
-        query: Mapping[str, str | list[str] | None],
+        params: Mapping[str, RenderValue],
+        groups: Sequence[ParamValue | None],
+        query: Mapping[str, QueryValue | None],
         *,
         append: bool,
     ) -> Rendered:
@@ -497,7 +504,7 @@ class Template:
             if not any(k in used for k in keys):
                 for key in keys:
                     if key not in dest_query:
-                        dest_query[key] = _query_value(params[key])
+                        dest_query[key] = js_value(params[key])
         merged: Query = dict(query)
         merged.update(dest_query)
         return Rendered(
@@ -517,15 +524,8 @@ class Template:
         return frozenset(self.positions[n - 1] for n in self.refs if 0 < n <= count)
 
 
-def _ref_text(value: str | tuple[str, ...] | None) -> str:
+def _ref_text(value: ParamValue | None) -> str:
     """The text a `$N` renders: the value, a repeated value joined with '/', or ''."""
     if value is None:
         return ""
     return value if isinstance(value, str) else "/".join(value)
-
-
-def _query_value(value: Value) -> str | list[str] | None:
-    """A param as a query value (lists stay lists; None is JS's undefined)."""
-    if value is None or isinstance(value, str):
-        return value
-    return list(value)

@@ -7,9 +7,10 @@ redirects) and server/lib/router-utils/filesystem.js (`buildCustomRoute`): see Â
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import attrs
@@ -24,7 +25,7 @@ from ._rules import Phase, Rule, Table
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem
 
-__all__ = ["load_table"]
+__all__ = ["did_you_mean", "load_table"]
 
 ALLOWED_STATUS = (301, 302, 303, 307, 308)
 HAS_TYPES = ("header", "cookie", "query", "host")
@@ -90,6 +91,27 @@ _ALLOWED_FIELDS = {
 }
 
 
+def did_you_mean(unknown: Iterable[object], known: Iterable[str]) -> str:
+    """' (did you mean ...?)' naming the nearest known name of each misspelt one, as werkzeug
+    suggests (case ignored, `difflib`'s closeness); '' when none is near.
+
+    >>> did_you_mean(["headres"], ["headers", "redirects"])
+    " (did you mean 'headers'?)"
+    """
+    by_folded = {name.lower(): name for name in sorted(known, reverse=True)}
+    words = [str(word) for word in unknown]
+    near = []
+    for word in words:
+        found = difflib.get_close_matches(word.lower(), by_folded, n=1)
+        if found:
+            near.append((word, by_folded[found[0]]))
+    if not near:
+        return ""
+    if len(words) == 1:
+        return f" (did you mean {near[0][1]!r}?)"
+    return f" (did you mean {', '.join(f'{name!r} for {word!r}' for word, name in near)}?)"
+
+
 def _js(value: object) -> str:
     """A value as Next.js quotes it in messages (JSON.stringify)."""
     try:
@@ -122,7 +144,11 @@ class _Loader:
             if key in UNSUPPORTED_KEYS:
                 self.problem(key, UNSUPPORTED_KEYS[key])
             elif key not in ROUTING_KEYS and key not in IGNORED_KEYS:
-                self.problem(key, f"unknown key {key!r}; expected one of {sorted(ROUTING_KEYS)}")
+                self.problem(
+                    key,
+                    f"unknown key {key!r}; expected one of {sorted(ROUTING_KEYS)}"
+                    + did_you_mean([key], ROUTING_KEYS | IGNORED_KEYS | UNSUPPORTED_KEYS.keys()),
+                )
         base_path = config.get("basePath", "")
         if not isinstance(base_path, str):
             self.problem("basePath", f"must be a string, got {_js(base_path)}")
@@ -176,7 +202,8 @@ class _Loader:
             if type_ not in HAS_TYPES:
                 self.problem(
                     f"{where}.type",
-                    f"invalid type {_js(type_)}; expected one of {', '.join(HAS_TYPES)}",
+                    f"invalid type {_js(type_)}; expected one of {', '.join(HAS_TYPES)}"
+                    + (did_you_mean([type_], HAS_TYPES) if isinstance(type_, str) else ""),
                 )
                 ok = False
             if not isinstance(key, str) and type_ != "host":
@@ -188,9 +215,12 @@ class _Loader:
             if value is None and type_ == "host":
                 self.problem(f"{where}.value", 'value is required for "host" type')
                 ok = False
-            extra = set(item) - {"type", "key", "value"}
+            extra = sorted(set(map(str, item)) - {"type", "key", "value"})
             if extra:
-                self.problem(where, f"unknown field(s) {sorted(extra)}")
+                self.problem(
+                    where,
+                    f"unknown field(s) {extra}" + did_you_mean(extra, ("type", "key", "value")),
+                )
             if isinstance(value, str) and value:
                 reason = check_value(value)
                 if reason is not None:
@@ -227,10 +257,11 @@ class _Loader:
         allowed = _ALLOWED_FIELDS[kind]
         unknown = [k for k in item if k not in allowed]
         if unknown:
+            shown = allowed - {"locale"}
             self.problem(
                 place,
                 f"unknown field(s) {', '.join(map(str, unknown))}; allowed: "
-                f"{', '.join(sorted(allowed - {'locale'}))}",
+                f"{', '.join(sorted(shown))}" + did_you_mean(unknown, shown),
             )
         if "locale" in item:
             self.problem(f"{place}.locale", "locale is not supported yet (i18n routing)")
@@ -285,7 +316,17 @@ class _Loader:
             if template is None:
                 return None
         return self.build(
-            kind, phase, place, index, item, pattern, template, has, missing, headers, status
+            kind,
+            phase,
+            place,
+            index,
+            item,
+            source=pattern,
+            template=template,
+            has=has,
+            missing=missing,
+            headers=headers,
+            status=status,
         )
 
     def header_items(self, value: object, place: str) -> tuple[tuple[str, str], ...]:
@@ -459,12 +500,13 @@ class _Loader:
         place: str,
         index: int,
         item: Mapping[str, Any],
+        *,
         source: Pattern,
         template: Template | None,
-        has: tuple[Condition, ...],
-        missing: tuple[Condition, ...],
-        headers: tuple[tuple[str, str], ...],
-        status: int | None,
+        has: tuple[Condition, ...] = (),
+        missing: tuple[Condition, ...] = (),
+        headers: tuple[tuple[str, str], ...] = (),
+        status: int | None = None,
         internal: bool = False,
     ) -> Rule | None:
         """The rule with basePath applied and the server's matcher (`buildCustomRoute`).
@@ -486,18 +528,18 @@ class _Loader:
                 self.problem(f"{place}.source", f"`source` parse failed: {exc}")
                 return None
         return Rule(
-            phase,
-            index,
-            place,
-            full_source,
-            pattern,
-            template,
-            has,
-            missing,
-            headers,
-            status,
-            internal,
-            item,
+            phase=phase,
+            index=index,
+            place=place,
+            source=full_source,
+            pattern=pattern,
+            destination=template,
+            has=has,
+            missing=missing,
+            headers=headers,
+            status=status,
+            internal=internal,
+            item=item,
         )
 
 
@@ -516,12 +558,13 @@ def load_table(
     loader.settings()
     rewrites = config.get("rewrites")
     if isinstance(rewrites, Mapping):
-        bad = [k for k in rewrites if k not in ("beforeFiles", "afterFiles", "fallback")]
+        phases = ("beforeFiles", "afterFiles", "fallback")
+        bad = [k for k in rewrites if k not in phases]
         if bad:
             loader.problem(
                 "rewrites",
                 f"unknown key(s) {bad}; expected beforeFiles, afterFiles, "
-                "fallback (or an array, which means afterFiles)",
+                "fallback (or an array, which means afterFiles)" + did_you_mean(bad, phases),
             )
         lists = {
             p: loader.rule_list(rewrites.get(p.value), f"rewrites.{p.value}")
@@ -586,12 +629,10 @@ def _built_in(
         place,
         -1,
         {"basePath": False},
-        pattern,
-        template,
-        (),
-        missing,
-        (),
-        308,
+        source=pattern,
+        template=template,
+        missing=missing,
+        status=308,
         internal=True,
     )
     assert rule is not None
@@ -662,10 +703,6 @@ def _asset_prefix_rewrite(loader: _Loader, config: Mapping[str, Any]) -> Rule | 
         place,
         -1,
         {"basePath": False},
-        pattern,
-        template,
-        (),
-        (),
-        (),
-        None,
+        source=pattern,
+        template=template,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import attrs
 import regex
@@ -13,15 +13,13 @@ import regex
 from ._js.regexp import JSRegexError, from_utf16, to_utf16, translate
 from ._regexp import JsRegex, modify_route_regex, to_js_regex, translate_js
 from ._syntax import Key, Token, parse
+from ._values import ParamValue
 from .errors import PatternError
 
 __all__ = ["Match", "ParamValue", "Pattern", "compile", "compile_route"]
 
 #: A compiled `regex` pattern (named here: inside `Pattern`, `regex` is the property).
 Compiled: TypeAlias = "regex.Pattern[str]"
-
-#: A captured value: a string, or a tuple of strings for a repeated (`*`, `+`) parameter.
-ParamValue: TypeAlias = "str | tuple[str, ...]"
 
 
 @attrs.frozen
@@ -42,7 +40,7 @@ class Match:
     groups: tuple[ParamValue | None, ...]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Pattern:
     """A compiled path-to-regexp 6.3.0 source.
 
@@ -71,7 +69,6 @@ class Pattern:
     #: A route pattern's `modifyRouteRegex`: whether it applies, and the paths it refuses.
     modified: bool = attrs.field(default=False, repr=False)
     restricted: tuple[str, ...] = attrs.field(default=(), repr=False)
-    _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, init=False)
 
     @property
     def flags(self) -> str:
@@ -83,45 +80,30 @@ class Pattern:
         """Whether one '/' may follow the end (strict=False, and a route's `modifyRouteRegex`)."""
         return not self.strict or self.modified
 
-    @property
+    @functools.cached_property
     def js_regex(self) -> str:
         """The JavaScript regex Next.js matches with, as `RegExp.source` shows it (built lazily)."""
-        found: str | None = self._cache.get("js_regex")
-        if found is None:
-            found = self._js().source
-            if self.modified:
-                found = modify_route_regex(found, self.restricted)
-            self._cache["js_regex"] = found
-        return found
+        source = self._js.source
+        return modify_route_regex(source, self.restricted) if self.modified else source
 
+    @functools.cached_property
     def _js(self) -> JsRegex:
-        """path-to-regexp's regex for the tokens, before any route modification (cached)."""
-        found: JsRegex | None = self._cache.get("js")
-        if found is None:
-            found = to_js_regex(self.tokens, self.source, strict=self.strict, end=self.end)
-            self._cache["js"] = found
-        return found
+        """path-to-regexp's regex for the tokens, before any route modification."""
+        return to_js_regex(self.tokens, self.source, strict=self.strict, end=self.end)
 
+    @functools.cached_property
     def _translated(self) -> tuple[str, int]:
-        """The `regex` source and capture-group count (cached)."""
-        found: tuple[str, int] | None = self._cache.get("py")
-        if found is None:
-            found = translate_js(
-                attrs.evolve(self._js(), source=self.js_regex),
-                case_sensitive=self.case_sensitive,
-                text=self.source,
-            )
-            self._cache["py"] = found
-        return found
+        """The `regex` source and capture-group count."""
+        return translate_js(
+            attrs.evolve(self._js, source=self.js_regex),
+            case_sensitive=self.case_sensitive,
+            text=self.source,
+        )
 
-    @property
+    @functools.cached_property
     def regex(self) -> Compiled:
         """The compiled `regex` pattern (compiled on first use)."""
-        compiled: Compiled | None = self._cache.get("regex")
-        if compiled is None:
-            compiled = regex.compile(self._translated()[0], regex.V0, cache_pattern=False)
-            self._cache["regex"] = compiled
-        return compiled
+        return regex.compile(self._translated[0], regex.V0, cache_pattern=False)
 
     def as_route(self, *, restricted: Sequence[str] = (), modify: bool = True) -> Pattern:
         """This source as Next.js's server matches a custom route (`getPathMatch`, §1.2).
@@ -133,26 +115,24 @@ class Pattern:
         """
         # The constructor, not attrs.evolve: a large table builds one of these per rule.
         return Pattern(
-            self.source,
-            self.tokens,
-            self.keys,
-            self.case_sensitive,
-            True,
-            self.tail,
-            self.strict,
-            self.end,
-            modify,
-            tuple(restricted) if modify else (),
+            source=self.source,
+            tokens=self.tokens,
+            keys=self.keys,
+            case_sensitive=self.case_sensitive,
+            route=True,
+            tail=self.tail,
+            strict=self.strict,
+            end=self.end,
+            modified=modify,
+            restricted=tuple(restricted) if modify else (),
         )
 
+    @functools.cached_property
     def _literal(self) -> tuple[str, tuple[str, ...]] | None:
         """(text, refused prefixes), keyed for the case rule, of a pattern that string comparison
         matches exactly as its regex does — one literal token, strict, to the end, and ASCII
-        unless case-sensitive — or None (cached). Most sources of a large table are such, and
-        then need no regex at all."""
-        if "literal" in self._cache:
-            found: tuple[str, tuple[str, ...]] | None = self._cache["literal"]
-            return found
+        unless case-sensitive — or None. Most sources of a large table are such, and then need
+        no regex at all."""
         found = None
         tokens = self.tokens
         text = tokens[0] if len(tokens) == 1 else None
@@ -168,7 +148,6 @@ class Pattern:
                 found = text, self.restricted
             else:
                 found = text.lower(), tuple(prefix.lower() for prefix in self.restricted)
-        self._cache["literal"] = found
         return found
 
     def _match_literal(self, path: str, text: str, refused: tuple[str, ...]) -> Match | None:
@@ -211,7 +190,7 @@ class Pattern:
         >>> compile("/api/((?!auth).*)").match("/api/users").params
         {0: 'users'}
         """
-        literal = self._literal()
+        literal = self._literal
         if literal is not None:
             return self._match_literal(path, *literal)
         if self.tail and not self._tail_ok(path):
@@ -221,7 +200,7 @@ class Pattern:
         found = self.regex.match(subject, timeout=timeout)
         if found is None:
             return None
-        count = self._translated()[1]
+        count = self._translated[1]
         params: dict[str | int, ParamValue] = {}
         groups: list[ParamValue | None] = []
         for index, key in enumerate(self.keys, 1):
@@ -309,15 +288,21 @@ class Pattern:
             )
         return segment
 
+    @functools.cached_property
+    def _validators(self) -> dict[int, Compiled]:
+        """The keys' validators by token position, filled as `format` meets the keys: at most one
+        per key, and each built only when needed (a key's pattern may only be valid in context)."""
+        return {}
+
     def _validator(self, key: Key) -> Compiled:
         """`^(?:pattern)$` for one key, as tokensToFunction builds it (cached)."""
-        name = f"validate:{self.tokens.index(key)}"
-        compiled: Compiled | None = self._cache.get(name)
+        position = self.tokens.index(key)
+        compiled = self._validators.get(position)
         if compiled is None:
             js = JsRegex(f"^(?:{key.pattern})$", (key,), ((4, 4 + len(key.pattern), key),))
             py, _ = translate_js(js, case_sensitive=self.case_sensitive, text=self.source)
             compiled = regex.compile(py, regex.V0, cache_pattern=False)
-            self._cache[name] = compiled
+            self._validators[position] = compiled
         return compiled
 
     def _format_error(self, key: Key, message: str, js_message: str) -> PatternError:
@@ -396,26 +381,26 @@ def _checked(
     last = tokens[-1] if tokens else None
     tail = last if end and isinstance(last, str) and last.isascii() else ""
     pattern = Pattern(
-        source,
-        tokens,
-        keys,
-        case_sensitive,
-        route,
-        tail,
-        strict,
-        end,
-        modified,
-        restricted,
+        source=source,
+        tokens=tokens,
+        keys=keys,
+        case_sensitive=case_sensitive,
+        route=route,
+        tail=tail,
+        strict=strict,
+        end=end,
+        modified=modified,
+        restricted=restricted,
     )
     if any(k.repeat and not (k.prefix or k.suffix) for k in keys):
-        pattern._js()  # raises path-to-regexp's "Can not repeat" error
+        pattern._js  # noqa: B018  (building it raises path-to-regexp's "Can not repeat" error)
     if any(k.custom for k in keys) and not all(
         _self_contained(k.pattern, case_sensitive) for k in keys
     ):
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
         # The whole regex is checked (and the error is V8's, for the whole regex) unless every
         # group is valid on its own, which makes the whole valid too.
-        pattern._translated()
+        pattern._translated  # noqa: B018  (building it checks the custom groups)
     return pattern
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import TypeAlias
 
 from .uri import UNRESERVED, decode_uri_component, encode_str, escape
 from .url import HEX_DIGITS, to_usv, utf16_units
 
 __all__ = [
     "OBJECT_PROTOTYPE_NAMES",
-    "QueryValue",
+    "ObjectValue",
     "format_legacy",
     "js_key_order",
     "query_object",
@@ -163,8 +164,10 @@ _ARRAY_PROTO = frozenset(
     ]
 )
 
-QueryValue = str | list[str | None]
-"""A value of Next's query object; None stands for an inherited non-string JS value."""
+#: A value of the query object `searchParamsToUrlQuery` builds: a string, or a list for a repeated
+#: key, where None stands for an inherited non-string JS value (`?constructor=x` gives
+#: [None, 'x']), and Next.js carries it along as it is.
+ObjectValue: TypeAlias = "str | list[str | None]"
 
 
 class _JsQuery:
@@ -172,10 +175,10 @@ class _JsQuery:
 
     def __init__(self) -> None:
         """Start with no own keys and Object.prototype as the prototype."""
-        self.own: dict[str, QueryValue] = {}
+        self.own: dict[str, ObjectValue] = {}
         self.proto_array: list[str | None] | None = None  # set by assigning "__proto__"
 
-    def get(self, key: str) -> tuple[str, QueryValue | None]:
+    def get(self, key: str) -> tuple[str, ObjectValue | None]:
         """Property lookup: ("undefined"|"array"|"other", value) like ``query[key]``."""
         if key in self.own:
             value = self.own[key]
@@ -227,7 +230,7 @@ def js_key_order(keys: Iterable[str]) -> list[str]:
     return indexed + [k for k in keys if _array_index(k) is None]
 
 
-def query_object(search: str) -> dict[str, QueryValue]:
+def query_object(search: str) -> dict[str, ObjectValue]:
     """Next's ``searchParamsToUrlQuery(new URLSearchParams(search))``, in JS key order.
 
     Repeated keys become lists.  Keys named like inherited JS properties (``constructor``,
@@ -240,8 +243,10 @@ def query_object(search: str) -> dict[str, QueryValue]:
     return {k: obj.own[k] for k in js_key_order(obj.own)}
 
 
-Scalar = str | int | float | bool | None
-StringifyValue = Scalar | Sequence[Scalar]
+#: A value `querystring.stringify` takes (numbers and booleans as JS prints them, None as '').
+Scalar: TypeAlias = "str | int | float | bool | None"
+#: A query value `querystring.stringify` takes: a scalar, or a sequence of them (a repeated key).
+StringifyValue: TypeAlias = "Scalar | Sequence[Scalar]"
 
 
 def _js_number(x: float) -> str:
