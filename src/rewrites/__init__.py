@@ -11,7 +11,8 @@ from ._results import Explanation, Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem, RequestError, RewritesError
-from .router import Router, load
+from .project import load
+from .router import Router
 
 __all__ = [
     "ConfigError",

@@ -61,10 +61,11 @@ from ._index import host_key
 from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, to_utf16
 from ._pattern import Pattern
 from ._pattern import compile as compile_source
+from ._results import Explanation, Kind, Resolution
 from ._rules import Phase, Rule
 from ._syntax import Key
 from .errors import RewritesError
-from .router import Explanation, Kind, Resolution, Router
+from .router import Router
 
 __all__ = ["CODES", "Diagnostic", "Severity", "lint"]
 

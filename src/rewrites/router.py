@@ -8,10 +8,7 @@ phase's rules in a first-match-preserving index (`_index`) and knows the app's p
 from __future__ import annotations
 
 import gc
-import json
-import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -21,11 +18,11 @@ from ._js.url import URLError, parse_url
 from ._load import load_table
 from ._pages import LocalRoutes
 from ._resolve import Recorder, Run
-from ._results import Explanation, Kind, Outcome, Resolution, Stage, Step
+from ._results import Explanation, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule, Table
-from .errors import ConfigError, Problem, RequestError
+from .errors import RequestError
 
-__all__ = ["Explanation", "Kind", "Outcome", "Resolution", "Router", "Stage", "Step", "load"]
+__all__ = ["Router"]
 
 #: An index over one phase's rules: the first-match-preserving one, or the plain loop.
 Index = PhaseIndex | PlainIndex
@@ -149,24 +146,3 @@ class Router:
     def phase(self, phase: Phase | str) -> tuple[Rule, ...]:
         """The rules of one phase."""
         return self.table.phase(Phase(phase))
-
-
-def load(
-    path: str | os.PathLike[str],
-    routes: Iterable[str] | None = None,
-    *,
-    positional_refs: bool = True,
-) -> Router:
-    """A Router from a JSON file shaped like next.config.js (`{"rewrites": ..., ...}`)."""
-    file = Path(path)
-    try:
-        config = json.loads(file.read_text("utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            [
-                Problem(
-                    str(file), f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-                )
-            ]
-        ) from None
-    return Router.from_next_config(config, routes, positional_refs=positional_refs)

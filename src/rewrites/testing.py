@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._pages import routes_from_app_dir
+from ._results import Explanation, Kind, Resolution
 from .errors import Problem, RequestError, RewritesError
 from .project import NODE_TIMEOUT, load, read_data
-from .router import Explanation, Kind, Resolution, Router
+from .router import Router
 
 if TYPE_CHECKING:
     import pytest
