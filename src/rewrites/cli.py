@@ -1,4 +1,4 @@
-"""The `rewrites` command (also `python -m rewrites`): demo, resolve, explain, check and lint.
+"""The `rewrites` command (also `python -m rewrites`): demo, resolve, explain, check, lint, serve.
 
 Exit codes, for CI: 0 all is well; 1 something failed (a case, a lint error, a request that
 Next.js answers with an error status); 2 bad usage or bad input (a missing file, invalid JSON, a
@@ -371,6 +371,75 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return FAILED if Severity.ERROR in severities else OK
 
 
+# --- serve -----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`rewrites serve`: the gateway (rewrites.asgi) on uvicorn, until interrupted."""
+    try:
+        from . import asgi
+    except ImportError as exc:
+        raise InputError(
+            f"rewrites serve needs {exc.name}: pip install 'rewrites[serve]'"
+        ) from None
+    try:
+        config, project_dir = asgi.config_in(args.config)
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from None
+    app_dir = args.app_dir
+    if app_dir is None and args.routes is None and project_dir is not None:
+        app_dir = str(project_dir)  # a project: its app/ and pages/ are the routes
+    routes = None if args.routes is None else tuple(args.routes)
+    source = asgi.TableSource(str(config), routes, app_dir, args.next_compatible)
+    try:
+        data = source.read()
+    except ConfigError as exc:
+        raise file_error(exc) from None
+    try:
+        timeouts = asgi.Timeouts(args.connect_timeout, args.read_timeout, args.pool_timeout)
+        asgi.serve(
+            source,
+            router=source.build(data),
+            local=args.local,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            reload=args.reload,
+            timeouts=timeouts,
+            forwarded=not args.no_forwarded,
+            access_log=not args.quiet,
+        )
+    except (ValueError, TypeError, OSError) as exc:
+        raise InputError(str(exc)) from None
+    return OK
+
+
+def serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `rewrites serve` (the table's come from table_arguments)."""
+    parser.add_argument("--local", metavar="URL", help="the app server for local and 404 paths")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--reload", action="store_true", help="reload the table when the config file changes"
+    )
+    defaults = {"connect": 5.0, "read": 30.0, "pool": 5.0}
+    for name, default in defaults.items():
+        parser.add_argument(
+            f"--{name}-timeout",
+            type=float,
+            default=default,
+            metavar="SECONDS",
+            help=f"upstream {name} timeout (default {default:g})",
+        )
+    parser.add_argument(
+        "--no-forwarded",
+        action="store_true",
+        help="send x-forwarded-host only, as Next.js 16 does (no -for, -port, -proto)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no log line per request")
+
+
 # --- arguments -------------------------------------------------------------------------------
 
 
@@ -447,6 +516,16 @@ def build_parser() -> argparse.ArgumentParser:
     table_arguments(lint)
     lint.add_argument("--json", action="store_true", help="one JSON object per diagnostic")
     lint.set_defaults(run=cmd_lint)
+    serve = sub.add_parser(
+        "serve",
+        help="route live traffic: a gateway that proxies, redirects and serves like next start",
+        description="Serve the table as a gateway on uvicorn (needs rewrites[serve]). CONFIG "
+        "may also be a project directory: its next.config.* is served, and its app/ and "
+        "pages/ give the routes unless --routes or --app-dir is given.",
+    )
+    table_arguments(serve)
+    serve_arguments(serve)
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 
