@@ -328,7 +328,7 @@ BAD_CASES = [
         "error: 1 problem in the config:\n- rewrite: unknown key 'rewrite'; expected one of "
         "['assetPrefix', 'basePath', 'caseSensitiveRoutes', 'experimental', 'headers', "
         "'redirects', 'rewrites', 'skipMiddlewareUrlNormalize', 'skipProxyUrlNormalize', "
-        "'skipTrailingSlashRedirect', 'trailingSlash']",
+        "'skipTrailingSlashRedirect', 'trailingSlash'] (did you mean 'rewrites'?)",
     ),
     (
         "resolve pattern.json /",

@@ -15,6 +15,7 @@ import rewrites
 from rewrites import Router
 from rewrites._conditions import RequestView, match_conditions
 from rewrites._index import PhaseIndex, SegmentKey, segment_keys
+from rewrites._load import LazyRules
 from rewrites._rules import Phase
 
 # --- the law ----------------------------------------------------------------------------------
@@ -475,6 +476,45 @@ def test_an_indexed_router_pickles() -> None:
     for url in ("/old/s7/x", "/p199", "/de/p3", "/nope", "/OLD/S7/x/"):
         assert clone.resolve(url) == router.resolve(url)
         assert _candidates(clone, url) == _candidates(router, url)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    configs(),
+    st.sampled_from((None, ROUTES)),
+    st.booleans(),
+    st.lists(requests(), min_size=1, max_size=8),
+)
+def test_a_pickled_router_answers_as_the_original(
+    config: dict[str, Any],
+    routes: tuple[str, ...] | None,
+    indexed: bool,
+    batch: list[tuple[str, dict[str, str]]],
+) -> None:
+    """A router restored from a pickle (rules built on first use) gives the same resolutions,
+    candidates and explanations as the router it was pickled from."""
+    router = Router.from_next_config(config, routes, indexed=indexed)
+    clone = pickle.loads(pickle.dumps(router))
+    for url, headers in batch:
+        assert outcome(clone, url, headers) == outcome(router, url, headers), url
+        for phase in Phase:
+            path = url.split("?", 1)[0]
+            mine = [(p, r.place) for p, r in clone.indexes[phase].candidates(path, 0, None)]
+            theirs = [(p, r.place) for p, r in router.indexes[phase].candidates(path, 0, None)]
+            assert mine == theirs
+    assert clone.rules == router.rules
+    assert pickle.loads(pickle.dumps(clone)).rules == router.rules
+
+
+def test_a_pickled_router_builds_only_the_rules_it_reaches() -> None:
+    """Unpickling builds no rule; a request builds the candidates it tries, and no more."""
+    router = _big_router()
+    clone = pickle.loads(pickle.dumps(router))
+    lazy = clone.table.after_files
+    assert isinstance(lazy, LazyRules)
+    assert lazy._built.count(None) == len(lazy._built)
+    assert clone.resolve("/old/s7/x").path == "/new/7/x"
+    assert len(lazy._built) - lazy._built.count(None) == len(_candidates(clone, "/old/s7/x"))
 
 
 def test_threads_share_one_indexed_router() -> None:

@@ -339,7 +339,7 @@ class PhaseIndex:
     __slots__ = ("hosts", "paths", "rules")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
+        self.rules: Sequence[Rule] = tuple(rules)
         self.paths = _Paths()  # every rule but those that only apply on one host
         self.hosts = _Hosts()  # those, by host and then by path
         choose = _Chooser(self.rules)
@@ -377,6 +377,19 @@ class PhaseIndex:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    def __getstate__(self) -> tuple[_Paths, _Hosts]:
+        """The keys only: a restored router gives the index its rules again (`restore`)."""
+        return self.paths, self.hosts
+
+    def __setstate__(self, state: tuple[_Paths, _Hosts]) -> None:
+        self.paths, self.hosts = state
+        self.rules = ()
+
+    def restore(self, rules: Sequence[Rule]) -> PhaseIndex:
+        """This unpickled index with its phase's rules."""
+        self.rules = rules
+        return self
 
     def stats(self) -> dict[str, int]:
         """Sizes for benchmarks and explain: rules, always-candidates (for every host), rules

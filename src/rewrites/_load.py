@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast, overload
 
 import attrs
 
@@ -25,7 +25,7 @@ from ._rules import Phase, Rule, Table
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem
 
-__all__ = ["did_you_mean", "load_table"]
+__all__ = ["LazyRules", "did_you_mean", "lazy_table", "load_table"]
 
 ALLOWED_STATUS = (301, 302, 303, 307, 308)
 HAS_TYPES = ("header", "cookie", "query", "host")
@@ -556,6 +556,42 @@ def load_table(
         raise ConfigError([Problem("", f"the config must be an object, got {_js(config)}")])
     loader = _Loader(config, positional_refs, early_errors)
     loader.settings()
+    built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
+    for phase, entries in _entries(loader, config).items():
+        for kind, place, index, item in entries:
+            rule = loader.rule(kind, phase, place, index, item)
+            if rule is not None:
+                built[phase].append(rule)
+    asset = _asset_prefix_rewrite(loader, config)
+    if asset is not None:
+        built[Phase.BEFORE_FILES].insert(0, asset)
+    if loader.problems:
+        raise ConfigError(loader.problems)
+    trailing = config.get("trailingSlash") is True
+    skip = config.get("skipTrailingSlashRedirect") is True
+    redirects = [] if skip else _built_in_redirects(loader, trailing)
+    return Table(
+        headers=tuple(built[Phase.HEADERS]),
+        redirects=tuple(redirects + built[Phase.REDIRECTS]),
+        before_files=tuple(built[Phase.BEFORE_FILES]),
+        after_files=tuple(built[Phase.AFTER_FILES]),
+        fallback=tuple(built[Phase.FALLBACK]),
+        base_path=loader.base_path,
+        trailing_slash=trailing,
+        skip_trailing_slash_redirect=skip,
+        case_sensitive=loader.case_sensitive,
+        positional_refs=positional_refs,
+        config=config,
+    )
+
+
+#: One rule as the config holds it: its kind, place, index in its list, and the item itself.
+Entry = tuple[str, str, int, Any]
+
+
+def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Entry]]:
+    """The config's rules per phase, in the order they are built (and their problems reported):
+    beforeFiles, afterFiles, fallback, redirects, headers."""
     rewrites = config.get("rewrites")
     if isinstance(rewrites, Mapping):
         phases = ("beforeFiles", "afterFiles", "fallback")
@@ -576,34 +612,84 @@ def load_table(
             Phase.AFTER_FILES: loader.rule_list(rewrites, "rewrites"),
             Phase.FALLBACK: [],
         }
-    built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
-    for phase, items in lists.items():
-        for index, (place, item) in enumerate(items):
-            rule = loader.rule("rewrite", phase, place, index, item)
-            if rule is not None:
-                built[phase].append(rule)
-    for index, (place, item) in enumerate(loader.rule_list(config.get("redirects"), "redirects")):
-        rule = loader.rule("redirect", Phase.REDIRECTS, place, index, item)
-        if rule is not None:
-            built[Phase.REDIRECTS].append(rule)
-    for index, (place, item) in enumerate(loader.rule_list(config.get("headers"), "headers")):
-        rule = loader.rule("header", Phase.HEADERS, place, index, item)
-        if rule is not None:
-            built[Phase.HEADERS].append(rule)
-    asset = _asset_prefix_rewrite(loader, config)
-    if asset is not None:
-        built[Phase.BEFORE_FILES].insert(0, asset)
-    if loader.problems:
-        raise ConfigError(loader.problems)
+    lists[Phase.REDIRECTS] = loader.rule_list(config.get("redirects"), "redirects")
+    lists[Phase.HEADERS] = loader.rule_list(config.get("headers"), "headers")
+    kinds = {Phase.REDIRECTS: "redirect", Phase.HEADERS: "header"}
+    return {
+        phase: [
+            (kinds.get(phase, "rewrite"), place, index, item)
+            for index, (place, item) in enumerate(items)
+        ]
+        for phase, items in lists.items()
+    }
+
+
+class LazyRules(Sequence[Rule]):
+    """A phase's rules, each built on first use from its config item.
+
+    What a router restored from a pickle holds: the config was validated when the router was
+    first loaded, and building a rule again from the same item and settings gives the same rule,
+    so only the rules a request reaches are ever built.
+    """
+
+    __slots__ = ("_built", "_entries", "_head", "_loader", "_phase")
+
+    def __init__(
+        self, loader: _Loader, phase: Phase, head: Sequence[Rule], entries: list[Entry]
+    ) -> None:
+        self._loader = loader
+        self._phase = phase
+        self._head = tuple(head)  # the built-in rules that come first, built already
+        self._entries = entries
+        self._built: list[Rule | None] = [None] * len(entries)
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._entries)
+
+    @overload
+    def __getitem__(self, at: int) -> Rule: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> tuple[Rule, ...]: ...
+
+    def __getitem__(self, at: int | slice) -> Rule | tuple[Rule, ...]:
+        if isinstance(at, slice):
+            return tuple(self[i] for i in range(*at.indices(len(self))))
+        if at < 0:
+            at += len(self)
+        if at < len(self._head):
+            return self._head[at]
+        position = at - len(self._head)
+        rule = self._built[position]  # IndexError past the end, as a tuple's
+        if rule is None:
+            kind, place, index, item = self._entries[position]
+            rule = self._loader.rule(kind, self._phase, place, index, item)
+            if rule is None:
+                raise RuntimeError(f"{place} no longer loads: {self._loader.problems}")
+            self._built[position] = rule
+        return rule
+
+
+def lazy_table(
+    config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = True
+) -> Table:
+    """The table of a config that `load_table` accepted, with each rule built on first use."""
+    loader = _Loader(config, positional_refs, early_errors)
+    loader.settings()
+    entries = _entries(loader, config)
     trailing = config.get("trailingSlash") is True
     skip = config.get("skipTrailingSlashRedirect") is True
-    redirects = [] if skip else _built_in_redirects(loader, trailing)
+    asset = _asset_prefix_rewrite(loader, config)
+    heads: dict[Phase, list[Rule]] = {p: [] for p in Phase}
+    heads[Phase.REDIRECTS] = [] if skip else _built_in_redirects(loader, trailing)
+    heads[Phase.BEFORE_FILES] = [] if asset is None else [asset]
+    lazy = {p: LazyRules(loader, p, heads[p], entries[p]) for p in Phase}
     return Table(
-        headers=tuple(built[Phase.HEADERS]),
-        redirects=tuple(redirects + built[Phase.REDIRECTS]),
-        before_files=tuple(built[Phase.BEFORE_FILES]),
-        after_files=tuple(built[Phase.AFTER_FILES]),
-        fallback=tuple(built[Phase.FALLBACK]),
+        headers=lazy[Phase.HEADERS],
+        redirects=lazy[Phase.REDIRECTS],
+        before_files=lazy[Phase.BEFORE_FILES],
+        after_files=lazy[Phase.AFTER_FILES],
+        fallback=lazy[Phase.FALLBACK],
         base_path=loader.base_path,
         trailing_slash=trailing,
         skip_trailing_slash_redirect=skip,

@@ -6,7 +6,8 @@ The values `_load` produces and everything after it (index, resolve, lint) reads
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import itertools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -62,11 +63,13 @@ class Rule:
 class Table:
     """The rules of every phase, and the settings resolution needs."""
 
-    headers: tuple[Rule, ...]
-    redirects: tuple[Rule, ...]
-    before_files: tuple[Rule, ...]
-    after_files: tuple[Rule, ...]
-    fallback: tuple[Rule, ...]
+    # Tuples when loaded; a router restored from a pickle holds lists that build each rule on
+    # first use (`_load.LazyRules`).
+    headers: Sequence[Rule]
+    redirects: Sequence[Rule]
+    before_files: Sequence[Rule]
+    after_files: Sequence[Rule]
+    fallback: Sequence[Rule]
     base_path: str
     trailing_slash: bool
     skip_trailing_slash_redirect: bool
@@ -77,9 +80,10 @@ class Table:
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule, in routing order."""
-        return self.headers + self.redirects + self.before_files + self.after_files + self.fallback
+        phases = (self.headers, self.redirects, self.before_files, self.after_files, self.fallback)
+        return tuple(itertools.chain.from_iterable(phases))
 
-    def phase(self, phase: Phase) -> tuple[Rule, ...]:
+    def phase(self, phase: Phase) -> Sequence[Rule]:
         """The rules of one phase."""
         if phase is Phase.HEADERS:
             return self.headers
