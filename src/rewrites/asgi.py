@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import time
@@ -58,6 +59,7 @@ from .router import Router
 
 __all__ = [
     "ASGIApp",
+    "Exchange",
     "Gateway",
     "Message",
     "Receive",
@@ -184,8 +186,11 @@ class ClientGone(Exception):
 
 
 @attrs.define
-class _Exchange:
-    """One request's progress, for the log line and for failures."""
+class Exchange:
+    """One request's progress: what its log line says, and whether the client is still there.
+
+    `Gateway.forward` fills it in; a caller that proxies without routing passes a fresh one.
+    """
 
     body_done: bool = True
     client_gone: bool = False
@@ -349,6 +354,7 @@ class Gateway:
             except Exception as exc:  # any failure keeps the table being served
                 log.error("reloading %s failed; still serving the old table:\n%s", source, exc)
             else:
+                gc.freeze()
                 log.info("reloaded the table from %s", source.config)
 
     # --- HTTP --------------------------------------------------------------------------------
@@ -357,7 +363,7 @@ class Gateway:
         """Resolve one HTTP request and answer it."""
         started = time.perf_counter()
         target = request_target(scope)
-        exchange = _Exchange()
+        exchange = Exchange()
         resolution: Resolution | None = None
         try:
             try:
@@ -385,7 +391,7 @@ class Gateway:
         scope: Scope,
         receive: Receive,
         send: Send,
-        exchange: _Exchange,
+        exchange: Exchange,
     ) -> None:
         """Hand a local or not-found request to `local`, with the header rules added."""
         headers = resolution.headers
@@ -416,7 +422,7 @@ class Gateway:
         scope: Scope,
         receive: Receive,
         send: Send,
-        exchange: _Exchange,
+        exchange: Exchange,
         rules: Mapping[str, HeaderValue] | None = None,
     ) -> None:
         """Stream a request to `url` and its response back; failures become 502 or 504."""
@@ -464,7 +470,7 @@ class Gateway:
             response.release()
 
     async def stream(
-        self, content: aiohttp.StreamReader, receive: Receive, send: Send, exchange: _Exchange
+        self, content: aiohttp.StreamReader, receive: Receive, send: Send, exchange: Exchange
     ) -> None:
         """Copy the rest of a response body; stop early when the client goes away."""
         watcher: asyncio.Future[None] | None = None
@@ -486,7 +492,7 @@ class Gateway:
             if watcher is not None:
                 watcher.cancel()
 
-    async def failed(self, send: Send, exchange: _Exchange, url: str, exc: BaseException) -> None:
+    async def failed(self, send: Send, exchange: Exchange, url: str, exc: BaseException) -> None:
         """Answer an upstream that could not be reached (or a client that left first)."""
         if exchange.client_gone:
             exchange.detail = " (client disconnected)"
@@ -553,7 +559,7 @@ class Gateway:
         """Resolve a WebSocket upgrade; bridge it to its upstream or hand it to `local`."""
         started = time.perf_counter()
         target = request_target(scope)
-        exchange = _Exchange()
+        exchange = Exchange()
         resolution: Resolution | None = None
         try:
             try:
@@ -590,7 +596,7 @@ class Gateway:
         scope: Scope,
         receive: Receive,
         send: Send,
-        exchange: _Exchange,
+        exchange: Exchange,
     ) -> None:
         """Open the upstream WebSocket, accept the client's, and copy messages both ways."""
         message = await receive()
@@ -694,7 +700,7 @@ def scope_proto(scope: Scope) -> str:
     return scheme
 
 
-async def request_body(receive: Receive, exchange: _Exchange) -> AsyncIterator[bytes]:
+async def request_body(receive: Receive, exchange: Exchange) -> AsyncIterator[bytes]:
     """The request body, chunk by chunk as the client sends it."""
     while True:
         message = await receive()
@@ -898,7 +904,7 @@ def line(
     scope: Scope,
     target: str,
     resolution: Resolution | None,
-    exchange: _Exchange,
+    exchange: Exchange,
     started: float,
 ) -> None:
     """Log one request: method, target, kind, rule, status, time, and what went wrong."""
@@ -1073,8 +1079,13 @@ def _from_settings(settings: Mapping[str, Any], router: Router | None = None) ->
         app_dir=settings["app_dir"],
         next_compatible=settings["next_compatible"],
     )
+    router = router if router is not None else source.load()
+    # The table lives as long as the process: keep the cyclic collector from scanning its
+    # objects again at every full collection (they form no cycles, so they are still freed
+    # by reference counting when a reload replaces them).
+    gc.freeze()
     return Gateway(
-        router if router is not None else source.load(),
+        router,
         settings["local"],
         timeouts=Timeouts(**settings["timeouts"]),
         forwarded=settings["forwarded"],
