@@ -21,9 +21,10 @@ Each rule is filed under one key: the most selective literal it cannot do withou
 Of a rule's keys, the one fewest other rules share is taken, so a table of `/:locale/page-N` rules
 files each under its own `page-N`. A lookup splits the path once and looks up each segment (by
 position, and anywhere). Only rules with no literal at all (`/:path*`, `/((?!api).*)`) are
-candidates for every path. Case-insensitive rules are keyed by ASCII-lowercased text (JavaScript
-never folds a non-ASCII character to an ASCII one); a non-ASCII segment of such a rule is not a
-key. A custom group that could reach outside its parentheses makes the whole rule unkeyed.
+candidates for every path. Case-insensitive rules are keyed by their text folded as JavaScript
+folds it (`_js_fold`: ASCII letters among themselves, `É` with `é`, never a non-ASCII character to
+an ASCII one), and a path is folded the same way before its lookup. A custom group that could
+reach outside its parentheses makes the whole rule unkeyed.
 
 Rules that only apply on one host (a `has` host value that is plain text, as a multi-tenant table's
 are) are filed by that host first and by their keys within it, so a request only meets the rules
@@ -38,6 +39,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
 from ._conditions import PLAIN_VALUE
+from ._js.case import CASE_GROUPS
 from ._js.regexp import JSRegexError, parse
 from ._pattern import Pattern
 from ._rules import Rule
@@ -181,7 +183,7 @@ class _Paths:
         self.exact.walk(pathname, into)
         folded = self.folded
         if folded.lettered:
-            folded.walk(_ascii_lower(pathname), into)
+            folded.walk(_js_fold(pathname), into)
         elif folded.tails:
             folded.walk(pathname, into)  # the built-in '/:path+/' alone: no letter to fold
 
@@ -428,22 +430,38 @@ def _once(positions: Iterable[int]) -> Iterator[int]:
             last = position
 
 
-def _ascii_lower(text: str) -> str:
-    """Lowercase A-Z only: JavaScript's case-insensitive regexes never map non-ASCII to ASCII."""
+def _js_fold(text: str) -> str:
+    """One representative of `text`'s class under JavaScript's case-insensitive matching: two
+    strings a case-insensitive regex (no `u` flag) takes for each other fold alike.
+
+    V8 compares code units by `Canonicalize` (`_js.case`): ASCII letters fold among themselves
+    (to lower case here, so ASCII keys read as written), `É`/`é` fold together, and no
+    non-ASCII character folds to ASCII (`ſ` stays apart from `s`, the Kelvin sign from `k`).
+    """
     if text.isascii():
         return text.lower()
-    return text.translate(_ASCII_LOWER)
+    return text.translate(_JS_FOLD)
 
 
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+def _fold_table() -> dict[int, int]:
+    """Each code unit of a case class → the class's representative (its ASCII lower-case
+    letter if it has one)."""
+    table: dict[int, int] = {}
+    for group in CASE_GROUPS:
+        ascii_letters = [ch for ch in group if ch.isascii()]
+        representative = min(ascii_letters).lower() if ascii_letters else group[0]
+        for ch in group:
+            if ch != representative:
+                table[ord(ch)] = ord(representative)
+    return table
 
 
-def _keyed_text(text: str, case_sensitive: bool) -> str | None:
-    """Literal text as the index keys it for a rule's case rule; None when it cannot be keyed
-    (non-ASCII text of a case-insensitive rule: JavaScript folds É/é, ASCII lowering does not)."""
-    if case_sensitive:
-        return text
-    return text.lower() if text.isascii() else None
+_JS_FOLD = _fold_table()
+
+
+def _keyed_text(text: str, case_sensitive: bool) -> str:
+    """Literal text as the index keys it for a rule's case rule."""
+    return text if case_sensitive else _js_fold(text)
 
 
 def segment_keys(pattern: Pattern) -> list[SegmentKey]:
@@ -468,10 +486,8 @@ def segment_keys(pattern: Pattern) -> list[SegmentKey]:
                 text = parts[offset]
                 if not text or (offset == len(parts) - 1 and not _segment_ends(tokens, at + 1)):
                     continue
-                keyed = _keyed_text(text, sensitive)
-                if keyed is not None:
-                    index = None if segment is None else segment + offset
-                    keys.append((index, (keyed,)))
+                index = None if segment is None else segment + offset
+                keys.append((index, (_keyed_text(text, sensitive),)))
             if segment is not None:
                 segment += len(parts) - 1
             continue
@@ -492,10 +508,7 @@ def _alternatives(key: Key, sensitive: bool) -> tuple[str, ...] | None:
     for alternative in key.pattern.split("|"):
         if not alternative or not _LITERAL_CHARS.issuperset(alternative):
             return None
-        keyed = _keyed_text(alternative, sensitive)
-        if keyed is None:
-            return None
-        texts.append(keyed)
+        texts.append(_keyed_text(alternative, sensitive))
     return tuple(dict.fromkeys(texts))
 
 
@@ -519,8 +532,7 @@ def _whole_text(pattern: Pattern) -> str | None:
     tokens = pattern.tokens
     if len(tokens) != 1 or not isinstance(tokens[0], str) or not tokens[0].startswith("/"):
         return None
-    text = _keyed_text(tokens[0], pattern.case_sensitive)
-    return None if text is None else text[1:]
+    return _keyed_text(tokens[0], pattern.case_sensitive)[1:]
 
 
 def _literal_tail(pattern: Pattern) -> str | None:
