@@ -97,6 +97,7 @@ class Backend:
         app.router.add_route("*", "/api/hang", self.hang)
         app.router.add_route("*", "/api/reset", self.reset)
         app.router.add_route("*", "/api/drop", self.drop)
+        app.router.add_route("*", "/api/events", self.events)
         app.router.add_route("*", "/{tail:.*}", self.echo)
         self.runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self.runner.setup()
@@ -166,6 +167,15 @@ class Backend:
         await asyncio.sleep(0.05)
         assert request.transport is not None
         request.transport.abort()
+        return response
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """Headers at once, then an event after 0.5 s (as server-sent events come)."""
+        response = web.StreamResponse(headers={"content-type": "text/event-stream"})
+        await response.prepare(request)
+        await asyncio.sleep(0.5)
+        await response.write(b"data: late\n\n")
+        await response.write_eof()
         return response
 
     async def drop(self, request: web.Request) -> web.Response:

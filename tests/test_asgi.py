@@ -264,6 +264,19 @@ def test_response_keeps_set_cookie_list_and_drops_hop_by_hop(
     assert headers["x-hop"] is None
 
 
+def test_headers_of_a_slow_body_are_not_held_back(gateways: dict[str, Served]) -> None:
+    """An upstream that sends its headers and then waits has its headers passed on at once."""
+    conn = http.client.HTTPConnection("127.0.0.1", gateways["A"].port, timeout=WAIT)
+    started = time.monotonic()
+    conn.request("GET", "/api/events")
+    response = conn.getresponse()
+    headed = time.monotonic() - started
+    assert response.headers["content-type"] == "text/event-stream"
+    assert response.read() == b"data: late\n\n"
+    conn.close()
+    assert headed < 0.4 <= time.monotonic() - started
+
+
 def test_a_request_cannot_name_its_upstream(gateways: dict[str, Served]) -> None:
     """An absolute-form target and a foreign Host still reach only the table's destination."""
     port = gateways["A"].port

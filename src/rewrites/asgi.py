@@ -448,8 +448,15 @@ class Gateway:
             if rules:
                 out = merge_rules(encode_headers(rules), out)
             content = response.content
+            start: Message = {"type": "http.response.start", "status": status, "headers": out}
+            early = not (content.total_bytes or content.is_eof())
+            if early:
+                # Nothing of the body yet (a slow or streamed answer, server-sent events): the
+                # headers go now, not when the first part comes.
+                await send(start)
             first = await content.readany()
-            await send({"type": "http.response.start", "status": status, "headers": out})
+            if not early:
+                await send(start)
             if content.at_eof():
                 await send({"type": "http.response.body", "body": first})
             else:
