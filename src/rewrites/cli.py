@@ -17,9 +17,10 @@ from typing import Any
 
 from . import project
 from ._pages import routes_from_app_dir
+from ._results import Explanation, Kind, Resolution, Step
 from .errors import ConfigError, RequestError, RewritesError
 from .lint import Diagnostic, Severity, lint
-from .router import Explanation, Kind, Resolution, Router, Step
+from .router import Router
 from .testing import check, parse_header_lines, read_cases
 
 __all__ = ["main"]
