@@ -9,7 +9,6 @@ by plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Literal, TypeAlias
@@ -95,16 +94,25 @@ class Condition:
     type: ConditionType
     key: str
     value: str | None
+    # The value regex, built on first use (a slot, as `Pattern` keeps its regexes, and for the
+    # same reason: attrs's cached_property slows every attribute read of a slotted class).
+    _built: tuple[regex.Pattern[str], dict[int, str]] | None = attrs.field(
+        default=None, init=False, repr=False, eq=False
+    )
 
-    @functools.cached_property
+    @property
     def _compiled(self) -> tuple[regex.Pattern[str], dict[int, str]] | None:
         """The value regex `^value$` (no flags) and its named groups, or None without a value
         (built on first use; raises JSRegexError for a value that is not a JavaScript regex)."""
         if not self.value:
             return None
-        source = to_utf16("^" + self.value + "$")
-        py, _ = translate(source, ignore_case=False, allow_named=True)
-        return regex.compile(py, regex.V0, cache_pattern=False), capture_names(source)
+        found = self._built
+        if found is None:
+            source = to_utf16("^" + self.value + "$")
+            py, _ = translate(source, ignore_case=False, allow_named=True)
+            found = regex.compile(py, regex.V0, cache_pattern=False), capture_names(source)
+            object.__setattr__(self, "_built", found)
+        return found
 
     def _read(self, view: RequestView, query: Mapping[str, QueryValue]) -> QueryValue | None:
         """The value this condition tests, as `matchHas` reads it."""
