@@ -45,7 +45,15 @@ from ._pattern import Pattern
 from ._rules import Rule
 from ._syntax import Key, Token
 
-__all__ = ["Candidates", "PhaseIndex", "PlainIndex", "SegmentKey", "host_key", "segment_keys"]
+__all__ = [
+    "Candidates",
+    "PathView",
+    "PhaseIndex",
+    "PlainIndex",
+    "SegmentKey",
+    "host_key",
+    "segment_keys",
+]
 
 #: Below this many candidates, one sort beats heapq.merge's per-item overhead.
 _SORT_BELOW = 48
@@ -58,6 +66,38 @@ Candidates = Iterator[tuple[int, Rule]]
 SegmentKey = tuple[int | None, tuple[str, ...]]
 
 
+class PathView:
+    """A request path as the indexes look it up: its segments, and the same folded for the
+    case-insensitive rules, each worked out once per path whichever phases ask."""
+
+    __slots__ = ("_distinct", "_folded", "_segments", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._segments: list[str] | None = None
+        self._distinct: set[str] | None = None
+        self._folded: PathView | None = None
+
+    def segments(self) -> list[str]:
+        """The text split at '/' (the first piece is what comes before the first '/')."""
+        if self._segments is None:
+            self._segments = self.text.split("/")
+        return self._segments
+
+    def distinct(self) -> set[str]:
+        """Each segment once."""
+        if self._distinct is None:
+            self._distinct = set(self.segments())
+        return self._distinct
+
+    def folded(self) -> PathView:
+        """The path folded as JavaScript's case-insensitive matching folds it."""
+        if self._folded is None:
+            text = _js_fold(self.text)
+            self._folded = self if text == self.text else PathView(text)
+        return self._folded
+
+
 class PlainIndex:
     """Every rule of a phase, in order: the baseline the index must agree with."""
 
@@ -67,7 +107,7 @@ class PlainIndex:
         self.rules = tuple(rules)
 
     def candidates(
-        self, pathname: str, start: int = 0, host: str | None = None
+        self, pathname: str | PathView, start: int = 0, host: str | None = None
     ) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for every rule at `start` or later."""
         for position in range(start, len(self.rules)):
@@ -104,22 +144,24 @@ class _Keyed:
             _append(table, text, position)
         self.lettered = True
 
-    def walk(self, pathname: str, into: list[list[int]]) -> None:
-        """Append the positions lists of the rules keyed by `pathname`'s text."""
+    def walk(self, path: PathView, into: list[list[int]]) -> None:
+        """Append the positions lists of the rules keyed by the path's text."""
+        pathname = path.text
         if self.whole:
             _whole(self.whole, pathname[1:], into)
-        if self.at or self.anywhere:
-            segments = pathname.split("/")
-            at, anywhere = self.at, self.anywhere
+        if self.at:
+            segments = path.segments()
+            at = self.at
             for index in range(min(len(at), len(segments) - 1)):
                 found = at[index].get(segments[index + 1])
                 if found:
                     into.append(found)
-            if anywhere:
-                for segment in set(segments):
-                    found = anywhere.get(segment)
-                    if found:
-                        into.append(found)
+        if self.anywhere:
+            anywhere = self.anywhere
+            for segment in path.distinct():
+                found = anywhere.get(segment)
+                if found:
+                    into.append(found)
         if self.tails:
             # A route regex also takes one more '/' after the source's end (see `_whole`).
             trimmed = pathname[:-1] if pathname.endswith("/") else pathname
@@ -172,20 +214,20 @@ class _Paths:
         else:
             self.always.append(position)  # no literal: a candidate for every path
 
-    def walk(self, pathname: str, into: list[list[int]]) -> None:
-        """Append the positions lists of every rule that may match `pathname`."""
+    def walk(self, path: PathView, into: list[list[int]]) -> None:
+        """Append the positions lists of every rule that may match the path."""
         if self.always:
             into.append(self.always)
-        if not pathname.startswith("/"):
+        if not path.text.startswith("/"):
             # A path that does not start with '/' can only meet the unkeyed rules: every keyed
             # source starts with a literal '/' (tails aside, and those need a '/' path too).
             return
-        self.exact.walk(pathname, into)
+        self.exact.walk(path, into)
         folded = self.folded
         if folded.lettered:
-            folded.walk(_js_fold(pathname), into)
+            folded.walk(path.folded(), into)
         elif folded.tails:
-            folded.walk(pathname, into)  # the built-in '/:path+/' alone: no letter to fold
+            folded.walk(path, into)  # the built-in '/:path+/' alone: no letter to fold
 
     def keys(self) -> int:
         """How many distinct keys there are."""
@@ -282,7 +324,7 @@ class _Hosts:
         paths.add(rule, position, choose)
         self.every.append(position)
 
-    def walk(self, host: str, pathname: str, into: list[list[int]]) -> None:
+    def walk(self, host: str, pathname: PathView, into: list[list[int]]) -> None:
         """Append the positions of every rule whose host value may match `host` and whose
         source may match `pathname`."""
         for wild, table in self.tables.get(len(host), {}).items():
@@ -353,13 +395,15 @@ class PhaseIndex:
                 self.hosts.add(host, rule, position, choose)
 
     def candidates(
-        self, pathname: str, start: int = 0, host: str | None = None
+        self, pathname: str | PathView, start: int = 0, host: str | None = None
     ) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for every rule at `start` or later that may match `pathname`.
 
         `host` is the request's lowercased hostname ("" when it has none), for the rules that
         only apply on one host; None (unknown) takes them all.
         """
+        if isinstance(pathname, str):
+            pathname = PathView(pathname)
         lists: list[list[int]] = []
         self.paths.walk(pathname, lists)
         if self.hosts.every:

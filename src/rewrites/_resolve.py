@@ -21,9 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._conditions import RequestView, match_conditions
 from ._destination import Rendered, RenderError, Value, compile_non_path
-from ._index import Candidates
-from ._js.node import format_legacy, query_object, querystring_stringify
-from ._js.uri import encode_uri_component, escape
+from ._index import Candidates, PathView
+from ._js.node import (
+    format_legacy,
+    initial_query_encoder,
+    query_object,
+    querystring_stringify,
+)
+from ._js.uri import escape
 from ._js.url import URLError, parse_url
 from ._pages import RouteMatch
 from ._results import HeaderValue, Kind, Outcome, Resolution, Stage, Step
@@ -205,6 +210,7 @@ class Run:
         "host",
         "init_query",
         "last_rewrite",
+        "lookup",
         "path",
         "pathname",
         "query",
@@ -235,15 +241,17 @@ class Run:
         #: that sources and pages are matched against ('/' for '').
         self.pathname = ""
         self.path = "/"
+        self.lookup: PathView  # set with the pathname, by `start`
         self.query: QueryState = {}
         self.init_query: dict[str, str | list[str]] = {}
         self.last_rewrite: Rule | None = None
         self.tried = 0  # rules whose source was tried (the index skips the others)
 
     def set_pathname(self, pathname: str) -> None:
-        """Assign the pathname (and the path it is matched as)."""
+        """Assign the pathname (and the path it is matched as, and looked up as)."""
         self.pathname = pathname
         self.path = pathname or "/"
+        self.lookup = PathView(self.path)
 
     # --- request -----------------------------------------------------------------------------
 
@@ -295,7 +303,7 @@ class Run:
 
     def candidates(self, phase: Phase, start: int = 0) -> Candidates:
         """The phase's rules from `start` on that may match the current path, in table order."""
-        found = self.router.indexes[phase].candidates(self.path, start, self.host)
+        found = self.router.indexes[phase].candidates(self.lookup, start, self.host)
         return found if self.trace is SILENT else self.trace.watch(phase, found, start)
 
     def params_for(self, rule: Rule, phase: Phase) -> tuple[dict[str, Value], Sequence[Any]] | None:
@@ -426,26 +434,36 @@ class Run:
                 return None
 
     def check_fs(self) -> RouteMatch | None:
-        """The exact-page check between beforeFiles and afterFiles (no dynamic routes)."""
-        routes = self.router.routes
-        if routes is None:
+        """The exact-page check between beforeFiles and afterFiles (no dynamic routes):
+        getItem's order, `/_next/image`, then public files, then pages."""
+        routes, public = self.router.routes, self.router.public
+        if routes is None and public is None:
             return None
         path = self.strip_base(self.path)
-        found = _image_optimizer(path) or (routes.find_static(path) if path is not None else None)
+        found = _image_optimizer(path)
+        if found is None and path is not None:
+            found = public.find(path) if public is not None else None
+            if found is None and routes is not None:
+                found = routes.find_static(path)
         self.trace.page(Stage.CHECK_FS, found, self.pathname)
         return found
 
     def check_true(self) -> RouteMatch | None:
         """Next.js's `checkTrue`: an exact page, else the dynamic routes in their order."""
-        routes = self.router.routes
-        if routes is None:
+        routes, public = self.router.routes, self.router.public
+        if routes is None and public is None:
             return None
         path: str | None = self.pathname
         if self.table.base_path:
             path = self.strip_base(self.path)
         if path is None:
             return None
-        return _image_optimizer(path or "/") or routes.find(path)
+        found = _image_optimizer(path or "/")
+        if found is None and public is not None:
+            found = public.find(path or "/")
+        if found is None and routes is not None:
+            found = routes.find(path)
+        return found
 
     def strip_base(self, path: str) -> str | None:
         """The path without basePath (None when it lacks it), as getItem does."""
@@ -461,16 +479,7 @@ class Run:
 
     def stringify(self, query: Mapping[str, Any]) -> str:
         """`stringifyQuery`: only keys and values from the original query are encoded."""
-        init = self.init_query
-        values = list(init.values())
-
-        def encode(text: str) -> str:
-            original = text in init or any(
-                text in v if isinstance(v, list) else v == text for v in values
-            )
-            return encode_uri_component(text) if original else text
-
-        return querystring_stringify(query, encode)
+        return querystring_stringify(query, initial_query_encoder(self.init_query))
 
     def proxy_url(self, dest: Rendered) -> str:
         """The upstream URL as proxy-request.js builds it (`new URL(url.format(parsedUrl))`)."""
