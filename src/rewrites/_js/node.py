@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
-from .uri import UNRESERVED, decode_uri_component, encode_str, escape
+from .uri import UNRESERVED, decode_uri_component, encode_str, encode_uri_component, escape
 from .url import HEX_DIGITS, to_usv, utf16_units
 
 __all__ = [
     "OBJECT_PROTOTYPE_NAMES",
     "ObjectValue",
     "format_legacy",
+    "inherits",
+    "initial_query_encoder",
     "js_key_order",
     "query_object",
     "querystring_stringify",
@@ -62,15 +64,18 @@ def search_params(search: str) -> list[tuple[str, str]]:
     qs = to_usv(search)
     out: list[str] = []
     i = 1 if qs.startswith("?") else 0
-    buf, seen_sep, encoded, check = "", False, False, 0
+    # The text before the last '+' of the current name or value, in pieces: a list, so that a
+    # value of many '+' stays linear (Node appends to a string, which V8 makes cheap).
+    buf: list[str] = []
+    seen_sep, encoded, check = False, False, 0
     pair_start = last = i
     n = len(qs)
 
     def flush(end: int) -> None:
-        nonlocal buf
-        piece = buf + qs[last:end]
+        buf.append(qs[last:end])
+        piece = "".join(buf)
         out.append(_qs_unescape(piece) if encoded else piece)
-        buf = ""
+        buf.clear()
 
     while i < n:
         ch = qs[i]
@@ -86,7 +91,7 @@ def search_params(search: str) -> list[tuple[str, str]]:
             seen_sep, encoded, check = True, False, 0
             last = i + 1
         elif ch == "+":
-            buf += qs[last:i] + " "
+            buf += (qs[last:i], " ")
             last = i + 1
         elif not encoded:
             if ch == "%":
@@ -213,6 +218,36 @@ class _JsQuery:
         else:
             assert not isinstance(existing, list)
             self.own[key] = [existing, value]
+
+
+def inherits(key: str) -> bool:
+    """Whether a plain JS object `{}` has `key` without owning it (`key in {}`): the names of
+    Object.prototype, `__proto__` among them. Next.js keeps request data in plain objects, so
+    looking such a name up finds a function (or, for `__proto__`, an object) on every request."""
+    return key in OBJECT_PROTOTYPE_NAMES
+
+
+def initial_query_encoder(initial: Mapping[str, object]) -> Callable[[str], str]:
+    """The `encodeURIComponent` callback of Next.js's `stringifyQuery` for a request whose query
+    was `initial`: text that is a key of it (inherited names too: `value in initialQuery`) or one
+    of its values is encoded, any other text is left as it is.
+
+    Next.js scans every initial value for every piece it encodes (quadratic in the query's
+    size); the answer only depends on membership, so this looks it up in two sets."""
+    values: set[str] = set()
+    for value in initial.values():
+        if isinstance(value, str):
+            values.add(value)
+        elif isinstance(value, list):
+            values.update(item for item in value if isinstance(item, str))
+    keys = frozenset(initial)
+
+    def encode(text: str) -> str:
+        if text in keys or text in values or text in OBJECT_PROTOTYPE_NAMES:
+            return encode_uri_component(text)
+        return text
+
+    return encode
 
 
 def _array_index(key: str) -> int | None:

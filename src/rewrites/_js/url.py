@@ -27,6 +27,7 @@ the WHATWG parsers (USVString conversion) and is an error for ``encodeURICompone
 from __future__ import annotations
 
 import encodings.idna
+import re
 import stringprep
 import unicodedata
 from collections.abc import Callable
@@ -519,6 +520,20 @@ _ALPHA = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _SCHEME_CHARS = _ALPHA | frozenset("0123456789+-.")
 _EOF = ""
 
+# Runs of code points one state takes in a row, up to the next one it acts on (after the one at
+# the pointer, which the state has already accepted). Taking a run at once keeps parsing linear:
+# a buffer grown one character at a time is quadratic in Python.
+_RUN_SCHEME = re.compile(r"[A-Za-z0-9+\-.]*")
+_RUN_DIGITS = re.compile(r"[0-9]*")
+_RUN_QUERY = re.compile(r"[^#]*")
+_RUN_REST = re.compile(r".*", re.S)
+_RUN_OPAQUE = re.compile(r"[^?#]*")
+_RUN_FILE_HOST = re.compile(r"[^/\\?#]*")
+#: Path segment, authority and host runs, without and with '\\' as a separator (special URLs).
+_RUN_SEGMENT = (re.compile(r"[^/?#]*"), re.compile(r"[^/?#\\]*"))
+_RUN_AUTHORITY = (re.compile(r"[^@/?#]*"), re.compile(r"[^@/?#\\]*"))
+_RUN_HOST = (re.compile(r"[^:\[\]/?#]*"), re.compile(r"[^:\[\]/?#\\]*"))
+
 
 @attrs.define
 class _Record:
@@ -607,6 +622,15 @@ class _Parser:
         """The code points after the pointer ("remaining")."""
         return self.s[self.p + 1 :]
 
+    def take(self, run: re.Pattern[str]) -> str:
+        """The code point at the pointer and the `run` after it; the pointer is left on the last
+        one taken (the main loop moves past it)."""
+        start = self.p
+        found = run.match(self.s, start + 1)
+        end = found.end() if found else start + 1  # (a '*' run always matches)
+        self.p = end - 1
+        return self.s[start:end]
+
     def back(self) -> None:
         """Decrease the pointer by one (the main loop increases it again)."""
         self.p -= 1
@@ -629,7 +653,7 @@ class _Parser:
     def s_scheme(self, c: str) -> None:
         """Scheme state: on ``:`` pick the next state by scheme kind, else restart as relative."""
         if c and c in _SCHEME_CHARS:
-            self.buf += c.lower()
+            self.buf += self.take(_RUN_SCHEME).lower()
         elif c == ":":
             url = self.url
             url.scheme, self.buf = self.buf, ""
@@ -752,14 +776,15 @@ class _Parser:
             if self.at_seen:
                 self.buf = "%40" + self.buf
             self.at_seen = True
+            username: list[str] = []
+            password: list[str] = []
             for ch in self.buf:
                 if ch == ":" and not self.pw_seen:
                     self.pw_seen = True
                     continue
-                if self.pw_seen:
-                    self.url.password += _encode_char(ch, _USERINFO)
-                else:
-                    self.url.username += _encode_char(ch, _USERINFO)
+                (password if self.pw_seen else username).append(_encode_char(ch, _USERINFO))
+            self.url.username += "".join(username)
+            self.url.password += "".join(password)
             self.buf = ""
         elif self.ends_segment(c):
             if self.at_seen and self.buf == "":
@@ -768,7 +793,7 @@ class _Parser:
             self.buf = ""
             self.state = self.s_host
         else:
-            self.buf += c
+            self.buf += self.take(_RUN_AUTHORITY[self.url.special])
 
     def s_host(self, c: str) -> None:
         """Host/hostname state: ``:`` outside brackets starts the port."""
@@ -789,17 +814,19 @@ class _Parser:
             url.host = _parse_host(self.buf, url.special, self.whole)
             self.buf = ""
             self.state = self.s_path_start
-        else:
-            if c == "[":
-                self.brackets = True
-            elif c == "]":
-                self.brackets = False
+        elif c == "[":
+            self.brackets = True
             self.buf += c
+        elif c == "]":
+            self.brackets = False
+            self.buf += c
+        else:
+            self.buf += self.take(_RUN_HOST[url.special])
 
     def s_port(self, c: str) -> None:
         """Port state: ASCII digits only, at most 65535, the scheme's default becomes null."""
         if c and "0" <= c <= "9":
-            self.buf += c
+            self.buf += self.take(_RUN_DIGITS)
         elif self.ends_segment(c):
             if self.buf:
                 port = int(self.buf)
@@ -876,7 +903,7 @@ class _Parser:
                 self.buf = ""
                 self.state = self.s_path_start
         else:
-            self.buf += c
+            self.buf += self.take(_RUN_FILE_HOST)
 
     # --- path, query, fragment ---------------------------------------------------------------
 
@@ -902,7 +929,7 @@ class _Parser:
         """Path state: segments are percent-encoded with the path set; dot segments resolved."""
         url = self.url
         if not self.ends_segment(c):
-            self.buf += _encode_char(c, _PATH)
+            self.buf += _encode(self.take(_RUN_SEGMENT[url.special]), _PATH)
             return
         assert isinstance(url.path, list)
         slash = c == "/" or (url.special and c == "\\")
@@ -939,7 +966,7 @@ class _Parser:
             url.fragment = ""
             self.state = self.s_fragment
         elif c != _EOF:
-            url.path += _encode_char(c, _EMPTY)
+            url.path += _encode(self.take(_RUN_OPAQUE), _EMPTY)
 
     def s_query(self, c: str) -> None:
         """Query state: the buffer is encoded with the (special-)query set at ``#`` or EOF."""
@@ -951,12 +978,12 @@ class _Parser:
                 self.url.fragment = ""
                 self.state = self.s_fragment
         else:
-            self.buf += c
+            self.buf += self.take(_RUN_QUERY)
 
     def s_fragment(self, c: str) -> None:
         """Fragment state: the fragment percent-encode set."""
         if c != _EOF:
-            self.url.fragment = (self.url.fragment or "") + _encode_char(c, _FRAGMENT)
+            self.url.fragment = (self.url.fragment or "") + _encode(self.take(_RUN_REST), _FRAGMENT)
 
 
 def _basic_parse(text: str, base: _Record | None, whole: str) -> _Record:
