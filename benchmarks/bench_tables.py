@@ -27,13 +27,17 @@ import argparse
 import contextlib
 import gc
 import inspect
+import io
 import json
+import os
 import re
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
@@ -42,8 +46,10 @@ from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The `rewrites` sources measured: this tree's, or a snapshot of a commit (`--at`).
+SRC = Path(os.environ.get("REWRITES_BENCH_SRC") or ROOT / "src")
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(SRC))
 
 import attrs  # noqa: E402  (after the path set-up above)
 
@@ -427,11 +433,46 @@ def run_child(mode: str, **spec: Any) -> dict[str, Any]:
         capture_output=True,
         text=True,
         check=False,
+        env=os.environ | {"REWRITES_BENCH_SRC": str(SRC)},
     )
     if done.returncode != 0:
         raise SystemExit(done.stderr or done.stdout)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def snapshot(rev: str, into: Path) -> tuple[Path, str]:
+    """The `src/` of commit `rev`, extracted under `into` (other engineers' edits to the working
+    tree during a long run then change nothing), and the commit's full id."""
+    commit = _git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    if not commit:
+        raise SystemExit(f"got --at {rev!r}; expected a commit of {ROOT}")
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src", commit
+
+
+def measured_code() -> str:
+    """Which `rewrites` a run measures, in words: a commit, or the working tree (at which commit,
+    and whether src/ had uncommitted changes)."""
+    if SRC != ROOT / "src":
+        return f"commit {os.environ.get('REWRITES_BENCH_COMMIT', '?')[:10]}"
+    head = _git("rev-parse", "HEAD")[:10]
+    dirty = _git("status", "--porcelain", "--", "src")
+    return f"the working tree at {head}" + (" with uncommitted changes in src/" if dirty else "")
+
+
+def _git(*args: str) -> str:
+    """A git command's output in this repository ("" when git fails)."""
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 CHILDREN: dict[str, Callable[..., Any]] = {
@@ -543,8 +584,9 @@ def report(data: dict[str, Any], chart: str | None) -> str:
         "with `/:locale/` (`/:locale/page-12`, `/:locale/blog/post-3/:slug`, ...). Requests: 50% "
         "hits (each rule as likely as another), 30% near misses, 10% case or trailing-slash "
         "variants, 10% total misses. One `resolve()` per request, one thread, each request "
-        "resolved once untimed first (regexes compile on first use). Re-run: "
-        "`python benchmarks/bench_tables.py`.",
+        "resolved once untimed first (regexes compile on first use). Measured: "
+        f"{data.get('code', 'unknown code')}. Re-run: `python benchmarks/bench_tables.py` "
+        "(`--at HEAD` measures a snapshot of a commit, whatever the working tree does meanwhile).",
         "",
     ]
     if chart:
@@ -819,7 +861,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement, each in its own process."""
     requests, repeat = (500, 2) if args.quick else (2_000, 5)
     budget = args.budget if args.budget is not None else (6.0 if args.quick else 20.0)
-    data: dict[str, Any] = {"results": [], "flat": {}, "fixed": None, "tenants": []}
+    data: dict[str, Any] = {
+        "code": measured_code(),
+        "results": [],
+        "flat": {},
+        "fixed": None,
+        "tenants": [],
+    }
     for mix in args.mixes:
         for size in args.sizes:
             result = run_child(
@@ -871,13 +919,25 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--chart", type=Path, help=f"write the chart here (default {CHART})")
     parser.add_argument("--save", type=Path, help="save the measurements as JSON")
     parser.add_argument("--load", type=Path, help="report saved measurements instead of running")
+    parser.add_argument(
+        "--at", metavar="REV", help="measure this commit's src/ (a snapshot), not the working tree"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         spec = json.loads(args.child)
         print(json.dumps(CHILDREN[spec.pop("mode")](**spec)))
         return ""
-    data = json.loads(args.load.read_text("utf-8")) if args.load else run(args)
+    if args.load:
+        data = json.loads(args.load.read_text("utf-8"))
+    elif args.at:
+        global SRC
+        with tempfile.TemporaryDirectory(prefix="bench-tables-") as into:
+            SRC, commit = snapshot(args.at, Path(into))
+            os.environ["REWRITES_BENCH_COMMIT"] = commit
+            data = run(args)
+    else:
+        data = run(args)
     if args.save:
         args.save.write_text(json.dumps(data, indent=1), "utf-8")
     chart = args.chart or (None if args.no_write else CHART)
