@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Kind
-from rewrites._destination import Template, _plain, is_literal
+from rewrites._destination import Template, _mark, _plain, is_literal
 from rewrites._js.url import URLError
 
 
@@ -79,12 +79,14 @@ def test_a_dollar_reference_counts_as_using_the_param() -> None:
     ],
 )
 def test_bad_positional_references_are_config_errors(destination: str, message: str) -> None:
-    """A $N past the source's parameters can never render: ConfigError with the fix."""
+    """A $N past the source's parameters can never render: a warning with the fix, and with
+    early_errors a ConfigError."""
+    config = {"rewrites": [{"source": "/a/:x", "destination": destination}]}
     with pytest.raises(rewrites.ConfigError) as info:
-        rewrites.Router.from_next_config(
-            {"rewrites": [{"source": "/a/:x", "destination": destination}]}
-        )
+        rewrites.Router.from_next_config(config, early_errors=True)
     assert info.value.problems[0].message == message
+    (warning,) = rewrites.Router.from_next_config(config).warnings
+    assert warning.message == f"{message} (Next.js fails every request this rule matches)"
 
 
 def test_unused_params_are_appended_to_a_rewrite_query() -> None:
@@ -203,7 +205,7 @@ def test_the_plain_destination_fast_path_parses_as_the_url_parser_does(
     literal (skipped at load) has no parameter and renders to itself."""
     destination = head + ("/" if head != "/" and rest and rest[0] not in "/?#" else "") + rest
     template = Template(destination, names)
-    hidden = frozenset(names)
+    hidden = _mark(template.text, names)
     if _plain(template.text) is None:
         assert not is_literal(destination)
         return

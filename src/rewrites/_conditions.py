@@ -5,10 +5,17 @@ value is truthy (an empty string does not count) and stores it as a param whose 
 everything outside A-Z/a-z removed. With a `value` it is the JavaScript regex `^value$` — anchored
 by plain concatenation, so `a|b` means `^a` or `b$` — matched case-sensitively against the value
 (the last one, for a repeated query key); its named groups become params.
+
+Next.js reads headers, cookies and the query from plain JavaScript objects, so a key that such an
+object inherits (`constructor`, `toString`, `__proto__`...) finds a function or an object on every
+request: without a value the condition holds, with one the request fails (`value.match is not a
+function`, a 500), and a cookie of that name is never read at all. The tests replay Next.js's
+answers for each of them (tests/vectors/jsnames.json).
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Mapping, Sequence
 from typing import Literal, TypeAlias
@@ -16,11 +23,20 @@ from typing import Literal, TypeAlias
 import attrs
 import regex
 
-from ._js.regexp import JSRegexError, capture_names, from_utf16, to_utf16, translate
+from ._js.node import inherits
+from ._js.regexp import JSRegexError, capture_names, from_utf16, parse, to_utf16, translate
 from ._js.uri import decode_uri_component
+from ._regexp import backtracking_degree, degree_free_length
 from ._values import Query, QueryValue
 
-__all__ = ["Condition", "ConditionType", "RequestView", "match_conditions", "safe_param_name"]
+__all__ = [
+    "Condition",
+    "ConditionError",
+    "ConditionType",
+    "RequestView",
+    "match_conditions",
+    "safe_param_name",
+]
 
 #: What a condition reads (the `type` of a `has`/`missing` item).
 ConditionType: TypeAlias = Literal["header", "cookie", "query", "host"]
@@ -29,6 +45,18 @@ _JS_SPACE = frozenset(
     "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
+
+
+class ConditionError(Exception):
+    """A condition that fails the request, where Next.js answers 500: its value regex tested
+    against an inherited JavaScript property (`value.match is not a function`), or the regex
+    ran past the time bound."""
+
+
+class _Inherited(enum.Enum):
+    """What a lookup in a plain JavaScript object finds for a name the object inherits."""
+
+    VALUE = "an inherited property"
 
 
 def safe_param_name(key: str) -> str:
@@ -57,7 +85,8 @@ def parse_cookies(header: str) -> dict[str, str]:
         value = _js_trim(pair[eq + 1 :])
         if value.startswith('"'):
             value = value[1:-1]
-        if name not in cookies:
+        # The `cookie` package only sets a name that reads as undefined: never an inherited one.
+        if name not in cookies and not inherits(name):
             try:
                 cookies[name] = decode_uri_component(value)
             except ValueError:
@@ -96,52 +125,94 @@ class Condition:
     value: str | None
     # The value regex, built on first use (a slot, as `Pattern` keeps its regexes, and for the
     # same reason: attrs's cached_property slows every attribute read of a slotted class).
-    _built: tuple[regex.Pattern[str], dict[int, str]] | None = attrs.field(
+    _built: tuple[regex.Pattern[str], dict[int, str], int] | None = attrs.field(
         default=None, init=False, repr=False, eq=False
     )
 
     @property
-    def _compiled(self) -> tuple[regex.Pattern[str], dict[int, str]] | None:
-        """The value regex `^value$` (no flags) and its named groups, or None without a value
-        (built on first use; raises JSRegexError for a value that is not a JavaScript regex)."""
+    def _compiled(self) -> tuple[regex.Pattern[str], dict[int, str], int] | None:
+        """The value regex `^value$` (no flags), its named groups, and the value length from
+        which a match needs the time bound (`_regexp.free_length`); None without a value (built
+        on first use; raises JSRegexError for a value that is not a JavaScript regex)."""
         if not self.value:
             return None
         found = self._built
         if found is None:
             source = to_utf16("^" + self.value + "$")
             py, _ = translate(source, ignore_case=False, allow_named=True)
-            found = regex.compile(py, regex.V0, cache_pattern=False), capture_names(source)
+            free = degree_free_length(backtracking_degree(parse(source)))
+            found = regex.compile(py, regex.V0, cache_pattern=False), capture_names(source), free
             object.__setattr__(self, "_built", found)
         return found
 
-    def _read(self, view: RequestView, query: Mapping[str, QueryValue]) -> QueryValue | None:
-        """The value this condition tests, as `matchHas` reads it."""
+    def _read(
+        self, view: RequestView, query: Mapping[str, QueryValue]
+    ) -> QueryValue | _Inherited | None:
+        """The value this condition tests, as `matchHas` reads it from JavaScript objects."""
+        if self.type == "host":
+            return view.host
+        found: QueryValue | None
         if self.type == "header":
-            return view.headers.get(self.key.lower())
-        if self.type == "cookie":
-            return view.cookies.get(self.key)
-        if self.type == "query":
-            return query.get(self.key)
-        return view.host
+            key = self.key.lower()
+            found = view.headers.get(key)
+        elif self.type == "cookie":
+            key = self.key
+            found = view.cookies.get(key)
+        else:
+            key = self.key
+            found = query.get(key)
+        if found is None and inherits(key):
+            return _Inherited.VALUE
+        return found
 
-    def test(self, view: RequestView, query: Mapping[str, QueryValue], params: Query) -> bool:
-        """Whether the condition holds; what it captures is written into `params`."""
+    def test(
+        self,
+        view: RequestView,
+        query: Mapping[str, QueryValue],
+        params: Query,
+        timeout: float | None = None,
+    ) -> bool:
+        """Whether the condition holds; what it captures is written into `params`.
+
+        Raises `ConditionError` where Next.js fails the request, and when the value regex takes
+        longer than `timeout` seconds (None: no bound).
+        """
         value = self._read(view, query)
         if not value:
             return False
         compiled = self._compiled
         if compiled is None:
             key = self.key.lower() if self.type == "header" else self.key
-            params[safe_param_name(key)] = value
+            # An inherited function or object is kept as JavaScript's undefined: it renders and
+            # stringifies as undefined does ('' in a query, an error in a path).
+            params[safe_param_name(key)] = None if value is _Inherited.VALUE else value
             return True
-        pattern, names = compiled
+        if value is _Inherited.VALUE:
+            raise ConditionError(
+                f"the {self.type} {self.key!r} is not sent, so Next.js reads the JavaScript "
+                "property every object inherits under that name and fails: "
+                "value.match is not a function"
+            )
+        pattern, names, free = compiled
         subject = value[-1] if isinstance(value, list) else value
         ascii_only = subject.isascii()
-        found = pattern.search(subject if ascii_only else to_utf16(subject))
+        text = subject if ascii_only else to_utf16(subject)
+        try:
+            if timeout is not None and len(text) >= free:
+                found = pattern.search(text, timeout=timeout)
+            else:
+                found = pattern.search(text)
+        except TimeoutError:
+            raise ConditionError(
+                f"matching the {self.type} {self.key or 'host'!r} value ({len(subject)} "
+                f"characters) against {self.value!r} took over {timeout:g} s"
+            ) from None
         if found is None:
             return False
         if names:
             for index, name in names.items():
+                if name == "__proto__":
+                    continue  # `params.__proto__ = value`: JavaScript ignores a string there
                 group = found.group(index)
                 params[name] = group if group is None or ascii_only else from_utf16(group)
         elif self.type == "host" and found.group(0):
@@ -154,13 +225,16 @@ def match_conditions(
     missing: Sequence[Condition],
     view: RequestView,
     query: Mapping[str, QueryValue],
+    timeout: float | None = None,
 ) -> Query | None:
     """Next.js's `matchHas`: the captured params when every `has` holds and no `missing` does.
 
-    A captured value is None where a named group did not take part in the match."""
+    A captured value is None where a named group did not take part in the match. Raises
+    `ConditionError` where Next.js fails the request (see `Condition.test`).
+    """
     params: Query = {}
-    if all(c.test(view, query, params) for c in has) and not any(
-        c.test(view, query, {}) for c in missing
+    if all(c.test(view, query, params, timeout) for c in has) and not any(
+        c.test(view, query, {}, timeout) for c in missing
     ):
         return params
     return None

@@ -20,7 +20,7 @@ from typing import TypeAlias
 import attrs
 import regex
 
-from ._js.node import js_key_order, query_object
+from ._js.node import inherits, js_key_order, query_object
 from ._js.regexp import JSRegexError, to_utf16, translate
 from ._js.uri import encode_uri_component
 from ._js.url import URL, URLError, parse_url
@@ -101,14 +101,53 @@ def _unmark(text: str) -> str:
 
 
 def _mark(text: str, names: Iterable[str]) -> str:
-    """Next.js's `escapeSegment` for every name: ':name' → '__ESC_COLON_name'.
+    """Next.js's `escapeSegment` for every name, in turn: ':name' → '__ESC_COLON_name'.
 
-    Replacing in any order gives the same text: each ':' followed by some name becomes the marker.
+    The order is Next.js's (`Object.keys({...params, ...query})`); it only matters for names that
+    hold a ':' themselves. The replacement is JavaScript's, so `$&` and friends in a name mean
+    what they mean to `String.prototype.replace`.
     """
     for name in names:
         if name:
-            text = text.replace(":" + name, MARKER + name)
+            found = ":" + name
+            if "$" in name:
+                text = _js_replace_all(text, found, MARKER + name)
+            else:
+                text = text.replace(found, MARKER + name)
     return text
+
+
+def _js_replace_all(text: str, found: str, replacement: str) -> str:
+    """JavaScript's `text.replace(/found/g, replacement)` for a literal `found` (a regex without
+    groups): `$$` is '$', `$&` the match, `` $` `` what precedes it, `$'` what follows it, and
+    any other `$` is literal."""
+    out: list[str] = []
+    at = 0
+    while found:
+        start = text.find(found, at)
+        if start < 0:
+            break
+        end = start + len(found)
+        out.append(text[at:start])
+        pieces = _JS_REPLACEMENT.split(replacement)
+        for n, piece in enumerate(pieces):
+            out.append(_js_pattern(piece, text, start, end) if n % 2 else piece)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+_JS_REPLACEMENT = re.compile(r"(\$[$&`'])")
+
+
+def _js_pattern(pattern: str, text: str, start: int, end: int) -> str:
+    """One `$` pattern of a JavaScript replacement string, for the match text[start:end]."""
+    kind = pattern[1]
+    if kind == "$":
+        return "$"
+    if kind == "&":
+        return text[start:end]
+    return text[:start] if kind == "`" else text[end:]
 
 
 def _js_string(value: object) -> str | None:
@@ -307,6 +346,8 @@ class _Parsed:
     host: _Compiled | None
     query: Params
     dest_params: frozenset[str]
+    #: Why every render fails (Next.js answers 500), found while parsing.
+    broken: str | None = None
 
 
 # A path the URL parser leaves exactly as it is (no character it encodes, no dot segment, no
@@ -362,8 +403,9 @@ def _parse_url_parts(text: str) -> tuple[URL, bool]:
     return parse_url(text), True
 
 
-#: A bound on the parses one template keeps: a query key named like a prefix of a destination's
-#: `:name` ('a' for ':ab') hides it too, so requests can make many different hidden sets.
+#: A bound on the parses one template keeps. They are keyed by the marked text, so requests can
+#: only make as many as the destination has ways to mark its ':' (2 ** colons, and a destination
+#: rarely has more than three): this only guards against an unusual destination.
 _PARSED_PER_TEMPLATE = 32
 
 
@@ -383,11 +425,10 @@ class Template:
     positional: bool = True
     #: Why every render fails (Next.js answers 500), for tables loaded without early errors.
     broken: str | None = None
-    #: Parses by the set of hidden names: which names a request hides depends on its params and
-    #: query keys, so this is keyed by request data and kept small (see `parsed`).
-    _cache: dict[frozenset[str], _Parsed] = attrs.field(
-        factory=dict, init=False, repr=False, eq=False
-    )
+    #: Parses by the destination's text as marked for one request (see `parsed`): which of its
+    #: ':' a request hides depends on its params and query keys, but a key hides a ':' whatever
+    #: else it names ('a', 'ab' and 'abc' all hide ':abc'), so the marked text is the key.
+    _cache: dict[str, _Parsed] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @property
     def text(self) -> str:
@@ -405,22 +446,24 @@ class Template:
         return not self.destination.startswith("/")
 
     def parsed(self, hidden: Iterable[str] | None = None) -> _Parsed:
-        """The destination parsed with `hidden` names behind the marker (default: all names)."""
-        key = frozenset(self.names if hidden is None else hidden)
-        found = self._cache.get(key)
+        """The destination parsed with `hidden` names behind the marker, in that order (default:
+        all names)."""
+        text = self.text
+        marked = _mark(text, self.names if hidden is None else hidden)
+        found = self._cache.get(marked)
         if found is None:
-            found = self._parse(key)
+            found = self._parse(marked)
             if len(self._cache) >= _PARSED_PER_TEMPLATE:
                 self._cache.clear()
-            self._cache[key] = found
+            self._cache[marked] = found
         return found
 
-    def _parse(self, hidden: frozenset[str]) -> _Parsed:
+    def _parse(self, marked: str) -> _Parsed:
         """§3.1 steps 1–2: mark, URL-parse, unmark, and read the params the path and host use
         (without the URL parser for a destination it would leave as it is)."""
         simple = _plain(self.text)
         if simple is None:
-            return self._parse_url(hidden)
+            return self._parse_url(marked)
         protocol, hostname, port, pathname = simple
         path = _path_template(pathname)
         return _Parsed(
@@ -437,9 +480,9 @@ class Template:
             ),
         )
 
-    def _parse_url(self, hidden: frozenset[str]) -> _Parsed:
-        """`_parse` through the URL parser: any destination."""
-        url, external = _parse_url_parts(_mark(self.text, sorted(hidden)))
+    def _parse_url(self, marked: str) -> _Parsed:
+        """`_parse` through the URL parser: any destination, as marked for the request."""
+        url, external = _parse_url_parts(marked)
         hash_ = _unmark(url.hash)
         path = _parse_template(_unmark(url.pathname) + hash_)
         hostname = _unmark(url.hostname) if external else None
@@ -448,8 +491,16 @@ class Template:
         if host is not None:
             used |= {str(t.name) for t in host.tokens if isinstance(t, Key) and t.name != ""}
         query: Params = {}
+        broken = None
         for key, value in query_object(url.search).items():
             if isinstance(value, list):
+                if None in value:
+                    # A key the query object inherits (`?toString=x`): its value is
+                    # [Object.prototype.toString, 'x'], and unescaping the function throws.
+                    broken = (
+                        f"the destination's query key {key!r} is a property every JavaScript "
+                        "object inherits: str.replace is not a function"
+                    )
                 query[key] = [_unmark(v) for v in value if v is not None]
             else:
                 query[key] = _unmark(value)
@@ -466,6 +517,7 @@ class Template:
             host=host,
             query=query,
             dest_params=frozenset(used),
+            broken=broken,
         )
 
     def render(
@@ -480,12 +532,15 @@ class Template:
         request `query`; `append` copies unused params into the query (rewrites, not redirects)."""
         if self.broken is not None:
             raise RenderError(self.broken)
-        hidden = [name for name in params if (":" + name) in self.destination]
-        hidden += [name for name in query if name and (":" + name) in self.destination]
+        text = self.text
+        named = [name for name in params if ":" + name in text]
+        named += [name for name in query if ":" + name in text and name not in params]
         try:
-            parsed = self.parsed(hidden)
+            parsed = self.parsed(js_key_order(named) if len(named) > 1 else named)
         except (URLError, PatternError) as exc:
             raise RenderError(str(exc)) from None
+        if parsed.broken is not None:
+            raise RenderError(parsed.broken)
         refs = [_ref_text(g) for g in groups]
         path = parsed.path.render(params, refs)
         pathname, _, rest = path.partition("#")
@@ -503,7 +558,8 @@ class Template:
             used = parsed.dest_params | self._ref_names()
             if not any(k in used for k in keys):
                 for key in keys:
-                    if key not in dest_query:
+                    # `key in destQuery`: a name every object inherits is there already.
+                    if key not in dest_query and not inherits(key):
                         dest_query[key] = js_value(params[key])
         merged: Query = dict(query)
         merged.update(dest_query)

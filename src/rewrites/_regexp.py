@@ -9,15 +9,42 @@ means what it means in V8.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 
 import attrs
 
-from ._js.regexp import JSRegexError, to_utf16, translate
+from ._js.regexp import (
+    Alt,
+    Assertion,
+    BackRef,
+    Chars,
+    Group,
+    JSRegexError,
+    Look,
+    Node,
+    Quant,
+    Seq,
+    parse,
+    to_utf16,
+    translate,
+)
 from ._syntax import DELIMITER, Key, Token, escape_js
 from .errors import PatternError
 
-__all__ = ["JsRegex", "modify_route_regex", "regexp_source", "to_js_regex", "translate_js"]
+__all__ = [
+    "ALWAYS",
+    "NEVER",
+    "POLYNOMIAL_FREE_LENGTH",
+    "JsRegex",
+    "backtracking_degree",
+    "degree_free_length",
+    "free_length",
+    "modify_route_regex",
+    "regexp_source",
+    "to_js_regex",
+    "translate_js",
+]
 
 _DELIMITER_RE = f"[{escape_js(DELIMITER)}]"
 _ENDS_WITH_RE = "[]|$"  # path-to-regexp's `[${escapeString(endsWith)}]|$` with endsWith ""
@@ -197,3 +224,117 @@ def _key_at(js: JsRegex, offset: int) -> Key | None:
         if start <= offset:
             best = key
     return best or (js.spans[-1][2] if js.spans else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# How badly a regex can backtrack: which matches need the time bound
+# --------------------------------------------------------------------------------------------------
+
+#: `free_length` for a regex that never needs the time bound (its backtracking is linear).
+NEVER = sys.maxsize
+#: `free_length` for a regex that always gets it (it may backtrack exponentially).
+ALWAYS = 0
+#: How long a path may be before a regex whose backtracking is polynomial of degree 2 or 3 is
+#: given the time bound. The quadratic ReDoS shapes take about 0.3 ms at 64 characters (4 ms at
+#: 256: benchmarks/bench_patterns.py); below it, the bound would cost more than it saves.
+POLYNOMIAL_FREE_LENGTH = 64
+#: A counted repeat that may run this many times is treated as unbounded.
+_MANY = 16
+
+
+def backtracking_degree(node: Node) -> int | None:
+    """An upper bound on the degree of the polynomial a backtracking matcher's work grows with
+    on input of length n (the number of quantifiers that may run many times), or None when it
+    may grow exponentially: a back-reference, or a repeat whose body holds another repeat or an
+    alternation (`(a+)+`, `(a|ab)*`).
+
+    >>> backtracking_degree(parse("(?!auth).*")), backtracking_degree(parse("(a|b)+"))
+    (1, None)
+    """
+    if isinstance(node, BackRef):
+        return None
+    if isinstance(node, Chars | Assertion):
+        return 0
+    if isinstance(node, Group | Look):
+        return backtracking_degree(node.body)
+    if isinstance(node, Quant):
+        inner = backtracking_degree(node.body)
+        if inner is None:
+            return None
+        many = node.max is None or node.max > _MANY
+        if not many:
+            return inner
+        if inner or _branches(node.body):
+            return None
+        return 1
+    parts = node.items if isinstance(node, Seq) else node.alternatives
+    total = 0
+    for part in parts:
+        degree = backtracking_degree(part)
+        if degree is None:
+            return None
+        total += degree
+    return total
+
+
+def _branches(node: Node) -> bool:
+    """Whether a regex holds an alternation (outside lookarounds, which match no text)."""
+    if isinstance(node, Alt):
+        return True
+    if isinstance(node, Group | Quant):
+        return _branches(node.body)
+    if isinstance(node, Seq):
+        return any(_branches(item) for item in node.items)
+    return False
+
+
+def degree_free_length(degree: int | None) -> int:
+    """The path length from which a regex of this backtracking degree gets the time bound."""
+    if degree is None or degree > 3:
+        return ALWAYS
+    return NEVER if degree <= 1 else POLYNOMIAL_FREE_LENGTH
+
+
+def free_length(tokens: Sequence[Token]) -> int:
+    """The length from which matching a path against these tokens' regex needs the time bound
+    (`NEVER`, `ALWAYS`, or `POLYNOMIAL_FREE_LENGTH`).
+
+    path-to-regexp's own parts are counted by shape: a whole-segment parameter (`/:slug`, its
+    value delimited by '/' on both sides) cannot backtrack into its neighbours and counts 0, any
+    other default parameter 1 (`:a-:b`: where the split falls), a repetition (`*`, `+`) one
+    more; a custom group counts its own quantifiers (`backtracking_degree`), and a repeated one
+    that has any may backtrack exponentially.
+
+    >>> free_length(parse("/api/:path*")) == NEVER, free_length(parse("/:a*/:b*/end"))
+    (True, 64)
+    """
+    degree = 0
+    for at, token in enumerate(tokens):
+        if isinstance(token, str) or not token.pattern:
+            continue  # literal text, and `{text}?` groups: no choice that grows with the path
+        if token.custom:
+            try:
+                own = backtracking_degree(parse(token.pattern))
+            except JSRegexError:
+                return ALWAYS  # only valid in context: not worth analysing
+            if own is None or (own and token.repeat):
+                return ALWAYS
+        else:
+            own = 0 if _whole_segment(tokens, at) else 1
+        degree += own + (1 if token.repeat else 0)
+    return degree_free_length(degree)
+
+
+def _whole_segment(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the default parameter at `at` matches one whole segment: '/' before its value and
+    '/' (or the end) after it."""
+    key = tokens[at]
+    assert isinstance(key, Key)
+    if key.prefix != DELIMITER or key.suffix:
+        return False
+    after = tokens[at + 1] if at + 1 < len(tokens) else None
+    if after is None:
+        return True
+    if isinstance(after, str):
+        return after.startswith(DELIMITER)
+    return after.prefix.startswith(DELIMITER) or (not after.prefix and not after.pattern)

@@ -19,14 +19,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._conditions import RequestView, match_conditions
+from ._conditions import ConditionError, RequestView, match_conditions
 from ._destination import Rendered, RenderError, Value, compile_non_path
 from ._index import Candidates, PathView
 from ._js.node import (
     format_legacy,
+    header_refusal,
     initial_query_encoder,
     query_object,
     querystring_stringify,
+    request_header_refusal,
 )
 from ._js.uri import escape
 from ._js.url import URLError, parse_url
@@ -258,11 +260,6 @@ class Run:
     def start(self) -> None:
         """Parse the request target; '//' and '\\' get a 308 before anything else."""
         url = self.url
-        if url.startswith(("http://", "https://")):
-            # A full URL is taken as the request for its path and query (origin-form).
-            after = url.find("/", url.index("//") + 2)
-            url = url[after:] if after >= 0 else "/"
-            self.url = url
         plain = _PLAIN_TARGET.fullmatch(url)
         if plain is not None:
             path, query = plain.groups()
@@ -275,11 +272,8 @@ class Run:
                     self.set_query("?" + query)
                 return
         if not url.startswith("/"):
-            raise RequestError(
-                f"the request target must start with '/', got {url!r} (Next.js fails with "
-                "'Invalid URL' and answers 500)",
-                status=500,
-            )
+            self.start_absolute(url)
+            return
         if has_repeated_slashes(url.split("?", 1)[0]):
             target = parse_url("http://n" + _normalize_repeated_slashes(url))
             location = format_legacy(
@@ -288,6 +282,44 @@ class Run:
             self.trace.normalized(location)
             raise _Done(Resolution(Kind.REDIRECT, location, status=308))
         parsed = parse_url("http://n" + url)
+        self.set_pathname(parsed.pathname)
+        if parsed.search:
+            self.set_query(parsed.search)
+
+    def start_absolute(self, url: str) -> None:
+        """A target that is not a path, as Next.js's `parseUrl` takes it: a full URL with '//' or
+        '\\' before its query is a 308 to itself (normalised: `http://evil.com/x` answers
+        `Location: http://evil.com/x`), another URL is routed by its path, anything else is
+        'Invalid URL' (500). Pass the path and query of a full URL to route it instead."""
+        try:
+            parsed = parse_url(url)
+        except URLError:
+            raise RequestError(
+                f"the request target must be a path ('/...') or a full URL, got {url!r} "
+                "(Next.js fails with 'Invalid URL' and answers 500)",
+                status=500,
+            ) from None
+        if has_repeated_slashes(url.split("?", 1)[0]):
+            try:
+                target = parse_url(_normalize_repeated_slashes(url))
+            except URLError:
+                raise RequestError(
+                    f"the request target {url!r} has repeated slashes, and without them it is "
+                    "not a URL (Next.js fails with 'Invalid URL' and answers 500)",
+                    status=500,
+                ) from None
+            location = format_legacy(
+                protocol=target.protocol,
+                slashes=target.has_host,
+                auth=f"{target.username}:{target.password}" if target.password else target.username,
+                hostname=target.hostname,
+                port=target.port,
+                pathname=target.pathname,
+                search=target.search,
+                hash=target.hash,
+            )
+            self.trace.normalized(location)
+            raise _Done(Resolution(Kind.REDIRECT, location, status=308))
         self.set_pathname(parsed.pathname)
         if parsed.search:
             self.set_query(parsed.search)
@@ -309,13 +341,27 @@ class Run:
     def params_for(self, rule: Rule, phase: Phase) -> tuple[dict[str, Value], Sequence[Any]] | None:
         """The rule's params for the current path (source and conditions), or None."""
         self.tried += 1
-        found = rule.pattern.match(self.path)
+        timeout = self.router.match_timeout
+        try:
+            found = rule.pattern.match(self.path, timeout=timeout)
+        except TimeoutError:
+            raise RequestError(
+                f"{rule.place} {rule.source!r}: matching the path ({len(self.path)} characters) "
+                f"took over the match_timeout of {timeout:g} s (Next.js would keep backtracking; "
+                "see docs/security.md)",
+                status=500,
+            ) from None
         if found is None:
             self.trace.no_match(phase, rule)
             return None
         params: dict[str, Value] = {str(k): _js_value(v) for k, v in found.params.items()}
         if rule.has or rule.missing:
-            captured = match_conditions(rule.has, rule.missing, self.view, self.query_for_has())
+            try:
+                captured = match_conditions(
+                    rule.has, rule.missing, self.view, self.query_for_has(), timeout
+                )
+            except ConditionError as exc:
+                raise RequestError(f"{rule.place} {rule.source!r}: {exc}", status=500) from None
             if captured is None:
                 self.trace.conditions_failed(phase, rule, params, self)
                 return None
@@ -392,6 +438,13 @@ class Run:
                 search=search and "?" + search,
                 hash=dest.hash,
             )
+            refused = header_refusal("location", location)
+            if refused is not None:
+                raise RequestError(
+                    f"{rule.place} {rule.source!r}: the Location {location!r} cannot be sent: "
+                    f"{refused} (Next.js answers 500)",
+                    status=500,
+                )
             self.trace.redirected(rule, params, location)
             raise _Done(Resolution(Kind.REDIRECT, location, status=rule.status, rule=rule))
 
@@ -506,6 +559,13 @@ class Run:
 
     def local(self, kind: Kind, found: RouteMatch | None) -> Resolution:
         """A local (or not found) result for the current path and query."""
+        for name, value in self.res_headers.items():
+            refused = header_refusal(name, value)
+            if refused is not None:
+                raise RequestError(
+                    f"a header rule's header cannot be sent: {refused} (Next.js answers 500)",
+                    status=500,
+                )
         query = self.query_for_has()
         text = querystring_stringify(query, escape) if query else ""
         url = self.pathname + ("?" + text if text else "")
@@ -629,6 +689,11 @@ def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
             text = ("; " if key == "cookie" else ", ").join(str(v) for v in value)
         else:
             text = str(value)
+        refused = request_header_refusal(key, text)
+        if refused is not None:
+            raise RequestError(f"{refused} (Node's HTTP parser answers 400)")
+        if key == "__proto__":
+            continue  # Node's headers object cannot own it: Next.js reads Object.prototype
         out[key] = text
     return out
 

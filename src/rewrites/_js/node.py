@@ -8,6 +8,7 @@ Behaviour is pinned to Node 20 by ``tests/vectors/url.json``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeAlias
@@ -19,11 +20,13 @@ __all__ = [
     "OBJECT_PROTOTYPE_NAMES",
     "ObjectValue",
     "format_legacy",
+    "header_refusal",
     "inherits",
     "initial_query_encoder",
     "js_key_order",
     "query_object",
     "querystring_stringify",
+    "request_header_refusal",
     "search_params",
 ]
 
@@ -439,3 +442,43 @@ def format_legacy(
     if search and not search.startswith("?"):
         search = "?" + search
     return protocol + host_part + pathname + search + hash
+
+
+# --------------------------------------------------------------------------------------------
+# Header checks: Node's HTTP parser on requests, `res.setHeader` on responses
+# --------------------------------------------------------------------------------------------
+
+#: An HTTP token (lib/_http_common.js `checkIsHttpToken`): what a header name must be.
+_HTTP_TOKEN = re.compile(r"[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+")
+#: What `setHeader` refuses in a value (`checkInvalidHeaderChar`: ERR_INVALID_CHAR): a control
+#: character other than tab, DEL, or anything past U+00FF.
+_INVALID_HEADER_CHAR = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
+#: What Node's HTTP parser (llhttp) refuses in a request header value with a 400: a control
+#: character other than tab, and DEL. (Past U+00FF cannot arrive: Node reads bytes as Latin-1.)
+_REFUSED_REQUEST_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def request_header_refusal(name: str, value: str) -> str | None:
+    """Why Node's HTTP parser would answer 400 to a request carrying this header (None when it
+    would not): a name that is not an HTTP token, or a value holding CR, LF, NUL or another
+    control character but tab."""
+    if not _HTTP_TOKEN.fullmatch(name):
+        return f"the header name {name!r} is not an HTTP token"
+    bad = _REFUSED_REQUEST_CHAR.search(value)
+    if bad is not None:
+        return f"the {name!r} header's value holds {bad.group()!r} at {bad.start()}"
+    return None
+
+
+def header_refusal(name: str, value: str | Sequence[str]) -> str | None:
+    """Why `res.setHeader(name, value)` would throw (None when it would not): Node's
+    ERR_INVALID_HTTP_TOKEN for the name, ERR_INVALID_CHAR for a value (each of a list)."""
+    if not _HTTP_TOKEN.fullmatch(name):
+        return f"Invalid header name {name!r} (ERR_INVALID_HTTP_TOKEN)"
+    for item in [value] if isinstance(value, str) else value:
+        bad = _INVALID_HEADER_CHAR.search(item)
+        if bad is not None:
+            return (
+                f"Invalid character {bad.group()!r} in header content [{name!r}] (ERR_INVALID_CHAR)"
+            )
+    return None
