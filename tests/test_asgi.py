@@ -17,7 +17,14 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from rewrites import Router
-from rewrites.asgi import Gateway, Timeouts, authority, merge_rules, node_headers
+from rewrites.asgi import (
+    Gateway,
+    Timeouts,
+    authority,
+    merge_rules,
+    node_headers,
+    request_keys,
+)
 from rewrites.cli import DEMO_BACKEND, DEMO_ROUTES, DEMO_TABLES
 from tests.servers import BLOCK, WAIT, Backend, Serve, Served, closed_port, local_app, raw_exchange
 
@@ -565,3 +572,103 @@ def test_serve_refuses_a_directory_without_a_config(
 
     assert main(["serve", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith(f"error: no next.config file in {str(tmp_path)!r}")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--local", "ftp://x"], "error: got local='ftp://x'; expected an app server's origin"),
+        (["--read-timeout", "0"], "error: got read=0.0 (float); expected a positive number"),
+    ],
+)
+def test_serve_refuses_bad_options_before_listening(
+    served_config: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """Bad `rewrites serve` options stop it with exit 2 before it listens, the value echoed."""
+    from rewrites.cli import main
+
+    assert main(["serve", str(served_config), "--port", "0", *args]) == 2
+    assert capsys.readouterr().err.startswith(message)
+
+
+# --- remembered answers ----------------------------------------------------------------------
+
+CONDITIONED: dict[str, Any] = {
+    "rewrites": [
+        {
+            "source": "/api/:path*",
+            "has": [{"type": "header", "key": "X-Beta"}],
+            "destination": "http://beta.internal/api/:path*",
+        },
+        {
+            "source": "/api/:path*",
+            "has": [{"type": "cookie", "key": "canary", "value": "(?<c>yes|no)"}],
+            "destination": "http://canary.internal/:c/api/:path*",
+        },
+        {
+            "source": "/api/:path*",
+            "has": [{"type": "host", "value": "admin.example.com"}],
+            "destination": "http://admin.internal/api/:path*",
+        },
+        {
+            "source": "/api/:path*",
+            "missing": [{"type": "query", "key": "legacy"}],
+            "destination": "http://backend.internal/api/:path*",
+        },
+    ],
+    "redirects": [{"source": "/old", "destination": "/new", "permanent": False}],
+}
+
+
+class CountingRouter:
+    """A Router that counts the requests it resolves (the cache's misses)."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self.table = router.table
+        self.calls = 0
+
+    def resolve(self, url: str, headers: Any = None) -> Any:
+        """The wrapped router's answer, counted."""
+        self.calls += 1
+        return self.router.resolve(url, headers)
+
+
+def test_request_keys_are_the_headers_conditions_read() -> None:
+    """The cache keys on exactly the headers that `has`/`missing` conditions read."""
+    assert request_keys(CONDITIONED) == ("cookie", "host", "x-beta")
+    assert request_keys(seed_config("A", "http://b")) == ()
+    assert request_keys({"i18n": {"locales": ["en"], "defaultLocale": "en"}}) is None
+
+
+def test_remembered_answers_are_the_routers_answers() -> None:
+    """Every request answered from the cache gets what the router itself answers for it, and
+    a repeated request is not routed again."""
+    router = Router.from_next_config(CONDITIONED)
+    counting = CountingRouter(router)
+    gateway = Gateway(counting, cache=64)  # type: ignore[arg-type]  # duck-typed Router
+    requests = [
+        (target, [(b"host", host), *extra])
+        for target in ("/api/a", "/api/a?legacy=1", "/api/b/c", "/old", "/x")
+        for host in (b"example.com", b"admin.example.com:8443")
+        for extra in ([], [(b"x-beta", b"1")], [(b"cookie", b"canary=no")], [(b"cookie", b"a=1")])
+    ]
+    for target, raw in requests:
+        assert gateway.resolve(target, raw) == router.resolve(target, node_headers(raw))
+    first = counting.calls
+    assert first == len(requests)
+    for target, raw in reversed(requests):
+        assert gateway.resolve(target, raw) == router.resolve(target, node_headers(raw))
+    assert counting.calls == first  # a cookie other than `canary` still changes the key
+
+
+def test_cache_stays_within_its_size_and_can_be_off() -> None:
+    """A cache of two answers routes a cycle of three targets every time; `cache=0` never keeps."""
+    router = Router.from_next_config(seed_config("A", "http://b"))
+    for size, calls in ((2, 9), (0, 9), (3, 3)):
+        counting = CountingRouter(router)
+        gateway = Gateway(counting, cache=size)  # type: ignore[arg-type]  # duck-typed Router
+        for _ in range(3):
+            for target in ("/api/1", "/api/2", "/api/3"):
+                gateway.resolve(target, [(b"host", b"h")])
+        assert counting.calls == calls, size

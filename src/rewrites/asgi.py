@@ -68,6 +68,7 @@ __all__ = [
     "TableSource",
     "Timeouts",
     "config_in",
+    "request_keys",
     "serve",
 ]
 
@@ -210,6 +211,7 @@ class Gateway:
     `x-forwarded-for`, `-port` and `-proto` to upstream requests (`x-forwarded-host` is always
     sent, as Next.js does). `max_connections` bounds the pool shared by every upstream.
     `reload`, when given, is re-read whenever its config file changes (see `TableSource`).
+    `cache` answers are remembered (see `resolve`; 0 routes every request afresh).
 
     Assigning `gateway.router` swaps the table for the requests that follow. Mount the gateway at
     the root of its server, and turn the server's own `date` and `server` headers off (uvicorn's
@@ -226,6 +228,7 @@ class Gateway:
         forwarded: bool = True,
         max_connections: int = 256,
         reload: TableSource | None = None,
+        cache: int = 4096,
     ) -> None:
         if isinstance(max_connections, bool) or not isinstance(max_connections, int):
             raise TypeError(
@@ -236,6 +239,14 @@ class Gateway:
             raise ValueError(
                 f"got max_connections={max_connections!r} (int); expected a positive int"
             )
+        if isinstance(cache, bool) or not isinstance(cache, int) or cache < 0:
+            raise ValueError(
+                f"got cache={cache!r} ({type(cache).__name__}); expected a number of answers "
+                "to keep, 0 or more"
+            )
+        self.cache_size = cache
+        self._cache: dict[Any, Resolution] = {}
+        self._keys: tuple[str, ...] | None = None
         self.router = router
         self.timeouts = timeouts if timeouts is not None else Timeouts()
         self.forwarded = forwarded
@@ -261,6 +272,43 @@ class Gateway:
         self._session: aiohttp.ClientSession | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._local_lifespan: _Lifespan | None = None
+
+    @property
+    def router(self) -> Router:
+        """The table requests are routed with; assigning another swaps it (and drops the
+        remembered answers)."""
+        return self._router
+
+    @router.setter
+    def router(self, router: Router) -> None:
+        self._router = router
+        self._keys = request_keys(router.table.config) if self.cache_size else None
+        self._cache = {}
+
+    def resolve(self, target: str, raw: Iterable[tuple[bytes, bytes]]) -> Resolution:
+        """Where a request goes: its target and ASGI headers through the router, remembered.
+
+        Up to `cache` answers are kept, keyed by the target and the headers the table's
+        `has`/`missing` conditions read (the only headers an answer can depend on). A
+        `RequestError` is raised again each time, never kept.
+        """
+        keys = self._keys
+        if keys is None:
+            return self._router.resolve(target, node_headers(raw))
+        headers: dict[str, str] | None = None
+        key: Any = target
+        if keys:
+            headers = node_headers(raw)
+            key = (target, *(headers.get(name) for name in keys))
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        resolution = self._router.resolve(target, node_headers(raw) if headers is None else headers)
+        cache = self._cache
+        if len(cache) >= self.cache_size:
+            del cache[next(iter(cache))]  # the oldest answer goes first
+        cache[key] = resolution
+        return resolution
 
     # --- ASGI entry points -------------------------------------------------------------------
 
@@ -367,7 +415,7 @@ class Gateway:
         resolution: Resolution | None = None
         try:
             try:
-                resolution = self.router.resolve(target, node_headers(scope["headers"]))
+                resolution = self.resolve(target, scope["headers"])
             except RequestError as exc:
                 exchange.status = exc.status
                 exchange.detail = f" ({exc.message})"
@@ -570,7 +618,7 @@ class Gateway:
         resolution: Resolution | None = None
         try:
             try:
-                resolution = self.router.resolve(target, node_headers(scope["headers"]))
+                resolution = self.resolve(target, scope["headers"])
             except RequestError as exc:
                 exchange.status = exc.status
                 exchange.detail = f" ({exc.message})"
@@ -672,6 +720,41 @@ def node_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         elif key not in FIRST_WINS:
             out[key] += ("; " if key == "cookie" else ", ") + text
     return out
+
+
+def request_keys(config: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The request headers a table's answers depend on (lowercased), from the `has` and
+    `missing` conditions of its config; None when its answers should not be remembered.
+
+    Resolution reads request headers only through conditions (and the index files host-only
+    rules by their `host` condition), so a table without conditions answers by target alone.
+    i18n (refused by the router today) would read `accept-language` and cookies: a table with
+    it is never remembered.
+    """
+    if config.get("i18n"):
+        return None
+    lists: list[Any] = [config.get("headers") or [], config.get("redirects") or []]
+    rewrites = config.get("rewrites") or []
+    if isinstance(rewrites, Mapping):
+        lists += [rewrites.get(phase) or [] for phase in ("beforeFiles", "afterFiles", "fallback")]
+    else:
+        lists.append(rewrites)
+    names: set[str] = set()
+    for rules in lists:
+        for rule in rules:
+            if not isinstance(rule, Mapping):
+                continue
+            for condition in [*(rule.get("has") or []), *(rule.get("missing") or [])]:
+                kind = condition.get("type") if isinstance(condition, Mapping) else None
+                if kind == "host":
+                    names.add("host")
+                elif kind == "cookie":
+                    names.add("cookie")
+                elif kind == "header":
+                    names.add(str(condition.get("key", "")).lower())
+                elif kind != "query":
+                    return None  # not a condition the router loads: remember nothing
+    return tuple(sorted(names))
 
 
 def authority(url: str) -> str:
@@ -1098,6 +1181,7 @@ def _from_settings(settings: Mapping[str, Any], router: Router | None = None) ->
         forwarded=settings["forwarded"],
         max_connections=settings["max_connections"],
         reload=source if settings["reload"] else None,
+        cache=settings["cache"],
     )
 
 
@@ -1120,6 +1204,7 @@ def serve(
     timeouts: Timeouts | None = None,
     forwarded: bool = True,
     max_connections: int = 256,
+    cache: int = 4096,
     access_log: bool = True,
     log_level: str = "info",
 ) -> None:
@@ -1144,6 +1229,7 @@ def serve(
         "forwarded": forwarded,
         "max_connections": max_connections,
         "reload": reload,
+        "cache": cache,
     }
     app = _from_settings(settings, router)
     options: dict[str, Any] = {
