@@ -12,7 +12,16 @@ from typing import Any
 import pytest
 
 from rewrites._js.uri import decode_uri_component
-from rewrites._pages import LocalRoutes, RouteMatch, routes_from_app_dir
+from rewrites._pages import (
+    LocalRoutes,
+    PublicFiles,
+    RouteMatch,
+    discover_routes,
+    is_metadata_route_file,
+    normalize_metadata_route,
+    public_files_in,
+    routes_from_app_dir,
+)
 from rewrites.errors import ConfigError, RequestError
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "routes.json").read_text("utf-8"))
@@ -215,7 +224,8 @@ def _touch(root: Path, *paths: str) -> None:
 
 
 def test_app_dir(tmp_path: Path) -> None:
-    """App router: pages and route handlers; groups dropped; slots, _private, (.)x skipped."""
+    """App router: pages and route handlers; groups and slots leave the URL; _private, (.)x and
+    extensions outside pageExtensions skipped."""
     _touch(
         tmp_path,
         "src/app/page.tsx",
@@ -224,6 +234,7 @@ def test_app_dir(tmp_path: Path) -> None:
         "src/app/(shop)/cart/page.jsx",
         "src/app/dashboard/page.tsx",
         "src/app/dashboard/@team/settings/page.tsx",
+        "src/app/dashboard/@team/default.tsx",
         "src/app/dashboard/_components/x/page.tsx",
         "src/app/feed/(..)photo/[id]/page.tsx",
         "src/app/feed/(.)post/page.tsx",
@@ -233,19 +244,26 @@ def test_app_dir(tmp_path: Path) -> None:
         "src/app/docs/[[...slug]]/page.tsx",
         "src/app/empty/layout.tsx",
         "src/app/notes.txt",
+        "src/app/%5Fescaped/page.tsx",
     )
     expected = [
         "/",
-        "/about",
+        "/_escaped",
         "/api/auth/[...nextauth]",
         "/api/health",
         "/cart",
         "/dashboard",
+        "/dashboard/settings",
         "/docs/[[...slug]]",
         "/photo/[id]",
     ]
     assert routes_from_app_dir(tmp_path) == expected
     assert routes_from_app_dir(tmp_path / "src" / "app") == expected
+    with_mdx = routes_from_app_dir(tmp_path, ["tsx", "ts", "jsx", "js", "mdx"])
+    assert with_mdx == sorted([*expected, "/about"])
+    found = discover_routes(tmp_path)
+    assert found.intercepting == ("/feed/(.)post", "/feed/(..)photo/[id]")
+    assert found.files["/api/auth/[...nextauth]"] == "src/app/api/auth/[...nextauth]/route.ts"
 
 
 def test_pages_dir(tmp_path: Path) -> None:
@@ -283,13 +301,141 @@ def test_pages_dir(tmp_path: Path) -> None:
 
 
 def test_app_and_pages_together(tmp_path: Path) -> None:
-    """A project with both routers yields the union, de-duplicated and sorted."""
-    _touch(tmp_path, "app/page.tsx", "app/x/page.tsx", "pages/x.tsx", "pages/y.tsx")
-    assert routes_from_app_dir(tmp_path) == ["/", "/x", "/y"]
+    """A project with both routers yields the union, sorted; a page in both stops the build."""
+    _touch(tmp_path, "app/page.tsx", "app/z/page.tsx", "pages/x.tsx", "pages/y.tsx")
+    assert routes_from_app_dir(tmp_path) == ["/", "/x", "/y", "/z"]
     assert LocalRoutes(routes_from_app_dir(tmp_path)).find("/y") == RouteMatch("/y", {})
+    _touch(tmp_path, "pages/z.tsx")
+    with pytest.raises(ConfigError) as info:
+        discover_routes(tmp_path)
+    assert [(p.place, p.message) for p in info.value.problems] == [
+        (
+            "/z",
+            "Conflicting app and page file was found, please remove the conflicting files to "
+            "continue: 'pages/z.tsx' - 'app/z/page.tsx'",
+        )
+    ]
 
 
 def test_no_router_directory(tmp_path: Path) -> None:
     """A folder with neither app/ nor pages/ is an error."""
     with pytest.raises(FileNotFoundError):
         routes_from_app_dir(tmp_path)
+
+
+# --- metadata routes and public files ----------------------------------------------------------
+
+#: Pages and what Next.js 16.4.6's normalizeMetadataRoute makes of them (printed with Node).
+METADATA_PAGES = {
+    "/robots": "/robots.txt/route",
+    "/manifest": "/manifest.webmanifest/route",
+    "/sitemap": "/sitemap/route",
+    "/(group)/opengraph-image": "/(group)/opengraph-image-1ow20b/route",
+    "/blog/(x)/@slot/icon1": "/blog/(x)/@slot/icon1-68o9j5/route",
+    "/icon.png": "/icon.png/route",
+    "/(g)/icon.png": "/(g)/icon-yj9kvg.png/route",
+    "/blog/[slug]/twitter-image": "/blog/[slug]/twitter-image/route",
+    "/(a)/(b)/sitemap": "/(a)/(b)/sitemap/route",
+    "/@modal/icon": "/@modal/icon-1i33gb/route",
+    "/about": "/about",
+}
+#: App-dir files and whether isMetadataRouteFile(file, default pageExtensions, strict) holds.
+METADATA_FILES = {
+    "/robots.txt": True,
+    "/robots.ts": True,
+    "/blog/robots.ts": False,
+    "/manifest.json": True,
+    "/blog/sitemap.ts": True,
+    "/icon9.svg": True,
+    "/icon10.png": False,
+    "/blog/icon.tsx": True,
+    "/favicon.ico": True,
+    "/blog/favicon.ico": False,
+    "/opengraph-image.jpeg": True,
+    "/twitter-image.webp": False,
+    "/apple-icon.svg": False,
+    "/a/my-icon.png": False,
+}
+
+
+@pytest.mark.parametrize(("page", "route"), METADATA_PAGES.items())
+def test_metadata_route_names(page: str, route: str) -> None:
+    """Metadata pages are named as Next.js names them, hash suffix inside groups and slots."""
+    assert normalize_metadata_route(page) == route
+
+
+@pytest.mark.parametrize(("file", "expected"), METADATA_FILES.items())
+def test_metadata_files(file: str, expected: bool) -> None:
+    """Which app-dir files are metadata routes, as isMetadataRouteFile says."""
+    assert is_metadata_route_file(file, ("tsx", "ts", "jsx", "js"), True) is expected
+
+
+def test_metadata_routes_of_a_project(tmp_path: Path) -> None:
+    """Static and dynamic metadata files become the routes next build makes of them."""
+    _touch(
+        tmp_path,
+        "app/page.tsx",
+        "app/robots.ts",
+        "app/sitemap.ts",
+        "app/favicon.ico",
+        "app/icon.png",
+        "app/(marketing)/opengraph-image.tsx",
+        "app/blog/[slug]/page.tsx",
+        "app/blog/[slug]/opengraph-image.png",
+        "app/manifest.json",
+    )
+    (tmp_path / "app" / "products").mkdir()
+    (tmp_path / "app" / "products" / "sitemap.ts").write_text(
+        "export async function generateSitemaps() { return [{ id: 0 }] }\n"
+    )
+    assert routes_from_app_dir(tmp_path) == [
+        "/",
+        "/blog/[slug]",
+        "/blog/[slug]/opengraph-image.png",
+        "/favicon.ico",
+        "/icon.png",
+        "/manifest.json",
+        "/opengraph-image-pwu6ef",
+        "/products/sitemap/[__metadata_id__]",
+        "/robots.txt",
+        "/sitemap.xml",
+    ]
+
+
+def test_public_files_are_found_as_getitem_finds_them() -> None:
+    """One trailing slash, exact (case-sensitive), decoded, then encodeURIPath form."""
+    files = PublicFiles(["/robots.txt", "/file with space.txt", "/a[1].txt", "/images/logo.png"])
+    assert files.find("/robots.txt") == RouteMatch("/robots.txt", {})
+    assert files.find("/robots.txt/") == RouteMatch("/robots.txt", {})
+    assert files.find("/Robots.txt") is None
+    assert files.find("/file%20with%20space.txt") == RouteMatch("/file%20with%20space.txt", {})
+    assert files.find("/%69mages/logo.png") == RouteMatch("/images/logo.png", {})
+    assert files.find("/a[1].txt") == RouteMatch("/a[1].txt", {})
+    assert files.find("/images") is None
+
+
+def test_public_files_are_checked_as_next_build_checks_them() -> None:
+    """public/_next, a file that is also a folder, and bad paths are ConfigErrors."""
+    with pytest.raises(ConfigError) as info:
+        PublicFiles(["/_next/x.js", "/a", "/a/b", "x", "/c//d"])
+    assert [p.place for p in info.value.problems] == [
+        "public_files[3]",
+        "public_files[4]",
+        "public_files[0]",
+        "public_files[1]",
+    ]
+    assert info.value.problems[2].message.startswith("You can not have a '_next' folder")
+    assert PublicFiles(["/about", "/index"]).conflicts(["/", "/about", "/x"])[0].message == (
+        "Conflicting public and page files were found. "
+        "https://nextjs.org/docs/messages/conflicting-public-file-page\n/\n/about"
+    )
+
+
+def test_public_files_in_a_folder(tmp_path: Path) -> None:
+    """Every file under public/, dotfiles and .well-known included, as '/path'."""
+    _touch(tmp_path, "public/robots.txt", "public/.well-known/security.txt", "public/img/a b.png")
+    assert public_files_in(tmp_path / "public") == [
+        "/.well-known/security.txt",
+        "/img/a b.png",
+        "/robots.txt",
+    ]

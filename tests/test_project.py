@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -111,15 +113,16 @@ def test_timeout_must_be_a_positive_number(timeout: object) -> None:
     )
 
 
-def test_load_builds_the_router(tmp_path: Path) -> None:
-    """load() is load_config() then Router.from_next_config, with its options."""
+def test_load_router_builds_the_router(tmp_path: Path) -> None:
+    """load_router() is load_config() then Router.from_next_config, with its options."""
     file = tmp_path / "next.config.json"
     rule = {"source": "/api/((?!auth).*)/:path*", "destination": "http://b/api/$1/:path*"}
     file.write_text(json.dumps({"rewrites": [rule]}))
-    router = project.load(file, ROUTES)
+    router = project.load_router(file, ROUTES)
     assert isinstance(router, Router)
     assert router.resolve("/api/users").url == "http://b/api/users"
-    assert project.load(file, positional_refs=False).resolve("/api/users").url == "http://b/api/$1"
+    literal = project.load_router(file, positional_refs=False)
+    assert literal.resolve("/api/users").url == "http://b/api/$1"
 
 
 def test_load_reports_the_tables_problems(tmp_path: Path) -> None:
@@ -127,7 +130,7 @@ def test_load_reports_the_tables_problems(tmp_path: Path) -> None:
     file = tmp_path / "next.config.json"
     file.write_text(json.dumps({"rewrites": [{"source": "api", "destination": "/x"}]}))
     with pytest.raises(ConfigError) as error:
-        project.load(file)
+        project.load_router(file)
     assert only_problem(error) == ("rewrites[0].source", "`source` does not start with /: 'api'")
 
 
@@ -218,3 +221,177 @@ def test_typescript_config_on_a_recent_node(tmp_path: Path) -> None:
         "};\nexport default config;\n"
     )
     assert project.load_config(file) == {"rewrites": [RULE]}
+
+
+# --- a whole project ---------------------------------------------------------------------------
+
+#: The Next.js 16.4.6 the oracle installs (../shared/oracle/setup.sh); a project links to it.
+NEXT_MODULES = (
+    Path(os.environ.get("ORACLE_DIR", Path.home() / ".cache" / "next-oracle")) / "node_modules"
+)
+needs_next = pytest.mark.skipif(
+    shutil.which("node") is None or not (NEXT_MODULES / "next" / "package.json").is_file(),
+    reason="needs node and the oracle's Next.js install",
+)
+SEED_CONFIG_JS = """module.exports = {
+  async rewrites() {
+    const api = process.env.NEXT_PUBLIC_API_URL;
+    return [{ source: "/api/:path*", destination: `${api}/api/:path*` }];
+  },
+};
+"""
+SEED_CONFIG_TS = """import type { NextConfig } from "next";
+const api: string = process.env.NEXT_PUBLIC_API_URL as string;
+const config: NextConfig = {
+  async rewrites() {
+    const rule = { source: "/api/:path*", destination: `${api}/api/:path*` };
+    return { beforeFiles: [], afterFiles: [], fallback: [rule] };
+  },
+};
+export default config;
+"""
+
+
+def seed_project(
+    root: Path, config_name: str = "next.config.js", text: str = SEED_CONFIG_JS
+) -> Path:
+    """The seed's project shape: NextAuth's catch-all, .env.local with the backend's URL, and a
+    config reading it."""
+    for rel in ("src/app/api/auth/[...nextauth]/route.ts", "src/app/page.tsx", "public/robots.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("")
+    (root / ".env.local").write_text("NEXT_PUBLIC_API_URL=http://localhost:3001\n")
+    (root / config_name).write_text(text)
+    return root
+
+
+def link_next(root: Path) -> None:
+    """Give the project the oracle's installed Next.js as its node_modules."""
+    (root / "node_modules").symlink_to(NEXT_MODULES, target_is_directory=True)
+
+
+@needs_node
+def test_a_project_without_next_installed_falls_back(tmp_path: Path) -> None:
+    """No node_modules: python-dotenv reads .env.local, the bundled loader evaluates the config
+    with it, and the pages and public files come from the folders."""
+    found = project.load(seed_project(tmp_path), env={})
+    assert found.loader is project.Loader.NODE
+    assert found.env_files_loaded == (".env.local",)
+    assert found.env == {"NEXT_PUBLIC_API_URL": "http://localhost:3001"}
+    assert found.routes == ("/", "/api/auth/[...nextauth]")
+    assert found.public_files == ("/robots.txt",)
+    router = found.router()
+    assert router.resolve("/api/users").url == "http://localhost:3001/api/users"
+    assert router.resolve("/robots.txt").route == "/robots.txt"
+
+
+@needs_next
+@pytest.mark.parametrize(
+    ("name", "text", "auth"),
+    [
+        ("next.config.js", SEED_CONFIG_JS, "http://localhost:3001/api/auth/session"),
+        ("next.config.ts", SEED_CONFIG_TS, None),
+    ],
+)
+def test_the_projects_own_next_reads_the_config(
+    tmp_path: Path, name: str, text: str, auth: str | None
+) -> None:
+    """With node_modules/next, the project's loadConfig reads .env.local and the config (.ts
+    too, on any Node), and the seed resolves as Next.js resolves it."""
+    root = seed_project(tmp_path, name, text)
+    link_next(root)
+    found = project.load(root, env={"PATH": os.environ["PATH"]})
+    assert found.loader is project.Loader.NEXT
+    assert found.env_files_loaded == (".env.local",)
+    assert found.env == {"NEXT_PUBLIC_API_URL": "http://localhost:3001"}
+    router = found.router()
+    assert router.resolve("/api/users").url == "http://localhost:3001/api/users"
+    session = router.resolve("/api/auth/session")
+    if auth is None:  # the fallback rewrite lets NextAuth's catch-all serve it
+        assert session.route == "/api/auth/[...nextauth]"
+    else:
+        assert session.url == auth
+
+
+@needs_next
+def test_the_projects_own_next_warns_and_refuses_as_next_does(tmp_path: Path) -> None:
+    """Next.js's own warnings (an unknown key) are kept; a redirects() without an array is
+    refused with Next's message."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "page.js").write_text("")
+    link_next(tmp_path)
+    (tmp_path / "next.config.js").write_text("module.exports = { bogus: 1 };\n")
+    found = project.load(tmp_path)
+    assert any("Unrecognized key(s) in object: 'bogus'" in w for w in found.warnings)
+    (tmp_path / "next.config.js").write_text(
+        "module.exports = { async redirects() { if (process.env.NOPE) return []; } };\n"
+    )
+    with pytest.raises(ConfigError) as error:
+        project.load(tmp_path)
+    place, message = only_problem(error)
+    assert place.endswith("next.config.js: redirects()")
+    assert message.startswith("redirects must return an array, received undefined.")
+
+
+@needs_next
+def test_a_config_loop_through_next_ends_within_the_timeout(tmp_path: Path) -> None:
+    """A config that never ends, read with the project's Next.js, is a clear error on time."""
+    link_next(tmp_path)
+    (tmp_path / "next.config.js").write_text("while (true) {}\n")
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as error:
+        project.load(tmp_path, timeout=3)
+    assert time.monotonic() - started < 20
+    assert only_problem(error)[1] == (
+        f"loading {str(tmp_path / 'next.config.js')!r} with the project's Next.js took over 3s"
+    )
+
+
+def test_a_project_needs_node_for_its_js_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Node, a project's next.config.js is a clear error; Next.js installed but no Node
+    is a warning, and the JSON-free rest still reads."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    seed_project(tmp_path)
+    with pytest.raises(ConfigError) as error:
+        project.load(tmp_path)
+    assert "needs Node.js on PATH" in only_problem(error)[1]
+    (tmp_path / "next.config.js").unlink()
+    (tmp_path / "node_modules" / "next").mkdir(parents=True)
+    (tmp_path / "node_modules" / "next" / "package.json").write_text("{}")
+    found = project.load(tmp_path, env={})
+    assert found.loader is project.Loader.DEFAULTS
+    assert found.warnings[0].endswith(
+        "Next.js is installed but Node.js is not on PATH: the env "
+        "files and config are read without it"
+    )
+
+
+def test_a_broken_env_line_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    """A line python-dotenv cannot parse is skipped, named with its line; the others load."""
+    (tmp_path / ".env").write_text('A=1\nthis is not an assignment\nB="two"\nC=$A-$B\n')
+    found = project.load(tmp_path, env={})
+    assert found.env == {"A": "1", "B": "two", "C": "1-two"}
+    assert found.warnings == (
+        ".env:2: cannot parse 'this is not an assignment'; the line is skipped",
+        f"{tmp_path}: no app/ or pages/ folder (nor under src/): the pages are unknown",
+    )
+
+
+def test_env_files_follow_the_mode_and_the_environment_wins(tmp_path: Path) -> None:
+    """production reads .env.production.local, .env.local, .env.production, .env (first wins);
+    test leaves .env.local out; a variable already set is never overridden."""
+    for name in (".env.production.local", ".env.local", ".env.production", ".env", ".env.test"):
+        (tmp_path / name).write_text(f"WHO={name}\nONLY{name.replace('.', '_')}=1\n")
+    found = project.load(tmp_path, env={})
+    assert found.env_files_loaded == (
+        ".env.production.local",
+        ".env.local",
+        ".env.production",
+        ".env",
+    )
+    assert found.env["WHO"] == ".env.production.local"
+    tested = project.load(tmp_path, mode="test", env={"WHO": "shell"})
+    assert tested.env_files_loaded == (".env.test", ".env")
+    assert tested.env["WHO"] == "shell"

@@ -11,7 +11,7 @@ from ._results import Explanation, Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem, RequestError, RewritesError
-from .project import load
+from .project import load_router as load
 from .router import Router
 
 __all__ = [

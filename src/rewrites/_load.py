@@ -25,7 +25,7 @@ from ._rules import Phase, Rule, Table
 from ._syntax import Key
 from .errors import ConfigError, PatternError, Problem
 
-__all__ = ["LazyRules", "did_you_mean", "lazy_table", "load_table"]
+__all__ = ["NEXT_CONFIG_KEYS", "LazyRules", "did_you_mean", "js_truthy", "lazy_table", "load_table"]
 
 ALLOWED_STATUS = (301, 302, 303, 307, 308)
 HAS_TYPES = ("header", "cookie", "query", "host")
@@ -76,6 +76,81 @@ IGNORED_KEYS = frozenset(
         "deploymentId",
     }
 )
+#: Every top-level key of Next.js 16.4.6's config schema (server/config-schema.js configSchema,
+#: listed with Node): a key outside it is one Next.js warns about ("Unrecognized key(s)") and
+#: ignores.
+NEXT_CONFIG_KEYS = frozenset(
+    {
+        "adapterPath",
+        "agentRules",
+        "allowedDevOrigins",
+        "assetPrefix",
+        "basePath",
+        "bundlePagesRouterDependencies",
+        "cacheComponents",
+        "cacheHandler",
+        "cacheHandlers",
+        "cacheLife",
+        "cacheMaxMemorySize",
+        "cleanDistDir",
+        "compiler",
+        "compress",
+        "configOrigin",
+        "crossOrigin",
+        "deprecated",
+        "deploymentId",
+        "supportsImmutableAssets",
+        "outputHashSalt",
+        "devIndicators",
+        "distDir",
+        "env",
+        "enablePrerenderSourceMaps",
+        "excludeDefaultMomentLocales",
+        "experimental",
+        "exportPathMap",
+        "generateBuildId",
+        "generateEtags",
+        "headers",
+        "htmlLimitedBots",
+        "httpAgentOptions",
+        "i18n",
+        "images",
+        "logging",
+        "modularizeImports",
+        "onDemandEntries",
+        "output",
+        "outputFileTracingRoot",
+        "outputFileTracingExcludes",
+        "outputFileTracingIncludes",
+        "pageExtensions",
+        "instrumentationClientInject",
+        "partialPrefetching",
+        "poweredByHeader",
+        "productionBrowserSourceMaps",
+        "reactCompiler",
+        "reactProductionProfiling",
+        "reactStrictMode",
+        "reactMaxHeadersLength",
+        "redirects",
+        "rewrites",
+        "sassOptions",
+        "serverExternalPackages",
+        "skipMiddlewareUrlNormalize",
+        "skipProxyUrlNormalize",
+        "skipTrailingSlashRedirect",
+        "staticPageGenerationTimeout",
+        "expireTime",
+        "target",
+        "trailingSlash",
+        "transpilePackages",
+        "turbopack",
+        "typescript",
+        "typedRoutes",
+        "useFileSystemPublicRoutes",
+        "webpack",
+        "watchOptions",
+    }
+)
 UNSUPPORTED_KEYS = {
     "i18n": "i18n routing (locales) is not supported yet; remove the 'i18n' key to resolve "
     "without locales",
@@ -112,6 +187,28 @@ def did_you_mean(unknown: Iterable[object], known: Iterable[str]) -> str:
     return f" (did you mean {', '.join(f'{name!r} for {word!r}' for word, name in near)}?)"
 
 
+def js_truthy(value: object) -> bool:
+    """JavaScript's truthiness of a JSON value (an empty array or object is true)."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value == value and value != 0  # NaN and 0 are false
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def _js_typeof(value: object) -> str:
+    """JavaScript's `typeof` of a JSON value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "undefined" if value is None else "object"
+
+
 def _js(value: object) -> str:
     """A value as Next.js quotes it in messages (JSON.stringify)."""
     try:
@@ -130,6 +227,7 @@ class _Loader:
         self.positional_refs = positional_refs
         self.early_errors = early_errors
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.base_path = ""
         self.case_sensitive = False
 
@@ -137,17 +235,23 @@ class _Loader:
         """Record one problem."""
         self.problems.append(Problem(place, message))
 
+    def warn(self, place: str, message: str) -> None:
+        """Record one warning: Next.js loads the config and says so, or fails per request."""
+        self.warnings.append(Problem(place, message))
+
     def settings(self) -> None:
         """Check the top-level keys and read the settings."""
         config = self.config
+        known = NEXT_CONFIG_KEYS | ROUTING_KEYS | IGNORED_KEYS
         for key in config:
             if key in UNSUPPORTED_KEYS:
                 self.problem(key, UNSUPPORTED_KEYS[key])
-            elif key not in ROUTING_KEYS and key not in IGNORED_KEYS:
-                self.problem(
-                    key,
-                    f"unknown key {key!r}; expected one of {sorted(ROUTING_KEYS)}"
-                    + did_you_mean([key], ROUTING_KEYS | IGNORED_KEYS | UNSUPPORTED_KEYS.keys()),
+            elif key not in known:
+                # config.js validateConfigSchema: a warning, and the key is ignored.
+                self.warn(
+                    str(key),
+                    f'unknown key {key!r}: Next.js warns ("Unrecognized key(s) in object") '
+                    "and ignores it" + did_you_mean([key], known),
                 )
         base_path = config.get("basePath", "")
         if not isinstance(base_path, str):
@@ -158,13 +262,52 @@ class _Loader:
             self.problem("basePath", f"must not end with '/', got {base_path!r}; use '' for none")
         else:
             self.base_path = base_path
-        for key in ("trailingSlash", "skipTrailingSlashRedirect", "caseSensitiveRoutes"):
-            if key in config and not isinstance(config[key], bool):
-                self.problem(key, f"must be true or false, got {_js(config[key])}")
+        prefix = config.get("assetPrefix", "")
+        if prefix is not None and not isinstance(prefix, str):
+            self.problem(
+                "assetPrefix",
+                f'Specified assetPrefix is not a string, found type "{_js_typeof(prefix)}" '
+                "https://nextjs.org/docs/messages/invalid-assetprefix",
+            )
+        if config.get("skipProxyUrlNormalize") is not None and (
+            config.get("skipMiddlewareUrlNormalize") is not None
+        ):
+            self.problem(
+                "skipMiddlewareUrlNormalize",
+                "Config options `skipProxyUrlNormalize` and `skipMiddlewareUrlNormalize` cannot "
+                "be set at the same time. Please use `skipProxyUrlNormalize` instead.",
+            )
         experimental = config.get("experimental", {})
         if not isinstance(experimental, Mapping):
             self.problem("experimental", f"must be an object, got {_js(experimental)}")
             experimental = {}
+        flags = {
+            "trailingSlash": config.get("trailingSlash"),
+            "skipTrailingSlashRedirect": config.get("skipTrailingSlashRedirect"),
+            "caseSensitiveRoutes": config.get("caseSensitiveRoutes"),
+            "experimental.caseSensitiveRoutes": experimental.get("caseSensitiveRoutes"),
+        }
+        for key, value in flags.items():
+            if value is not None and not isinstance(value, bool):
+                # The config schema warns ("Expected boolean"); Next.js goes on with the value:
+                # trailingSlash and skipTrailingSlashRedirect as JavaScript truthiness,
+                # caseSensitiveRoutes as false (path-match.js takes booleans only).
+                seen = "true" if js_truthy(value) and "case" not in key else "false"
+                self.warn(
+                    key,
+                    f"must be true or false, got {_js(value)}: Next.js warns and goes on as if "
+                    f"it were {seen}",
+                )
+        output = config.get("output")
+        if output == "export":
+            for key in ("rewrites", "redirects", "headers"):
+                if config.get(key):
+                    self.warn(
+                        key,
+                        f'Specified "{key}" will not automatically work with "output: export". '
+                        "See more info here: "
+                        "https://nextjs.org/docs/messages/export-no-custom-routes",
+                    )
         # Next.js: `experimental.caseSensitiveRoutes`, a non-boolean counts as false.
         self.case_sensitive = (
             config.get("caseSensitiveRoutes", experimental.get("caseSensitiveRoutes")) is True
@@ -263,8 +406,9 @@ class _Loader:
                 f"unknown field(s) {', '.join(map(str, unknown))}; allowed: "
                 f"{', '.join(sorted(shown))}" + did_you_mean(unknown, shown),
             )
-        if "locale" in item:
-            self.problem(f"{place}.locale", "locale is not supported yet (i18n routing)")
+        if "locale" in item and item["locale"] is not False:
+            # checkCustomRoutes; `locale: false` is a no-op without i18n (and i18n is refused).
+            self.problem(f"{place}.locale", "`locale` must be undefined or false")
         base_path_off = item.get("basePath") is False
         if "basePath" in item and item["basePath"] is not None and not base_path_off:
             self.problem(f"{place}.basePath", "`basePath` must be undefined or false")
@@ -473,6 +617,8 @@ class _Loader:
             for message in early:
                 self.problem(where, message)
             return None
+        for message in early:
+            self.warn(where, f"{message} (Next.js fails every request this rule matches)")
         return template
 
     def never_renders(self, template: Template, where: str, reason: str) -> Template | None:
@@ -480,6 +626,7 @@ class _Loader:
         if self.early_errors:
             self.problem(where, f"{reason} (Next.js fails every request this rule matches)")
             return None
+        self.warn(where, f"{reason} (Next.js fails every request this rule matches)")
         return attrs.evolve(template, broken=reason)
 
     def route_pattern(
@@ -549,7 +696,7 @@ def _unnamed_used(destination: str, number: int) -> bool:
 
 
 def load_table(
-    config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = True
+    config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = False
 ) -> Table:
     """Validate a next.config-shaped mapping and build its rules; ConfigError lists all problems."""
     if not isinstance(config, Mapping):
@@ -567,8 +714,8 @@ def load_table(
         built[Phase.BEFORE_FILES].insert(0, asset)
     if loader.problems:
         raise ConfigError(loader.problems)
-    trailing = config.get("trailingSlash") is True
-    skip = config.get("skipTrailingSlashRedirect") is True
+    trailing = js_truthy(config.get("trailingSlash"))
+    skip = js_truthy(config.get("skipTrailingSlashRedirect"))
     redirects = [] if skip else _built_in_redirects(loader, trailing)
     return Table(
         headers=tuple(built[Phase.HEADERS]),
@@ -582,6 +729,7 @@ def load_table(
         case_sensitive=loader.case_sensitive,
         positional_refs=positional_refs,
         config=config,
+        warnings=tuple(loader.warnings),
     )
 
 
@@ -671,14 +819,14 @@ class LazyRules(Sequence[Rule]):
 
 
 def lazy_table(
-    config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = True
+    config: Mapping[str, Any], *, positional_refs: bool = True, early_errors: bool = False
 ) -> Table:
     """The table of a config that `load_table` accepted, with each rule built on first use."""
     loader = _Loader(config, positional_refs, early_errors)
     loader.settings()
     entries = _entries(loader, config)
-    trailing = config.get("trailingSlash") is True
-    skip = config.get("skipTrailingSlashRedirect") is True
+    trailing = js_truthy(config.get("trailingSlash"))
+    skip = js_truthy(config.get("skipTrailingSlashRedirect"))
     asset = _asset_prefix_rewrite(loader, config)
     heads: dict[Phase, list[Rule]] = {p: [] for p in Phase}
     heads[Phase.REDIRECTS] = [] if skip else _built_in_redirects(loader, trailing)

@@ -18,10 +18,12 @@ i18n locales are not handled. `routes_from_app_dir` derives the route list from 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
+import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias
 
@@ -30,7 +32,21 @@ import attrs
 from ._js.uri import decode_uri_component, encode_uri_component
 from .errors import ConfigError, Problem, RequestError
 
-__all__ = ["LocalRoute", "LocalRoutes", "RouteMatch", "routes_from_app_dir"]
+__all__ = [
+    "DEFAULT_PAGE_EXTENSIONS",
+    "LocalRoute",
+    "LocalRoutes",
+    "ProjectRoutes",
+    "PublicFiles",
+    "RouteMatch",
+    "discover_routes",
+    "find_router_dirs",
+    "is_metadata_route_file",
+    "normalize_app_path",
+    "normalize_metadata_route",
+    "public_files_in",
+    "routes_from_app_dir",
+]
 
 #: Params of a dynamic route: a string, or a list of strings for a catch-all.
 Params: TypeAlias = "dict[str, str | list[str]]"
@@ -565,94 +581,490 @@ class LocalRoutes:
 
 
 # --------------------------------------------------------------------------------------------------
-# Routes of a real project
+# Files in public/
 # --------------------------------------------------------------------------------------------------
 
-#: Page file extensions: Next.js's default pageExtensions, plus mdx (with @next/mdx).
-PAGE_EXTENSIONS = ("tsx", "ts", "jsx", "js", "mdx")
+#: lib/constants.js PUBLIC_DIR_MIDDLEWARE_CONFLICT: `next build` stops on a public/_next entry.
+PUBLIC_NEXT_CONFLICT = (
+    "You can not have a '_next' folder inside of your public folder. This conflicts with the "
+    "internal '/_next' route. https://nextjs.org/docs/messages/public-next-folder-conflict"
+)
+
+
+class PublicFiles:
+    """The files of `public/`, looked up as `next start` looks them up.
+
+    `setupFsCheck` stores each file as `encodeURIPath(file)`; `getItem` strips one trailing
+    slash, then tries the path exactly (case-sensitive), decoded, and as `encodeURIPath` (see
+    `LocalRoutes.find_static`). Public files are looked up after `/_next/image` and before every
+    page, so a file beats a dynamic or catch-all page; the caller strips the basePath first.
+
+    >>> files = PublicFiles(["/robots.txt", "/file with space.txt"])
+    >>> files.find("/robots.txt/"), files.find("/file%20with%20space.txt").route
+    (RouteMatch(route='/robots.txt', params={}), '/file%20with%20space.txt')
+    """
+
+    def __init__(self, files: Iterable[str]) -> None:
+        """Validate the paths (ConfigError listing every problem) and build the lookup set."""
+        problems: list[Problem] = []
+        given: dict[str, int] = {}
+        for index, file in enumerate(files):
+            reason = _public_file_problem(file)
+            if reason is not None:
+                problems.append(Problem(f"public_files[{index}]", reason))
+            elif file not in given:
+                given[file] = index
+        for file, index in given.items():
+            if file == "/_next" or file.startswith("/_next/"):
+                problems.append(Problem(f"public_files[{index}]", PUBLIC_NEXT_CONFLICT))
+        folders = {file[:cut] for file in given for cut in _slashes(file)}
+        problems += [
+            Problem(f"public_files[{index}]", f"public file {file!r} is also a folder")
+            for file, index in given.items()
+            if file in folders
+        ]
+        if problems:
+            raise ConfigError(problems)
+        self.files: tuple[str, ...] = tuple(given)
+        self._items = frozenset(_encode_uri_path(file) for file in given)
+
+    def __len__(self) -> int:
+        """How many files there are."""
+        return len(self.files)
+
+    def __iter__(self) -> Iterator[str]:
+        """The files, as given (not encoded)."""
+        return iter(self.files)
+
+    def __contains__(self, path: object) -> bool:
+        """Whether `path` is one of the files (as given, not encoded)."""
+        return path in self.files
+
+    def find(self, pathname: str) -> RouteMatch | None:
+        """getItem on public/: the file serving `pathname` (route: Next.js's `itemPath`)."""
+        if pathname != "/" and pathname.endswith("/"):
+            pathname = pathname[:-1]
+        items = self._items
+        if not items:
+            return None
+        if pathname in items:
+            return RouteMatch(pathname, {})
+        try:
+            decoded = decode_uri_component(pathname)
+        except ValueError:
+            decoded = pathname
+        if decoded in items:
+            return RouteMatch(decoded, {})
+        try:
+            encoded = _encode_uri_path(pathname)
+        except ValueError:
+            return None
+        # filesystem.js keeps the path as requested (unencoded) as `itemPath` on this hit.
+        return RouteMatch(pathname, {}) if encoded in items else None
+
+    def conflicts(self, routes: Iterable[str]) -> list[Problem]:
+        """build/index.js: a public file at the path of a page stops `next build`."""
+        pages = [*dict.fromkeys([*routes, "/_app", "/_document", "/_error"])]
+        clash = [page for page in pages if ("/index" if page == "/" else page) in self.files]
+        if not clash:
+            return []
+        noun = "file was" if len(clash) == 1 else "files were"
+        message = (
+            f"Conflicting public and page {noun} found. "
+            "https://nextjs.org/docs/messages/conflicting-public-file-page\n" + "\n".join(clash)
+        )
+        return [Problem("public_files", message)]
+
+
+def _slashes(path: str) -> Iterator[int]:
+    """The positions of every '/' after the first character (each ends a folder)."""
+    at = path.find("/", 1)
+    while at >= 0:
+        yield at
+        at = path.find("/", at + 1)
+
+
+def _public_file_problem(file: object) -> str | None:
+    """Why a public file path is not one a folder can hold, or None."""
+    if not isinstance(file, str) or not file.startswith("/") or len(file) < 2:
+        return f"a public file is a path such as '/robots.txt', got {file!r}"
+    parts = file[1:].split("/")
+    if any(part in ("", ".", "..") for part in parts) or "\\" in file or "\0" in file:
+        return f"public file {file!r} has an empty, '.' or '..' segment, a backslash or a NUL"
+    return None
+
+
+def public_files_in(root: str | os.PathLike[str]) -> list[str]:
+    """The files under a `public/` folder as paths ('/robots.txt'), sorted: every file, dotfiles
+    and `.well-known/` included, symbolic links followed, as `setupFsCheck` reads them."""
+    base = Path(root)
+    found: list[str] = []
+    for folder, dirs, files in os.walk(base, followlinks=True):
+        dirs.sort()
+        rel = Path(folder).relative_to(base).as_posix()
+        prefix = "" if rel == "." else "/" + rel
+        found += [f"{prefix}/{name}" for name in files]
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------------
+# Routes of a real project (build/route-discovery.js discoverRoutes)
+# --------------------------------------------------------------------------------------------------
+
+#: config-shared.js defaultConfig.pageExtensions.
+DEFAULT_PAGE_EXTENSIONS = ("tsx", "ts", "jsx", "js")
+#: Pages the Pages Router always has and never routes to (build/route-discovery.js).
 _PAGES_SPECIAL = frozenset({"/_app", "/_document", "/_error"})
 
+#: lib/metadata/is-metadata-route.js STATIC_METADATA_IMAGES: file name and static extensions.
+_METADATA_IMAGES = (
+    ("icon", ("ico", "jpg", "jpeg", "png", "svg")),
+    ("apple-icon", ("jpg", "jpeg", "png")),
+    ("opengraph-image", ("jpg", "jpeg", "png", "gif")),
+    ("twitter-image", ("jpg", "jpeg", "png", "gif")),
+)
+_METADATA_WORDS = (
+    "robots",
+    "manifest",
+    "sitemap",
+    "icon",
+    "apple-icon",
+    "opengraph-image",
+    "twitter-image",
+    "favicon",
+)
+# A metadata route file exporting one of these serves many images or sitemaps, each under an id
+# (build/analysis/get-page-static-info.js, which finds the export with SWC).
+_MULTI_METADATA_EXPORT = re.compile(
+    r"\bexport\s+(?:(?:async\s+)?function\s*\*?\s*|(?:const|let|var)\s+)"
+    r"(?:generateImageMetadata|generateSitemaps)\b"
+    r"|\bexport\s*\{[^}]*\b(?:generateImageMetadata|generateSitemaps)\b[^}]*\}"
+)
 
-def routes_from_app_dir(path: str | os.PathLike[str]) -> list[str]:
+
+def _ext_regex(static: Iterable[str], dynamic: Sequence[str] | None) -> str:
+    """is-metadata-route.js getExtensionRegexString."""
+    static_part = "|".join(map(re.escape, static))
+    if not dynamic:
+        return rf"(\.(?:{static_part}))"
+    return rf"(?:\.({static_part})|(\.({'|'.join(map(re.escape, dynamic))})))"
+
+
+@functools.cache
+def _metadata_regexes(extensions: tuple[str, ...], strict: bool) -> tuple[re.Pattern[str], ...]:
+    """is-metadata-route.js getCompiledRegexes (JS `$` without `m` is `\\Z`)."""
+    end = r"\Z" if strict else r"?\Z"
+    suffix = r"\d?" + ("" if strict else r"(-\w{6})?")
+    sources = [
+        rf"^[\\/]robots{_ext_regex([*extensions, 'txt'], None)}{end}",
+        rf"^[\\/]manifest{_ext_regex([*extensions, 'webmanifest', 'json'], None)}{end}",
+        rf"[\\/]sitemap{_ext_regex(['xml'], extensions)}{end}",
+    ]
+    sources += [
+        rf"[\\/]{name}{suffix}{_ext_regex(static, extensions)}{end}"
+        for name, static in _METADATA_IMAGES
+    ]
+    return tuple(re.compile(source, re.ASCII) for source in sources)
+
+
+_FAST_METADATA = re.compile(
+    r"^[\\/](?:favicon\.ico|robots\.txt|manifest\.json|manifest\.webmanifest)\Z|[\\/]sitemap\.xml\Z"
+)
+
+
+def is_metadata_route_file(path: str, extensions: Sequence[str], strict: bool) -> bool:
+    """is-metadata-route.js isMetadataRouteFile: `path` (from the app dir, with a leading '/')
+    names a metadata route: robots, manifest, sitemap, icon, apple-icon, opengraph-image,
+    twitter-image (numbered variants included) or the root favicon.ico."""
+    if len(path) < 2:
+        return False
+    path = path.replace("\\", "/")
+    if _FAST_METADATA.search(path):
+        return True
+    if not any(word in path for word in _METADATA_WORDS):
+        return False
+    return any(rx.search(path) for rx in _metadata_regexes(tuple(extensions), strict))
+
+
+def _djb2_hash(text: str) -> int:
+    """shared/lib/hash.js djb2Hash, with JavaScript's 32-bit integer arithmetic (UTF-16 units)."""
+    value = 5381
+    for unit in _js_sort_key(text):
+        value = _int32(_int32(value << 5) + value + unit)
+    return value & 0xFFFFFFFF
+
+
+def _int32(value: int) -> int:
+    """JavaScript's ToInt32."""
+    value &= 0xFFFFFFFF
+    return value - 0x100000000 if value >= 0x80000000 else value
+
+
+def _base36(value: int) -> str:
+    """Number.prototype.toString(36) of a non-negative integer."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        value, digit = divmod(value, 36)
+        out = digits[digit] + out
+        if not value:
+            return out
+
+
+def _is_group_segment(segment: str) -> bool:
+    """shared/lib/segment.js isGroupSegment: `(name)`."""
+    return segment.startswith("(") and segment.endswith(")")
+
+
+def _metadata_suffix(page: str) -> str:
+    """get-metadata-route.js getMetadataRouteSuffix: a hash of the parent path when it holds a
+    route group or a slot (sitemaps never get one)."""
+    if page.endswith(("/sitemap", "/sitemap.xml")):
+        return ""
+    parent = posixpath.dirname(page)
+    segments = parent.split("/")
+    if any(_is_group_segment(s) or (s.startswith("@") and s != "@children") for s in segments):
+        return _base36(_djb2_hash(parent))[:6]
+    return ""
+
+
+def normalize_metadata_route(page: str) -> str:
+    """get-metadata-route.js normalizeMetadataRoute: `/robots` → `/robots.txt/route`,
+    `/(g)/icon` → `/(g)/icon-<hash>/route`; other pages are returned as they are."""
+    if page.endswith("/route") or not is_metadata_route_file(page, (), False):
+        return page
+    route, suffix = page, ""
+    if page == "/robots":
+        route += ".txt"
+    elif page == "/manifest":
+        route += ".webmanifest"
+    else:
+        suffix = _metadata_suffix(page)
+    folder, base = posixpath.split(route)
+    stem, ext = posixpath.splitext(base)
+    if stem == "" and ext:  # path.parse('.x'): the name is '.x', no extension
+        stem, ext = ext, ""
+    named = f"{stem}{'-' + suffix if suffix else ''}{ext}"
+    return posixpath.normpath(posixpath.join(folder or "/", named, "route"))
+
+
+def _metadata_page_to_route(page: str, many: bool) -> str:
+    """get-metadata-route.js normalizeMetadataPageToRoute: `/sitemap` serves `/sitemap.xml`;
+    a file exporting generateImageMetadata or generateSitemaps `/<name>/[__metadata_id__]`."""
+    is_route = page.endswith("/route")
+    path = page[: -len("/route")] if is_route else page
+    ext = ".xml" if path.endswith("/sitemap") else ""
+    mapped = f"{path}/[__metadata_id__]" if many else f"{path}{ext}"
+    return mapped + ("/route" if is_route else "")
+
+
+def normalize_app_path(route: str) -> str:
+    """shared/lib/router/utils/app-paths.js normalizeAppPath: route groups, slots and the final
+    `page`/`route` segment dropped."""
+    segments = route.split("/")
+    kept = [
+        segment
+        for index, segment in enumerate(segments)
+        if segment
+        and not _is_group_segment(segment)
+        and not segment.startswith("@")
+        and not (segment in ("page", "route") and index == len(segments) - 1)
+    ]
+    return "/" + "/".join(kept)
+
+
+def _page_from_path(path: str, extensions: Sequence[str]) -> str:
+    """route-discovery.js getPageFromPath: the longest matching extension and one `/index` cut."""
+    for extension in sorted(extensions, key=len, reverse=True):
+        if path.endswith("." + extension):
+            path = path[: -len(extension) - 1]
+            break
+    path = path.removesuffix("/index")
+    return path or "/"
+
+
+@attrs.frozen
+class ProjectRoutes:
+    """The routes of a project's `app/` and `pages/` folders, as `next build` discovers them.
+
+    `routes` is what `LocalRoutes` takes (sorted, unique); `files` maps each route to the file
+    that serves it (relative to the project); `intercepting` lists the interception routes left
+    out (Next.js serves them through rewrites for client navigations, which are not modelled).
+    """
+
+    app_dir: Path | None
+    pages_dir: Path | None
+    routes: tuple[str, ...]
+    files: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    intercepting: tuple[str, ...] = ()
+
+
+def find_router_dirs(root: Path) -> tuple[Path | None, Path | None]:
+    """lib/find-pages-dir.js: `app/` and `pages/`, each else under `src/`; they must share a
+    parent (ConfigError otherwise)."""
+
+    def find(name: str) -> Path | None:
+        for candidate in (root / name, root / "src" / name):
+            if candidate.exists():
+                return candidate
+        return None
+
+    app_dir, pages_dir = find("app"), find("pages")
+    if app_dir is not None and pages_dir is not None and app_dir.parent != pages_dir.parent:
+        raise ConfigError(
+            [Problem(str(root), "> `pages` and `app` directories should be under the same folder")]
+        )
+    return app_dir, pages_dir
+
+
+def discover_routes(
+    root: str | os.PathLike[str], page_extensions: Sequence[str] = DEFAULT_PAGE_EXTENSIONS
+) -> ProjectRoutes:
+    """The routes of the Next.js project at `root`, as `next build` finds them.
+
+    App Router (`app/`, else `src/app/`): every `page.<ext>` and `route.<ext>`, and every
+    metadata route file (`robots.txt|ts`, `sitemap.xml|ts`, `icon*.png|tsx`, `favicon.ico`, ...),
+    named as Next.js 16 names their routes (`/robots.txt`, `/sitemap.xml`, `/icon-<hash>` inside
+    a route group, `/icon/[__metadata_id__]` when `generateImageMetadata` is exported). Route
+    groups `(x)` and slots `@x` leave the URL, folders and files starting with `_` are skipped,
+    `%5F` is `_`. Pages Router (`pages/`, else `src/pages/`): every file with a page extension,
+    `index` giving its folder's path, `_app`, `_document` and `_error` left out. Raises
+    ConfigError where `next build` stops (a page in both routers, misplaced folders); a project
+    with neither folder has no routes.
+    """
+    base = Path(root)
+    if not base.is_dir():
+        raise ConfigError([Problem(str(base), f"project folder {str(base)!r} does not exist")])
+    app_dir, pages_dir = find_router_dirs(base)
+    return _discover(base, app_dir, pages_dir, tuple(page_extensions))
+
+
+def _discover(
+    base: Path, app_dir: Path | None, pages_dir: Path | None, extensions: tuple[str, ...]
+) -> ProjectRoutes:
+    """discoverRoutes over the given folders (file paths reported relative to `base`)."""
+    pages: dict[str, str] = {}
+    if pages_dir is not None and pages_dir.is_dir():
+        for rel in _walk(pages_dir, skip_private=False):
+            if not _is_pages_file(rel, extensions):
+                continue
+            page = _page_from_path(rel, extensions)
+            if page not in _PAGES_SPECIAL and page != "/_middleware":
+                pages[page] = _relative(pages_dir / rel[1:], base)
+    intercepting: list[str] = []
+    app: dict[str, str] = {}
+    if app_dir is not None and app_dir.is_dir():
+        for rel in _walk(app_dir, skip_private=True):
+            route = _app_route(app_dir, rel, extensions)
+            if route is None:
+                continue
+            if any(seg.startswith(_INTERCEPTION_MARKERS) for seg in route.split("/")):
+                intercepting.append(route)
+                continue
+            app[route] = _relative(app_dir / rel[1:], base)
+    clash = sorted(set(app) & set(pages))
+    if clash:
+        raise ConfigError(
+            [
+                Problem(
+                    route,
+                    "Conflicting app and page file was found, please remove the conflicting "
+                    f"files to continue: {pages[route]!r} - {app[route]!r}",
+                )
+                for route in clash
+            ]
+        )
+    files = dict(sorted({**pages, **app}.items()))
+    return ProjectRoutes(app_dir, pages_dir, tuple(files), files, tuple(sorted(set(intercepting))))
+
+
+def _relative(path: Path, base: Path) -> str:
+    """A file's path from the project root, with '/'."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _walk(folder: Path, *, skip_private: bool) -> Iterator[str]:
+    """recursive-readdir.js: every file under `folder` as '/a/b.ts', links followed; with
+    `skip_private` no file or folder whose name starts with '_' (collectAppFiles)."""
+    for here, dirs, names in os.walk(folder, followlinks=True):
+        if skip_private:
+            dirs[:] = [d for d in dirs if not d.startswith("_")]
+        dirs.sort()
+        rel = Path(here).relative_to(folder).as_posix()
+        prefix = "" if rel == "." else "/" + rel
+        for name in sorted(names):
+            if not (skip_private and name.startswith("_")):
+                yield f"{prefix}/{name}"
+
+
+def _is_pages_file(rel: str, extensions: Sequence[str]) -> bool:
+    """find-page-file.js isPageFile (less its metadata-file quirk): a page extension, and not a
+    `.d.ts` file when `ts` is one."""
+    if rel.endswith(".d.ts") and "ts" in extensions:
+        return False
+    return any(rel.endswith("." + ext) for ext in extensions)
+
+
+def _app_route(app_dir: Path, rel: str, extensions: Sequence[str]) -> str | None:
+    """The URL route of one file of the app dir, or None when it is not a route file."""
+    if rel.endswith(".d.ts") and "ts" in extensions:
+        return None
+    name = rel.rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    leaf = dot and stem in ("page", "route") and ext in extensions
+    metadata = is_metadata_route_file(rel, extensions, True)
+    if not leaf and not metadata:
+        return None
+    page = _page_from_path(rel, extensions).replace("%5F", "_")
+    route = normalize_metadata_route(page)
+    if metadata:
+        many = ext in extensions and _exports_many(app_dir / rel[1:])
+        route = _metadata_page_to_route(route, many)
+    return normalize_app_path(route)
+
+
+def _exports_many(file: Path) -> bool:
+    """Whether a metadata route file exports generateImageMetadata or generateSitemaps."""
+    try:
+        text = file.read_text("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _MULTI_METADATA_EXPORT.search(text) is not None
+
+
+def routes_from_app_dir(
+    path: str | os.PathLike[str], page_extensions: Sequence[str] = DEFAULT_PAGE_EXTENSIONS
+) -> list[str]:
     """The routes of a Next.js project, in Next.js route syntax, sorted and de-duplicated.
 
-    `path` is the project root (app/ or else src/app/, pages/ or else src/pages/ are used, as
-    lib/find-pages-dir.js does) or an `app/` or `pages/` directory itself (told by its name).
+    `path` is the project root (see `discover_routes`, which this is) or an `app/` or `pages/`
+    folder itself (told by its name). `page_extensions` is the config's `pageExtensions`.
+    Interception routes are left out (see `ProjectRoutes`). Raises FileNotFoundError when there
+    is no such folder.
 
-    App router: a folder holding `page.<ext>` or `route.<ext>` is a route. Route groups
-    `(name)` are dropped from the URL. Parallel-route slots `@name`, private folders `_name` and
-    interception folders `(.)x`, `(..)x`, `(..)(..)x`, `(...)x` are skipped with everything under
-    them (interception routes are served through internal rewrites, which are not modelled).
-    Metadata routes (`sitemap.ts`, `icon.png`, ...) are not included, and folder names are kept
-    as written (`%5Fname` is not turned into `_name`).
-
-    Pages router: every file with a page extension, `index` giving its folder's path, `api/`
-    included, `_app`, `_document`, `_error` and any `_middleware` left out; `404` and `500` are
-    routes (`/404`, `/500`).
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for rel in ("app/(shop)/cart/page.tsx", "app/sitemap.ts", "app/@modal/login/page.tsx"):
+    ...     (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    ...     _ = (root / rel).write_text("")
+    >>> routes_from_app_dir(root)
+    ['/cart', '/login', '/sitemap.xml']
     """
     root = Path(path)
     if not root.is_dir():
         raise FileNotFoundError(f"not a directory: {root}")
+    extensions = tuple(page_extensions)
     if root.name == "app":
-        app_dir, pages_dir = root, None
-    elif root.name == "pages":
-        app_dir, pages_dir = None, root
-    else:
-        app_dir, pages_dir = _find_dir(root, "app"), _find_dir(root, "pages")
-        if app_dir is None and pages_dir is None:
-            raise FileNotFoundError(f"no app/ or pages/ directory (nor under src/) in {root}")
-    found: set[str] = set()
-    if app_dir is not None:
-        found.update(_app_routes(app_dir, ""))
-    if pages_dir is not None:
-        found.update(_pages_routes(pages_dir, pages_dir))
-    return sorted(found)
-
-
-def _find_dir(root: Path, name: str) -> Path | None:
-    """lib/find-pages-dir.js findDir: `root/name`, else `root/src/name`."""
-    for candidate in (root / name, root / "src" / name):
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def _page_stem(entry: Path) -> str | None:
-    """The name of a page file without its extension (None if it has no page extension)."""
-    stem, dot, ext = entry.name.rpartition(".")
-    return stem if dot and ext in PAGE_EXTENSIONS and entry.is_file() else None
-
-
-def _app_routes(folder: Path, url: str) -> Iterator[str]:
-    """The app-router routes at and under `folder`, whose URL path is `url`."""
-    entries = sorted(folder.iterdir())
-    if any(_page_stem(e) in ("page", "route") for e in entries):
-        yield url or "/"
-    for entry in entries:
-        name = entry.name
-        if (
-            not entry.is_dir()
-            or name.startswith(("_", "@"))
-            or name.startswith(_INTERCEPTION_MARKERS)
-        ):
-            continue
-        is_group = name.startswith("(") and name.endswith(")")
-        yield from _app_routes(entry, url if is_group else f"{url}/{name}")
-
-
-def _pages_routes(folder: Path, pages_dir: Path) -> Iterator[str]:
-    """The pages-router routes at and under `folder`."""
-    for entry in sorted(folder.iterdir()):
-        if entry.is_dir():
-            yield from _pages_routes(entry, pages_dir)
-            continue
-        stem = _page_stem(entry)
-        if stem is None or stem == "_middleware":
-            continue
-        rel = entry.parent.relative_to(pages_dir).as_posix()
-        page = "/" + "/".join(p for p in (rel if rel != "." else "", stem) if p)
-        page = page.removesuffix("/index") or "/"  # normalizePagePath: a final /index is the folder
-        if page == "/index":
-            page = "/"
-        if page not in _PAGES_SPECIAL:
-            yield page
+        return list(_discover(root.parent, root, None, extensions).routes)
+    if root.name == "pages":
+        return list(_discover(root.parent, None, root, extensions).routes)
+    try:
+        app_dir, pages_dir = find_router_dirs(root)
+    except ConfigError as exc:
+        raise FileNotFoundError(exc.problems[0].message) from None
+    if app_dir is None and pages_dir is None:
+        raise FileNotFoundError(f"no app/ or pages/ directory (nor under src/) in {root}")
+    return list(_discover(root, app_dir, pages_dir, extensions).routes)

@@ -15,6 +15,7 @@ import attrs
 from ._conditions import Condition
 from ._destination import Template
 from ._pattern import Pattern
+from .errors import Problem
 
 __all__ = ["Phase", "Rule", "Table"]
 
@@ -77,6 +78,8 @@ class Table:
     positional_refs: bool
     #: The config mapping the table was built from, as given.
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
+    #: What Next.js would load but warn about (each with its place), or never render.
+    warnings: tuple[Problem, ...] = attrs.field(default=(), repr=False, eq=False, hash=False)
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule, in routing order."""

@@ -58,19 +58,47 @@ def route_list(args: argparse.Namespace) -> list[str] | None:
     return routes
 
 
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    """This process's environment with the --env KEY=VALUE settings on top."""
+    env = dict(os.environ)
+    for item in getattr(args, "env", None) or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--env: got {item!r}; expected KEY=VALUE")
+        env[key] = value
+    return env
+
+
 def load_router(args: argparse.Namespace) -> Router:
-    """The Router for the command's CONFIG, routes and compatibility flag."""
+    """The Router for the command's CONFIG (a project folder, its next.config.*, or a table),
+    its routes and the compatibility flag; the env files read and every warning go to stderr.
+
+    --routes and --app-dir replace the routes found in the project. A config Next.js loads is
+    never refused: what Next.js would fail per request is a warning here.
+    """
     try:
-        config = project.load_config(args.config)
+        found = project.load(
+            args.config, mode=getattr(args, "mode", "production"), env=environment(args)
+        )
     except ConfigError as exc:
         raise file_error(exc) from None
+    if found.env_files_loaded:
+        warn(f"env files ({found.mode}): {', '.join(found.env_files_loaded)}")
+    for text in found.warnings:
+        warn(f"warning: {text}")
+    routes = route_list(args)
+    if routes is None and found.routes is not None:
+        routes = list(found.routes)
     compatible = bool(args.next_compatible)
-    return Router.from_next_config(
-        config,
-        route_list(args),
+    router = Router.from_next_config(
+        found.config,
+        routes,
         positional_refs=not compatible,
-        early_errors=not compatible,
+        public_files=found.public_files or None,
     )
+    for problem in router.warnings:
+        warn(f"warning: {problem.place}: {problem.message}")
+    return router
 
 
 def parse_headers(items: Iterable[str]) -> dict[str, str | list[str]]:
@@ -408,7 +436,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             reload=args.reload,
             timeouts=timeouts,
             forwarded=not args.no_forwarded,
-            cache=args.cache,
             access_log=not args.quiet,
         )
     except (ValueError, TypeError, OSError) as exc:
@@ -439,13 +466,6 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="send x-forwarded-host only, as Next.js 16 does (no -for, -port, -proto)",
     )
-    parser.add_argument(
-        "--cache",
-        type=int,
-        default=4096,
-        metavar="N",
-        help="remember N routing answers (default 4096; 0: route every request afresh)",
-    )
     parser.add_argument("--quiet", action="store_true", help="no log line per request")
 
 
@@ -457,20 +477,35 @@ def table_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "config",
         metavar="CONFIG",
-        help='next.config as JSON ({"rewrites": ...}), or next.config.js/.mjs/.cjs (needs node)',
+        help="a Next.js project folder (its config, env files, pages and public files), its "
+        'next.config.js/.mjs/.ts (needs node), or a table as JSON or YAML ({"rewrites": ...})',
+    )
+    parser.add_argument(
+        "--mode",
+        choices=[str(mode) for mode in project.Mode],
+        default="production",
+        help="which env files and config phase: production (next start, the default), "
+        "development (next dev) or test",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        metavar="KEY=VALUE",
+        help="set an environment variable for the config (repeatable); env files never override it",
     )
     parser.add_argument(
         "--routes",
         nargs="+",
         action="extend",
         metavar="ROUTE",
-        help="the app's routes in Next.js syntax (/blog/[slug]); without it or --app-dir, "
-        "routes are unknown and nothing is 404",
+        help="the app's routes in Next.js syntax (/blog/[slug]), instead of the project's; "
+        "without it, --app-dir or a project, routes are unknown and nothing is 404",
     )
     parser.add_argument(
         "--app-dir",
         metavar="DIR",
-        help="read the routes from a Next.js project (its app/ and pages/ directories)",
+        help="read the routes from this Next.js project (its app/ and pages/ directories) "
+        "instead of CONFIG's",
     )
     parser.add_argument(
         "--next-compatible",

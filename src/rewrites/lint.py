@@ -15,6 +15,7 @@ example is kept only once resolving it with the router shows the problem. The co
     RW401  a redirect's destination is redirected again (a chain)
     RW402  redirects that loop
     RW403  a rewrite or header rule matches Next.js's own `/_next` assets
+    RW501  a destination that can never render: every request the rule matches fails (500)
 
 >>> import rewrites
 >>> router = rewrites.Router.from_next_config(
@@ -99,6 +100,7 @@ CODES: Mapping[str, tuple[Severity, str]] = {
     "RW401": (Severity.WARNING, "redirect chain"),
     "RW402": (Severity.ERROR, "redirect loop"),
     "RW403": (Severity.WARNING, "rule matches Next.js's own /_next assets"),
+    "RW501": (Severity.ERROR, "destination can never render"),
 }
 
 #: How long a custom group may take on a hostile path before RW203 reports it (seconds).
@@ -187,6 +189,7 @@ class _Linter:
             self.conditions(rule)
             self.positional(rule)
             self.next_assets(rule)
+        self.never_renders()
         self.redirect_chains()
         self.found.sort(key=lambda item: (item[0], item[1]))
         return [d for _, _, d in self.found]
@@ -570,6 +573,25 @@ class _Linter:
         return Example.of(paths[0], request_parts([*others, (condition, value)]))
 
     # --- RW301 -----------------------------------------------------------------------------------
+
+    def never_renders(self) -> None:
+        """RW501: the loader's warnings about destinations no request can render."""
+        by_place = {rule.place: rule for rule in self.rules}
+        for warning in self.router.warnings:
+            rule = by_place.get(warning.place.removesuffix(".destination"))
+            if rule is None or not warning.place.endswith(".destination"):
+                continue
+            requests = example_requests(rule, 1)
+            self.report(
+                rule,
+                "RW501",
+                warning.message,
+                example=requests[0].url if requests else None,
+                headers=requests[0].headers if requests else (),
+                outcome="500" if requests else None,
+                fix="use only the source's parameters (and `has` captures) in the destination, "
+                "with `*` for a repeated one",
+            )
 
     def positional(self, rule: Rule) -> None:
         """RW301: `$N` is ours; Next.js sends it literally."""

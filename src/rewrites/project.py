@@ -17,19 +17,34 @@ reads today is the config file alone.
 
 from __future__ import annotations
 
+import enum
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
+from ._envfiles import Mode, load_env_files
+from ._pages import DEFAULT_PAGE_EXTENSIONS, discover_routes, find_router_dirs, public_files_in
 from .errors import ConfigError, Problem
 from .router import Router
 
-__all__ = ["NODE_SCRIPT", "load", "load_config", "read_data"]
+__all__ = [
+    "NODE_SCRIPT",
+    "Loader",
+    "Mode",
+    "Project",
+    "load",
+    "load_config",
+    "load_router",
+    "read_data",
+]
 
 #: Config files that are evaluated with Node rather than read as data.
 NODE_SUFFIXES = (".js", ".mjs", ".cjs")
@@ -39,30 +54,53 @@ YAML_SUFFIXES = (".yaml", ".yml")
 NODE_TS_VERSION = (22, 6)
 #: Seconds a config may take to evaluate: it is user code, and may loop forever.
 NODE_TIMEOUT = 60.0
+#: shared/lib/constants.js: the phase `next start` loads its config in.
+PHASE_PRODUCTION_SERVER = "phase-production-server"
 
 #: Imports a next.config file and prints the routing part of it as JSON (argv[1] is the file).
 NODE_SCRIPT = r"""
 const { pathToFileURL } = require("node:url");
-const call = async (value) => (typeof value === "function" ? await value() : value);
+// Next.js only calls rewrites/redirects/headers when they are functions (load-custom-routes.js);
+// `returned` says what a function gave when it is not an array (Next.js refuses that), `ignored`
+// names the keys that are not functions (Next.js ignores them).
+const returned = {};
+const ignored = [];
+const call = async (config, key) => {
+  const value = config[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "function") {
+    ignored.push(key);
+    return undefined;
+  }
+  const result = await value();
+  if (!Array.isArray(result)) returned[key] = result === null ? "null" : typeof result;
+  return result;
+};
 (async () => {
   const mod = await import(pathToFileURL(process.argv[1]).href);
   let config = mod.default !== undefined ? mod.default : mod;
   if (config && config.__esModule && config.default !== undefined) config = config.default;
   if (typeof config === "function") {
-    config = await config("phase-production-server", { defaultConfig: {} });
+    config = await config(process.argv[2] || "phase-production-server", { defaultConfig: {} });
   }
   config = config || {};
   const out = {
-    rewrites: await call(config.rewrites),
-    redirects: await call(config.redirects),
-    headers: await call(config.headers),
+    rewrites: await call(config, "rewrites"),
+    redirects: await call(config, "redirects"),
+    headers: await call(config, "headers"),
     basePath: config.basePath,
     trailingSlash: config.trailingSlash,
     skipTrailingSlashRedirect: config.skipTrailingSlashRedirect,
+    skipProxyUrlNormalize: config.skipProxyUrlNormalize,
+    skipMiddlewareUrlNormalize: config.skipMiddlewareUrlNormalize,
     caseSensitiveRoutes: config.experimental?.caseSensitiveRoutes,
+    assetPrefix: config.assetPrefix,
+    pageExtensions: config.pageExtensions,
     i18n: config.i18n,
   };
   const kept = Object.entries(out).filter(([, value]) => value !== undefined && value !== null);
+  if (Object.keys(returned).length) kept.push(["__returned__", returned]);
+  if (ignored.length) kept.push(["__ignored__", ignored]);
   process.stdout.write(JSON.stringify(Object.fromEntries(kept)));
 })().catch((err) => {
   process.stderr.write(String((err && err.stack) || err).split("\n").slice(0, 6).join("\n"));
@@ -130,14 +168,23 @@ def read_data(path: str | os.PathLike[str], what: str = "file") -> Any:
     return parse_yaml(text, file, what) if file.suffix in YAML_SUFFIXES else parse_json(text, file)
 
 
-def load_config(path: str | os.PathLike[str], *, timeout: float = NODE_TIMEOUT) -> dict[str, Any]:
+def load_config(
+    path: str | os.PathLike[str],
+    *,
+    timeout: float = NODE_TIMEOUT,
+    env: Mapping[str, str] | None = None,
+    phase: str = PHASE_PRODUCTION_SERVER,
+) -> dict[str, Any]:
     """A next.config as data: its routing keys (`rewrites`, `redirects`, `headers`, `basePath`...).
 
     JSON (and YAML, with PyYAML) is read as it is. `next.config.js`, `.mjs` and `.cjs` are
     evaluated with Node (on `PATH`) from their own directory, as Next.js would for `next start`:
-    a config function is called with the production-server phase, and `rewrites()`,
-    `redirects()` and `headers()` are awaited. `.ts` needs Node 22.6 or later. Evaluating runs
-    the user's code: it is stopped after `timeout` seconds.
+    a config function is called with `phase` (the production-server phase), and `rewrites()`,
+    `redirects()` and `headers()` are awaited; one that gives something other than an array is
+    refused, as Next.js refuses it, and one that is not a function is ignored, as Next.js
+    ignores it. `.ts` needs Node 22.6 or later. Evaluating runs the user's code in the
+    environment `env` (None: this process's): it is stopped after `timeout` seconds. To read a
+    whole project (its own Next.js, env files, pages), use `load`.
 
     Raises ConfigError, its one problem placed at the file: a missing or unreadable file, bad
     JSON or YAML, Node missing, too old, failing or out of time, or data that is not an object.
@@ -148,21 +195,84 @@ def load_config(path: str | os.PathLike[str], *, timeout: float = NODE_TIMEOUT) 
     >>> load_config(file)
     {'basePath': '/docs'}
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise ValueError(
-            f"got timeout={timeout!r} ({type(timeout).__name__}); expected a positive number"
-        )
-    file = Path(path)
+    return read_config(Path(path), timeout=timeout, env=env, phase=phase)[0]
+
+
+def read_config(
+    file: Path,
+    *,
+    timeout: float = NODE_TIMEOUT,
+    env: Mapping[str, str] | None = None,
+    phase: str = PHASE_PRODUCTION_SERVER,
+) -> tuple[dict[str, Any], list[str]]:
+    """`load_config`, and the warnings of the bundled Node loader (keys Next.js ignores)."""
+    _check_timeout(timeout)
+    warnings: list[str] = []
     if file.suffix in NODE_SUFFIXES + TS_SUFFIXES:
         if not file.is_file():
             raise _problem(file, f"config file {str(file)!r} does not exist")
-        config = node_config(file, timeout)
+        config = node_config(file, timeout, env=env, phase=phase)
+        if isinstance(config, dict):
+            warnings = _function_results(file, config)
     else:
         config = read_data(file, "config file")
     if not isinstance(config, dict):
         shown = json.dumps(config, ensure_ascii=False)
         raise _problem(file, f"config file {str(file)!r} must hold an object, got {shown}")
-    return config
+    return config, warnings
+
+
+def _check_timeout(timeout: object) -> None:
+    """A timeout must be a positive number (ValueError echoing it otherwise)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(
+            f"got timeout={timeout!r} ({type(timeout).__name__}); expected a positive number"
+        )
+
+
+def _function_results(file: Path, config: dict[str, Any]) -> list[str]:
+    """Next.js's checks of what `rewrites()`, `redirects()` and `headers()` gave (load-custom-
+    routes.js): anything but an array is refused; a key that is not a function is ignored."""
+    returned = config.pop("__returned__", {})
+    ignored = config.pop("__ignored__", [])
+    problems: list[Problem] = []
+    for key, kind in returned.items():
+        value = config.get(key)
+        if key == "rewrites" and isinstance(value, dict) and set(value) <= set(REWRITE_PHASES):
+            bad = [p for p in REWRITE_PHASES if value.get(p) and not isinstance(value[p], list)]
+            kinds = [_js_typeof(value[p]) for p in bad]
+        else:
+            kinds = [kind]
+        problems += [
+            Problem(
+                f"{file}: {key}()",
+                f"{key.removesuffix('s')}s must return an array, received {shown}. See here "
+                "for more info: https://nextjs.org/docs/messages/routes-must-be-array",
+            )
+            for shown in kinds
+        ]
+    if problems:
+        raise ConfigError(problems)
+    return [
+        f"{file}: `{key}` is not a function: Next.js ignores it (write "
+        f"`async {key}() {{ return [...] }}`)"
+        for key in ignored
+    ]
+
+
+#: The phases of a `rewrites()` object, as load-custom-routes.js reads them.
+REWRITE_PHASES = ("beforeFiles", "afterFiles", "fallback")
+
+
+def _js_typeof(value: object) -> str:
+    """JavaScript's `typeof` of a JSON value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object"
 
 
 def node_version(node: str) -> tuple[int, ...]:
@@ -174,8 +284,18 @@ def node_version(node: str) -> tuple[int, ...]:
         return ()
 
 
-def node_config(path: Path, timeout: float = NODE_TIMEOUT) -> Any:
-    """Evaluate a next.config.js/.mjs/.cjs (.ts with Node >= 22.6); return its routing keys."""
+def node_config(
+    path: Path,
+    timeout: float = NODE_TIMEOUT,
+    *,
+    env: Mapping[str, str] | None = None,
+    phase: str = PHASE_PRODUCTION_SERVER,
+) -> Any:
+    """Evaluate a next.config.js/.mjs/.cjs (.ts with Node >= 22.6); return its routing keys.
+
+    `env` is the process environment it sees (None: this process's), `phase` the one a config
+    function is called with.
+    """
     node = shutil.which("node")
     if node is None:
         raise _problem(
@@ -194,10 +314,15 @@ def node_config(path: Path, timeout: float = NODE_TIMEOUT) -> Any:
                 f"(found {shown}); use a next.config.js or a JSON file instead",
             )
         command.append("--experimental-strip-types")
-    command += ["-e", NODE_SCRIPT, str(path.resolve())]
+    command += ["-e", NODE_SCRIPT, str(path.resolve()), phase]
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=path.parent
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=path.parent,
+            env=None if env is None else dict(env),
         )
     except subprocess.TimeoutExpired:
         raise _problem(path, f"evaluating {str(path)!r} with Node took over {timeout:g}s") from None
@@ -209,21 +334,386 @@ def node_config(path: Path, timeout: float = NODE_TIMEOUT) -> Any:
     return parse_json(done.stdout, path)
 
 
-def load(
+def load_router(
     path: str | os.PathLike[str],
     routes: Iterable[str] | None = None,
     *,
     positional_refs: bool = True,
-    early_errors: bool = True,
+    early_errors: bool = False,
     timeout: float = NODE_TIMEOUT,
 ) -> Router:
-    """A Router from a config file: JSON shaped like next.config.js, YAML, or a next.config.*.
+    """A Router from one config file: JSON shaped like next.config.js, YAML, or a next.config.*
+    (`rewrites.load`).
 
     `routes`, `positional_refs` and `early_errors` are those of `Router.from_next_config`,
     `timeout` that of `load_config`. Raises ConfigError: for the file (see `load_config`), or
-    for every problem of its table.
+    for every problem of its table. To read a whole project (env files, pages, public files),
+    use `load`.
     """
     config = load_config(path, timeout=timeout)
     return Router.from_next_config(
         config, routes, positional_refs=positional_refs, early_errors=early_errors
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# A whole project
+# --------------------------------------------------------------------------------------------------
+
+#: shared/lib/constants.js CONFIG_FILES, in the order `loadConfig` looks for them (`.mts` only
+#: on a Node that strips types), then `.cjs`, which Next.js refuses and we read as an extension.
+CONFIG_NAMES = (
+    "next.config.js",
+    "next.config.mjs",
+    "next.config.ts",
+    "next.config.mts",
+    "next.config.cjs",
+)
+#: The phase a config function is called with, per mode (shared/lib/constants.js).
+PHASES = {
+    Mode.PRODUCTION: PHASE_PRODUCTION_SERVER,
+    Mode.DEVELOPMENT: "phase-development-server",
+    Mode.TEST: "phase-test",
+}
+#: Marks the loader's answer on stdout (a config may print before it).
+_ANSWER = "\n@@rewrites-answer@@\n"
+
+#: Loads a project's config with the project's own Next.js, as `next start` does (argv[1] the
+#: project folder, argv[2] the mode), and prints the routing keys, the env files and Next's own
+#: messages as JSON. loadConfig loads the env files (@next/env), finds and transpiles the config
+#: (`.ts` with SWC), calls a config function with the phase, validates it (its warnings are
+#: kept) and applies the defaults; load-custom-routes then validates the rules as `next build`.
+NEXT_LOADER_SCRIPT = r"""
+const path = require("node:path");
+const { createRequire } = require("node:module");
+const [dir, mode] = process.argv.slice(1);
+const fromProject = createRequire(path.join(dir, "package.json"));
+const nextDir = path.dirname(fromProject.resolve("next/package.json"));
+const nx = (rel) => require(path.join(nextDir, "dist", rel));
+const messages = [];
+const say = (...args) => messages.push(args.map((a) => (a && a.stack) || String(a)).join(" "));
+console.log = console.info = console.warn = console.error = console.debug = say;
+const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+(async () => {
+  const constants = nx("shared/lib/constants.js");
+  const phase = { production: constants.PHASE_PRODUCTION_SERVER,
+    development: constants.PHASE_DEVELOPMENT_SERVER, test: constants.PHASE_TEST }[mode];
+  const config = await nx("server/config.js").default(phase, dir, { silent: false });
+  const nextEnv = createRequire(path.join(nextDir, "package.json"))("@next/env");
+  const env = nextEnv.loadEnvConfig(dir, mode === "development", { info() {}, error: say });
+  const returned = {};
+  const ignored = [];
+  const results = {};
+  for (const key of ["rewrites", "redirects", "headers"]) {
+    const value = config[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "function") { ignored.push(key); continue; }
+    const result = await value();
+    if (!Array.isArray(result)) returned[key] = result === null ? "null" : typeof result;
+    results[key] = result;
+  }
+  // load-custom-routes.js, as `next build` runs it (its process.exit(1) becomes an error).
+  const checked = { ...config };
+  for (const key of ["rewrites", "redirects", "headers"]) {
+    if (key in results) checked[key] = async () => clone(results[key]);
+    else delete checked[key];
+  }
+  let error = null;
+  const exit = process.exit;
+  const before = messages.length;
+  process.exit = (code) => { throw Object.assign(new Error("exit"), { exitCode: code }); };
+  try {
+    await nx("lib/load-custom-routes.js").default(checked);
+  } catch (err) {
+    error = err.exitCode !== undefined ? messages.slice(before).filter((m) => m.trim()).join("\n")
+      : String((err && err.stack) || err).split("\n").slice(0, 6).join("\n");
+  } finally {
+    process.exit = exit;
+  }
+  const out = {
+    rewrites: results.rewrites, redirects: results.redirects, headers: results.headers,
+    basePath: config.basePath, trailingSlash: config.trailingSlash,
+    skipTrailingSlashRedirect: config.skipTrailingSlashRedirect,
+    skipProxyUrlNormalize: config.skipProxyUrlNormalize,
+    caseSensitiveRoutes: config.experimental && config.experimental.caseSensitiveRoutes,
+    assetPrefix: config.assetPrefix, pageExtensions: config.pageExtensions, i18n: config.i18n,
+  };
+  const kept = Object.fromEntries(
+    Object.entries(out).filter(([, v]) => v !== undefined && v !== null));
+  const names = [...new Set(env.loadedEnvFiles.flatMap((file) => Object.keys(file.env || {})))];
+  const answer = {
+    config: kept, returned, ignored, error,
+    configFile: config.configFile ? path.basename(config.configFile) : null,
+    envFiles: env.loadedEnvFiles.map((file) => file.path),
+    env: Object.fromEntries(
+      names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]])),
+    messages: messages.slice(0, before),
+    version: require(path.join(nextDir, "package.json")).version,
+  };
+  process.stdout.write("\n@@rewrites-answer@@\n" + JSON.stringify(answer));
+})().catch((err) => {
+  process.stderr.write(String((err && err.stack) || err).split("\n").slice(0, 8).join("\n"));
+  process.exit(1);
+});
+"""
+
+
+class Loader(enum.StrEnum):
+    """How a project's config was read."""
+
+    #: With the project's own Next.js (`node_modules/next`): its `loadConfig`, as `next start`.
+    NEXT = "next"
+    #: With Node and the bundled loader (no Next.js installed).
+    NODE = "node"
+    #: As data (JSON, YAML).
+    DATA = "data"
+    #: There is no config file: Next.js's defaults.
+    DEFAULTS = "defaults"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Project:
+    """A Next.js project read as `next start` reads it: its config, env files, pages and
+    public files.
+
+    `config` holds the routing keys `Router.from_next_config` takes (after the env files were
+    loaded and the config evaluated); `routes` the app's routes (None when there is no `app/`
+    or `pages/` folder); `public_files` the files of `public/` ('/robots.txt'); `env_files_loaded`
+    the env files read, in order, and `env` the names they set; `loader` how the config was read;
+    `warnings` what Next.js would warn about and what was skipped. `router()` builds the Router.
+    """
+
+    root: Path
+    config_file: Path | None
+    config: Mapping[str, Any] = attrs.field(hash=False)
+    routes: tuple[str, ...] | None
+    public_files: tuple[str, ...]
+    env_files_loaded: tuple[str, ...]
+    env: Mapping[str, str] = attrs.field(hash=False, repr=False)
+    mode: Mode
+    loader: Loader
+    warnings: tuple[str, ...] = ()
+    #: Interception routes (`(.)photo`), left out of `routes`: Next.js serves them through
+    #: rewrites for client-side navigations, which are not modelled.
+    intercepting: tuple[str, ...] = ()
+    # Issue 14 reads the middleware (proxy.ts) matcher here: a `middleware` field beside these.
+
+    def router(
+        self, *, positional_refs: bool = True, early_errors: bool = False, indexed: bool = True
+    ) -> Router:
+        """The project's Router: its config, routes and public files (options as
+        `Router.from_next_config`)."""
+        return Router.from_next_config(
+            self.config,
+            self.routes,
+            positional_refs=positional_refs,
+            early_errors=early_errors,
+            indexed=indexed,
+            public_files=self.public_files,
+        )
+
+
+def find_config(root: Path) -> Path | None:
+    """The project's config file, in Next.js's order (None: there is none)."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def load(
+    dir_or_config: str | os.PathLike[str],
+    *,
+    mode: Mode | str = Mode.PRODUCTION,
+    env: Mapping[str, str] | None = None,
+    timeout: float = NODE_TIMEOUT,
+) -> Project:
+    """Read a Next.js project the way `next start` reads it (`next dev` with
+    `mode="development"`, tests with `mode="test"`).
+
+    `dir_or_config` is the project folder, or its config file (a `next.config.*`, or a JSON or
+    YAML table; the folder is then the file's). `env` is the process environment (None: this
+    process's); env files never override it. The config is read, in this order:
+
+    1. with the project's own Next.js when `node_modules/next` is installed (and Node is on
+       `PATH`): its `loadConfig`, which loads the env files with `@next/env`, reads any
+       `next.config.*` (`.ts` included), calls a config function with the phase, validates,
+       warns and applies defaults; then `load-custom-routes` checks the rules;
+    2. otherwise the env files are read with python-dotenv and expanded as `@next/env` does, and
+       a `next.config.js`, `.mjs`, `.cjs` (`.ts` on Node 22.6+) is evaluated with Node and the
+       bundled loader in that environment;
+    3. a JSON or YAML file is read as data.
+
+    Then the routes come from `app/` and `pages/` (or `src/...`, with `pageExtensions`) and the
+    public files from `public/`; a JSON or YAML table given as a file is read alone (no routes,
+    no public files). Raises ConfigError (placed at the file or folder) when the project
+    cannot be read; evaluating runs user code, stopped after `timeout` seconds.
+    """
+    _check_timeout(timeout)
+    mode = Mode(mode)
+    place = Path(dir_or_config)
+    environ = dict(os.environ if env is None else env)
+    if place.is_dir():
+        root, config_file = place, find_config(place)
+    elif place.exists():
+        root, config_file = place.parent, place
+    else:
+        raise _problem(place, f"config file {str(place)!r} does not exist")
+    table_only = config_file is not None and not config_file.name.startswith("next.config.")
+    warnings: list[str] = []
+    answer = None
+    if not table_only and (root / "node_modules" / "next" / "package.json").is_file():
+        if shutil.which("node") is not None:
+            answer = _next_answer(root, config_file, mode, environ, timeout)
+        else:
+            warnings.append(
+                f"{root}: Next.js is installed but Node.js is not on PATH: the env files and "
+                "config are read without it"
+            )
+    if answer is not None:
+        config, loaded, values, more = answer
+        loader = Loader.NEXT
+        warnings += more
+    else:
+        found = load_env_files(root, mode, environ)
+        loaded, values = found.loaded, dict(found.values)
+        warnings += found.warnings
+        if config_file is None:
+            config, loader = {}, Loader.DEFAULTS
+        else:
+            config, more = read_config(
+                config_file, timeout=timeout, env=found.environ, phase=PHASES[mode]
+            )
+            warnings += more
+            loader = (
+                Loader.NODE if config_file.suffix in NODE_SUFFIXES + TS_SUFFIXES else Loader.DATA
+            )
+    routes: tuple[str, ...] | None = None
+    public: tuple[str, ...] = ()
+    intercepting: tuple[str, ...] = ()
+    if not table_only:
+        extensions = _page_extensions(config, config_file or root)
+        app_dir, pages_dir = find_router_dirs(root)
+        if app_dir is not None or pages_dir is not None:
+            found_routes = discover_routes(root, extensions)
+            routes, intercepting = found_routes.routes, found_routes.intercepting
+        elif place.is_dir():
+            warnings.append(
+                f"{root}: no app/ or pages/ folder (nor under src/): the pages are unknown"
+            )
+        if (root / "public").is_dir():
+            public = tuple(public_files_in(root / "public"))
+    return Project(
+        root=root,
+        config_file=config_file,
+        config=config,
+        routes=routes,
+        public_files=public,
+        env_files_loaded=tuple(loaded),
+        env=values,
+        mode=mode,
+        loader=loader,
+        warnings=tuple(warnings),
+        intercepting=intercepting,
+    )
+
+
+def _page_extensions(config: Mapping[str, Any], place: Path) -> tuple[str, ...]:
+    """The config's `pageExtensions`, refused as `assignDefaults` refuses them."""
+    value = config.get("pageExtensions", DEFAULT_PAGE_EXTENSIONS)
+    if not isinstance(value, list | tuple):
+        raise _problem(
+            place,
+            f'Specified pageExtensions is not an array of strings, found "{value}". Please '
+            "update this config or remove it.",
+        )
+    if not value:
+        raise _problem(
+            place,
+            "Specified pageExtensions is an empty array. Please update it with the relevant "
+            "extensions or remove it.",
+        )
+    for ext in value:
+        if not isinstance(ext, str):
+            raise _problem(
+                place,
+                f'Specified pageExtensions is not an array of strings, found "{ext}" of type '
+                f'"{_js_typeof(ext)}". Please update this config or remove it.',
+            )
+    return tuple(value)
+
+
+def _next_answer(
+    root: Path, config_file: Path | None, mode: Mode, environ: dict[str, str], timeout: float
+) -> tuple[dict[str, Any], tuple[str, ...], dict[str, str], list[str]]:
+    """Run NEXT_LOADER_SCRIPT: the config, env files read, names they set, and warnings."""
+    node = shutil.which("node")
+    assert node is not None
+    place = config_file or root
+    command = [node, "-e", NEXT_LOADER_SCRIPT, str(root.resolve()), str(mode)]
+    child_env = {**environ, "NODE_ENV": str(mode)}
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=root,
+            env=child_env,
+        )
+    except subprocess.TimeoutExpired:
+        raise _problem(
+            place, f"loading {str(place)!r} with the project's Next.js took over {timeout:g}s"
+        ) from None
+    except OSError as exc:
+        raise _problem(place, f"loading {str(place)!r} with Node failed: {exc}") from None
+    if done.returncode != 0 or _ANSWER not in done.stdout:
+        reason = done.stderr.strip() or f"node exited with status {done.returncode}"
+        raise _problem(
+            place, f"loading {str(place)!r} with the project's Next.js failed:\n{reason}"
+        )
+    answer = json.loads(done.stdout.rsplit(_ANSWER, 1)[1])
+    config: dict[str, Any] = answer["config"]
+    if answer["returned"]:
+        config["__returned__"] = answer["returned"]
+    if answer["ignored"]:
+        config["__ignored__"] = answer["ignored"]
+    where = root / answer["configFile"] if answer["configFile"] else place
+    warnings = [f"{where}: {text}" for text in _next_warnings(answer["messages"])]
+    warnings += _function_results(where, config)
+    if answer["error"]:
+        raise ConfigError([Problem(str(where), _plain(answer["error"]))])
+    return config, tuple(answer["envFiles"]), dict(answer["env"]), warnings
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: build/output/log.js prefixes: what Next.js warns (⚠) or reports as an error (⨯).
+_WARN_PREFIXES = ("⚠", "⨯")
+
+
+def _next_warnings(messages: list[str]) -> list[str]:
+    """Next.js's warnings among what loadConfig printed; a group of lines (the config schema's
+    "Invalid next.config.js options detected:" up to its "See more info") is one warning."""
+    found: list[str] = []
+    grouping = False
+    for message in messages:
+        text = _plain(message).strip()
+        if not text.startswith(_WARN_PREFIXES):
+            grouping = False
+            continue
+        text = text[1:].strip()
+        if grouping:
+            found[-1] += "\n  " + text
+            grouping = not text.startswith("See more info")
+            continue
+        found.append(text)
+        grouping = text.endswith(":")
+    return found
+
+
+def _plain(text: str) -> str:
+    """A message without terminal colours."""
+    return _ANSI.sub("", text).rstrip()

@@ -16,11 +16,11 @@ import attrs
 from ._index import PhaseIndex, PlainIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
-from ._pages import LocalRoutes
+from ._pages import LocalRoutes, PublicFiles
 from ._resolve import Recorder, Run
 from ._results import Explanation, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule, Table
-from .errors import RequestError
+from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["Router"]
 
@@ -43,6 +43,8 @@ class Router:
     table: Table
     routes: LocalRoutes | None = None
     indexes: Mapping[Phase, Index] = attrs.field(eq=False, repr=False)
+    #: The files of `public/`, looked up before the pages (None: no public files given).
+    public: PublicFiles | None = attrs.field(default=None, kw_only=True)
 
     @indexes.default
     def _build_indexes(self) -> Mapping[Phase, Index]:
@@ -63,17 +65,21 @@ class Router:
         routes: Iterable[str] | None = None,
         *,
         positional_refs: bool = True,
-        early_errors: bool = True,
+        early_errors: bool = False,
         indexed: bool = True,
+        public_files: Iterable[str] | None = None,
     ) -> Router:
         """Build a router from a next.config-shaped mapping and the app's routes.
 
         `routes` uses Next.js route syntax (`/blog/[slug]`); None means the pages are unknown.
-        `positional_refs=False` keeps `$1` literal, as Next.js does. Raises ConfigError listing
-        every problem of the table. A destination that can never render is one of them unless
-        `early_errors=False`, which keeps such rules and fails each request they match with a
-        `RequestError` (status 500), as Next.js does. `indexed=False` tries every rule of a phase
-        in turn (the plain loop the index is tested and measured against).
+        `public_files` are the files of `public/` as paths (`/robots.txt`), served by the
+        filesystem check before the pages (basePath, one trailing slash and `%`-escapes as
+        Next.js applies them; case-sensitive). `positional_refs=False` keeps `$1` literal, as
+        Next.js does. Raises ConfigError listing every problem of the table. A destination that
+        can never render is kept, as Next.js keeps it, with a warning in `warnings`, and each
+        request it matches fails with a `RequestError` (status 500); `early_errors=True` refuses
+        it at load instead. `indexed=False` tries every rule of a phase in turn (the plain loop
+        the index is tested and measured against).
 
         The cyclic garbage collector is paused while the table is built, for the whole process,
         and restored when the build ends: a large table allocates millions of objects that all
@@ -84,11 +90,17 @@ class Router:
         gc.disable()
         try:
             table = load_table(config, positional_refs=positional_refs, early_errors=early_errors)
+            routes = None if routes is None else list(routes)
             pages = None if routes is None else LocalRoutes(routes)
+            public = None if public_files is None else PublicFiles(public_files)
+            if public is not None:
+                problems = public.conflicts(routes or ())
+                if problems:
+                    raise ConfigError(problems)
             if indexed:
-                return cls(table, pages)
+                return cls(table, pages, public=public)
             plain = {phase: PlainIndex(table.phase(phase)) for phase in Phase}
-            return cls(table, pages, plain)
+            return cls(table, pages, plain, public=public)
         finally:
             if collecting:
                 gc.enable()
@@ -151,7 +163,14 @@ class Router:
             for phase, index in self.indexes.items()
         }
         table = self.table
-        return _restore, (dict(table.config), table.positional_refs, pages, states)
+        public = None if self.public is None else list(self.public)
+        return _restore, (dict(table.config), table.positional_refs, pages, states, public)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """What Next.js loads but warns about, and destinations that can never render (each
+        request they match fails), each with its place."""
+        return self.table.warnings
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -168,6 +187,7 @@ def _restore(
     positional_refs: bool,
     pages: list[str] | None,
     states: Mapping[Phase, tuple[Any, Any] | None],
+    public: list[str] | None = None,
 ) -> Router:
     """A pickled router (see `Router.__reduce__`)."""
     # The config loaded once already: a destination that can never render was kept then (it fails
@@ -188,4 +208,5 @@ def _restore(
             index = PhaseIndex.__new__(PhaseIndex)
             index.__setstate__(state)
             indexes[phase] = index.restore(rules)
-    return Router(table, None if pages is None else LocalRoutes(pages), indexes)
+    files = None if public is None else PublicFiles(public)
+    return Router(table, None if pages is None else LocalRoutes(pages), indexes, public=files)

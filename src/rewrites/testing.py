@@ -39,7 +39,8 @@ import attrs
 from ._pages import routes_from_app_dir
 from ._results import Explanation, Kind, Resolution
 from .errors import Problem, RequestError, RewritesError
-from .project import NODE_TIMEOUT, load, read_data
+from .project import NODE_TIMEOUT, read_data
+from .project import load_router as load
 from .router import Router
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ class CasesFile:
             except OSError as exc:
                 raise CasesError(str(self.path), [Problem("app_dir", str(exc))]) from None
             routes = [*(routes or ()), *found]
-        options = {
+        options: dict[str, Any] = {
             "positional_refs": not self.next_compatible,
             "early_errors": not self.next_compatible,
         }
