@@ -290,7 +290,9 @@ class Gateway:
 
         Up to `cache` answers are kept, keyed by the target and the headers the table's
         `has`/`missing` conditions read (the only headers an answer can depend on). A
-        `RequestError` is raised again each time, never kept.
+        `RequestError` is raised again each time, never kept. (The router also answers 400 to a
+        header Node's parser refuses; uvicorn's parser, httptools, is that same parser, llhttp,
+        and refuses such a request before the gateway sees it.)
         """
         keys = self._keys
         if keys is None:
