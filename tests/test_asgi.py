@@ -672,3 +672,34 @@ def test_cache_stays_within_its_size_and_can_be_off() -> None:
             for target in ("/api/1", "/api/2", "/api/3"):
                 gateway.resolve(target, [(b"host", b"h")])
         assert counting.calls == calls, size
+
+
+def test_local_app_lifespan_runs_beside_the_gateways(backend: Backend) -> None:
+    """An in-process local app gets its lifespan startup before requests and shutdown after."""
+    events: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                events.append(message["type"])
+                await send({"type": message["type"] + ".complete"})
+                if message["type"] == "lifespan.shutdown":
+                    return
+        await local_app(scope, receive, send)
+
+    with Served(Gateway(seed_router("C", backend.url), app, timeouts=QUICK)) as gateway:
+        assert events == ["lifespan.startup"]
+        assert seen(request(gateway, "/dashboard")[2])["local"]
+    assert events == ["lifespan.startup", "lifespan.shutdown"]
+
+
+def test_local_app_without_lifespan_still_serves(backend: Backend) -> None:
+    """A local app that fails on the lifespan scope (it has none) does not stop the gateway."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert scope["type"] == "http", "no lifespan here"
+        await local_app(scope, receive, send)
+
+    with Served(Gateway(seed_router("C", backend.url), app, timeouts=QUICK)) as gateway:
+        assert seen(request(gateway, "/dashboard")[2])["local"]
