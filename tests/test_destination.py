@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Kind
-from rewrites._destination import Template, _plain, is_literal
+from rewrites._destination import Template, _mark, _plain, is_literal
 from rewrites._js.url import URLError
 
 
@@ -205,7 +205,7 @@ def test_the_plain_destination_fast_path_parses_as_the_url_parser_does(
     literal (skipped at load) has no parameter and renders to itself."""
     destination = head + ("/" if head != "/" and rest and rest[0] not in "/?#" else "") + rest
     template = Template(destination, names)
-    hidden = frozenset(names)
+    hidden = _mark(template.text, names)
     if _plain(template.text) is None:
         assert not is_literal(destination)
         return

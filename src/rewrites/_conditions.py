@@ -24,7 +24,15 @@ import attrs
 import regex
 
 from ._js.node import inherits
-from ._js.regexp import JSRegexError, capture_names, from_utf16, parse, to_utf16, translate
+from ._js.regexp import (
+    V8_MAX_LENGTH,
+    JSRegexError,
+    capture_names,
+    from_utf16,
+    parse,
+    to_utf16,
+    translate,
+)
 from ._js.uri import decode_uri_component
 from ._regexp import backtracking_degree, degree_free_length
 from ._values import Query, QueryValue
@@ -247,6 +255,12 @@ PLAIN_VALUE = re.compile(r"(?:[A-Za-z0-9\-_,=@:/ ]|\\\.|\.)*")
 
 def check_value(value: str) -> str | None:
     """Why a condition's value is not a usable JavaScript regex (None when it is)."""
+    units = len(value) + 2 + sum(1 for ch in value if ord(ch) > 0xFFFF)
+    if units > V8_MAX_LENGTH:
+        return (
+            f"V8 cannot be trusted to compile a regex this long ({units} UTF-16 units; it "
+            f"refuses some from 12,284 on, and we refuse all past {V8_MAX_LENGTH:,})"
+        )
     if PLAIN_VALUE.fullmatch(value):
         return None  # a large multi-tenant table has thousands of these: no need to parse
     try:

@@ -21,7 +21,7 @@ import attrs
 import regex
 
 from ._js.node import inherits, js_key_order, query_object
-from ._js.regexp import JSRegexError, to_utf16, translate
+from ._js.regexp import V8_MAX_LENGTH, JSRegexError, to_utf16, translate
 from ._js.uri import encode_uri_component
 from ._js.url import URL, URLError, parse_url
 from ._syntax import Key, Token, parse
@@ -243,8 +243,17 @@ def _parse_template(text: str) -> _Compiled:
     for token in tokens:
         # tokensToFunction builds `^(?:pattern)$` for every key, used or not: it must be valid JS.
         if isinstance(token, Key) and token.pattern and token.custom:
+            source = to_utf16(f"^(?:{token.pattern})$")
+            if len(source) > V8_MAX_LENGTH:
+                raise PatternError(
+                    f"The pattern of parameter {token.label} is too long for V8 to be trusted "
+                    f"to compile ({len(source)} UTF-16 units; we refuse past {V8_MAX_LENGTH:,})",
+                    text,
+                    token.span,
+                    js_message="Stack overflow",
+                )
             try:
-                translate(to_utf16(f"^(?:{token.pattern})$"), ignore_case=True)
+                translate(source, ignore_case=True)
             except JSRegexError as exc:
                 raise PatternError(
                     f"Invalid regular expression in the pattern of parameter {token.label}: "

@@ -20,9 +20,10 @@ from ._destination import Template, is_literal
 from ._js.regexp import capture_names, to_utf16
 from ._js.url import URLError, parse_url
 from ._pattern import Pattern, compile_route
-from ._regexp import to_js_regex
+from ._regexp import NEXT_MAX_BUILT_LENGTH, next_built_length, to_js_regex
 from ._rules import Phase, Rule, Table
 from ._syntax import Key
+from ._syntax import parse as parse_source
 from .errors import ConfigError, PatternError, Problem
 
 __all__ = ["NEXT_CONFIG_KEYS", "LazyRules", "did_you_mean", "js_truthy", "lazy_table", "load_table"]
@@ -629,6 +630,48 @@ class _Loader:
         self.warn(where, f"{reason} (Next.js fails every request this rule matches)")
         return attrs.evolve(template, broken=reason)
 
+    def within_limits(self, place: str, source: str, template: Template | None, base: str) -> bool:
+        """Next.js's limits on a rule, checked as `checkCustomRoutes` checks the routes (with
+        basePath applied): the regex of the source, and of an internal destination's path, at
+        most 4,096 characters; and no unnamed group from the basePath in an internal
+        destination. Records each problem; False when there is one."""
+        ok = True
+        built = next_built_length(source)
+        if built > NEXT_MAX_BUILT_LENGTH:
+            self.problem(
+                f"{place}.source",
+                f"`source` exceeds max built length of {NEXT_MAX_BUILT_LENGTH}: its regex has "
+                f"{built} characters; split the rule, or shorten its custom groups",
+            )
+            ok = False
+        destination = template.destination if template is not None else ""
+        if destination.startswith("/"):
+            try:
+                url = parse_url(destination, "http://n")
+                built = next_built_length(url.pathname + url.hash)
+            except URLError:
+                built = 0
+            if built > NEXT_MAX_BUILT_LENGTH:
+                self.problem(
+                    f"{place}.destination",
+                    f"`destination` exceeds max built length of {NEXT_MAX_BUILT_LENGTH}: its "
+                    f"regex has {built} characters",
+                )
+                ok = False
+            if (
+                base
+                and _based_unnamed(destination)
+                and not _based_unnamed(destination[len(base) :])
+            ):
+                self.problem(
+                    f"{place}.destination",
+                    f"`destination` has segments not in `source` or `has` (0): basePath "
+                    f"{base!r} puts an unnamed group in every internal destination, which Next.js "
+                    "refuses; name it (basePath is a path, not a pattern)",
+                )
+                ok = False
+        return ok
+
     def route_pattern(
         self, source: str, kind: str, internal: bool = False, sensitive: bool = False
     ) -> Pattern:
@@ -674,6 +717,8 @@ class _Loader:
             except PatternError as exc:
                 self.problem(f"{place}.source", f"`source` parse failed: {exc}")
                 return None
+        if not internal and not self.within_limits(place, full_source, template, src_base):
+            return None
         return Rule(
             phase=phase,
             index=index,
@@ -688,6 +733,18 @@ class _Loader:
             internal=internal,
             item=item,
         )
+
+
+def _based_unnamed(destination: str) -> bool:
+    """Whether an internal destination (basePath applied) has path-to-regexp's unnamed group 0,
+    which Next.js's segment check cannot find in any source (`filter(Boolean)` drops the name
+    0): a basePath such as '/(.*)' brings one into every internal destination."""
+    try:
+        url = parse_url(destination, "http://n")
+        tokens = parse_source(url.pathname + url.hash)
+    except (URLError, PatternError):
+        return False
+    return any(isinstance(t, Key) and t.name == 0 for t in tokens)
 
 
 def _unnamed_used(destination: str, number: int) -> bool:

@@ -131,10 +131,11 @@ class LocalRoute:
             raw = found.group(key.group)
             if raw is None:  # an absent optional catch-all: the key is left out
                 continue
-            if key.repeat:
-                params[key.name] = [self._decode(part) for part in raw.split("/")]
-            else:
-                params[key.name] = self._decode(raw)
+            value = (
+                [self._decode(part) for part in raw.split("/")] if key.repeat else self._decode(raw)
+            )
+            if key.name != "__proto__":  # JS `params.__proto__ = value` makes no own property
+                params[key.name] = value
         return params
 
     def _decode(self, raw: str) -> str:

@@ -29,7 +29,8 @@ from ._js.regexp import (
     to_utf16,
     translate,
 )
-from ._syntax import DELIMITER, Key, Token, escape_js
+from ._syntax import DELIMITER, Key, Token, escape_js, js_index
+from ._syntax import parse as parse_source
 from .errors import PatternError
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "degree_free_length",
     "free_length",
     "modify_route_regex",
+    "next_built_length",
     "regexp_source",
     "to_js_regex",
     "translate_js",
@@ -64,9 +66,16 @@ class JsRegex:
 
 
 def to_js_regex(
-    tokens: Sequence[Token], text: str, *, strict: bool = True, end: bool = True
+    tokens: Sequence[Token],
+    text: str,
+    *,
+    strict: bool = True,
+    end: bool = True,
+    delimiter: str = DELIMITER,
 ) -> JsRegex:
-    """path-to-regexp's `tokensToRegexp` (delimiter '/', start true, no endsWith, no encode)."""
+    """path-to-regexp's `tokensToRegexp` (start true, no endsWith, no encode; the delimiter is
+    Next.js's '/' unless told otherwise)."""
+    delimiter_re = _DELIMITER_RE if delimiter == DELIMITER else f"[{escape_js(delimiter)}]"
     route = "^"
     keys: list[Key] = []
     spans: list[tuple[int, int, Key]] = []
@@ -110,16 +119,16 @@ def to_js_regex(
             spans.append((at, at + len(pattern), token))
     if end:
         if not strict:
-            route += f"{_DELIMITER_RE}?"
+            route += f"{delimiter_re}?"
         route += "$"
     else:
         last = tokens[-1] if tokens else None
         # Quirk kept: path-to-regexp tests the last character against the *text* "[\/]".
-        end_delimited = last[-1] in _DELIMITER_RE if isinstance(last, str) else last is None
+        end_delimited = last[-1] in delimiter_re if isinstance(last, str) else last is None
         if not strict:
-            route += f"(?:{_DELIMITER_RE}(?={_ENDS_WITH_RE}))?"
+            route += f"(?:{delimiter_re}(?={_ENDS_WITH_RE}))?"
         if not end_delimited:
-            route += f"(?={_DELIMITER_RE}|{_ENDS_WITH_RE})"
+            route += f"(?={delimiter_re}|{_ENDS_WITH_RE})"
     # Without custom groups every '/' is already escaped: only line terminators could change.
     shown = route if not spans and route.isprintable() else regexp_source(route)
     return JsRegex(shown, tuple(keys), tuple(spans))
@@ -338,3 +347,44 @@ def _whole_segment(tokens: Sequence[Token], at: int) -> bool:
     if isinstance(after, str):
         return after.startswith(DELIMITER)
     return after.prefix.startswith(DELIMITER) or (not after.prefix and not after.pattern)
+
+
+# --------------------------------------------------------------------------------------------------
+# Next.js's limit on a route's regex
+# --------------------------------------------------------------------------------------------------
+
+#: The longest regex Next.js builds for a source or an internal destination (`checkCustomRoutes`:
+#: "`source` exceeds max built length of 4096").
+NEXT_MAX_BUILT_LENGTH = 4096
+#: path-to-regexp's default delimiter, which `tryToParsePath` (the check's parser) uses.
+_DEFAULT_DELIMITER = "/#?"
+#: No regex path-to-regexp builds is longer than this many times its text (in UTF-16 units), plus
+#: `_SHORT_SLACK`: a key adds at most 55 characters for the 2 it takes at least, a literal
+#: character at most 2 and twice more as the lookahead of a repeated key that follows it.
+#: tests/test_fuzz.py checks the bound on random sources.
+_SHORT_FACTOR = 32
+_SHORT_SLACK = 16
+
+
+def next_built_length(text: str) -> int:
+    """The length of the regex Next.js's `tryToParsePath` builds for a source (or an internal
+    destination's path and hash): path-to-regexp's defaults (delimiter '/#?', not strict), in
+    UTF-16 units as JavaScript counts `regexStr.length`; 0 when it does not parse (that is
+    reported on its own).
+
+    Short texts are not built: their regex cannot reach the limit.
+
+    >>> next_built_length("/blog/:slug")
+    0
+    >>> next_built_length("/:a(" + "a?" * 2000 + ")")
+    4018
+    """
+    units = js_index(text, len(text))
+    if units * _SHORT_FACTOR + _SHORT_SLACK <= NEXT_MAX_BUILT_LENGTH:
+        return 0
+    try:
+        tokens = parse_source(text, _DEFAULT_DELIMITER)
+        js = to_js_regex(tokens, text, strict=False, delimiter=_DEFAULT_DELIMITER)
+    except PatternError:
+        return 0
+    return js_index(js.source, len(js.source))

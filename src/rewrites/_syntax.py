@@ -215,8 +215,9 @@ def _lex_pattern(source: str, start: int) -> int:
 class _Parser:
     """path-to-regexp's `parse`, with spans: a cursor over the lexer's tokens."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, delimiter: str = DELIMITER) -> None:
         self.source = source
+        self.delimiter = delimiter
         self.tokens = _lex(source)
         self.i = 0
         self.result: list[Token] = []
@@ -295,9 +296,10 @@ class _Parser:
                 f"pattern (':{name}(\\d+)')",
                 js_message=f'Must have text between two parameters, missing text after "{other}"',
             )
-        if not prev_text or DELIMITER in prev_text:
-            return f"[^{escape_js(DELIMITER)}]+?"
-        return f"(?:(?!{escape_js(prev_text)})[^{escape_js(DELIMITER)}])+?"
+        delimiter = escape_js(self.delimiter)
+        if not prev_text or any(ch in prev_text for ch in self.delimiter):
+            return f"[^{delimiter}]+?"
+        return f"(?:(?!{escape_js(prev_text)})[^{delimiter}])+?"
 
     def parse(self) -> list[Token]:
         """path = (CHAR? NAME? PATTERN? MODIFIER? | CHAR | ESCAPED_CHAR | group)* END"""
@@ -396,15 +398,18 @@ class _Parser:
         )
 
 
-def parse(source: str) -> tuple[Token, ...]:
+def parse(source: str, delimiter: str = DELIMITER) -> tuple[Token, ...]:
     """Parse a path-to-regexp 6.3.0 source into literal strings and `Key`s.
+
+    `delimiter` is path-to-regexp's option: Next.js matches with '/', and checks the length of a
+    route's regex with the default, '/#?' (see `_regexp.next_built_length`).
 
     >>> parse("/blog/:slug")
     ('/blog', Key(name='slug', prefix='/', suffix='', pattern='[^\\\\/]+?', modifier=''))
     """
-    if _SIMPLE_SOURCE.fullmatch(source):
+    if delimiter == DELIMITER and _SIMPLE_SOURCE.fullmatch(source):
         return _parse_simple(source)
-    return tuple(_Parser(source).parse())
+    return tuple(_Parser(source, delimiter).parse())
 
 
 # Whole segments only: plain text, or ':name' with an optional pattern free of groups and an

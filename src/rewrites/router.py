@@ -22,7 +22,13 @@ from ._results import Explanation, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule, Table
 from .errors import ConfigError, Problem, RequestError
 
-__all__ = ["Router"]
+__all__ = ["DEFAULT_MATCH_TIMEOUT", "Router"]
+
+#: Seconds of CPU time one regex match (a source against the path, a `has` value against what it
+#: reads) may take before the request fails with a `RequestError` (500) that names the rule.
+#: Next.js has no bound: a source that backtracks catastrophically hangs its server. A match
+#: whose regex cannot backtrack badly is never timed (see docs/security.md).
+DEFAULT_MATCH_TIMEOUT = 0.05
 
 #: An index over one phase's rules: the first-match-preserving one, or the plain loop.
 Index = PhaseIndex | PlainIndex
@@ -45,6 +51,10 @@ class Router:
     indexes: Mapping[Phase, Index] = attrs.field(eq=False, repr=False)
     #: The files of `public/`, looked up before the pages (None: no public files given).
     public: PublicFiles | None = attrs.field(default=None, kw_only=True)
+    #: The time bound of one regex match, in seconds (None: unbounded, as in Next.js).
+    match_timeout: float | None = attrs.field(
+        default=DEFAULT_MATCH_TIMEOUT, kw_only=True, eq=False, repr=False
+    )
 
     @indexes.default
     def _build_indexes(self) -> Mapping[Phase, Index]:
@@ -68,6 +78,7 @@ class Router:
         early_errors: bool = False,
         indexed: bool = True,
         public_files: Iterable[str] | None = None,
+        match_timeout: float | None = DEFAULT_MATCH_TIMEOUT,
     ) -> Router:
         """Build a router from a next.config-shaped mapping and the app's routes.
 
@@ -79,18 +90,44 @@ class Router:
         can never render is kept, as Next.js keeps it, with a warning in `warnings`, and each
         request it matches fails with a `RequestError` (status 500); `early_errors=True` refuses
         it at load instead. `indexed=False` tries every rule of a phase in turn (the plain loop
-        the index is tested and measured against).
+        the index is tested and measured against). `match_timeout` bounds each regex match (see
+        `DEFAULT_MATCH_TIMEOUT`); None matches without a bound, as Next.js does.
+
+        Arguments of the wrong type raise TypeError (`routes` must be an iterable of route
+        strings or None, not one string); problems of the config and of the routes are listed
+        in one ConfigError.
 
         The cyclic garbage collector is paused while the table is built, for the whole process,
         and restored when the build ends: a large table allocates millions of objects that all
         live on, and the collector would scan them again and again for nothing (a third of a
         100k-rule build). Nothing the build allocates forms a cycle.
         """
+        _check_routes("routes", routes)
+        _check_routes("public_files", public_files)
+        for name, flag in (
+            ("positional_refs", positional_refs),
+            ("early_errors", early_errors),
+            ("indexed", indexed),
+        ):
+            if not isinstance(flag, bool):
+                raise TypeError(_got(name, flag, "True or False"))
+        _check_timeout(match_timeout)
         collecting = gc.isenabled()
         gc.disable()
         try:
-            table = load_table(config, positional_refs=positional_refs, early_errors=early_errors)
             routes = None if routes is None else list(routes)
+            try:
+                table = load_table(
+                    config, positional_refs=positional_refs, early_errors=early_errors
+                )
+            except ConfigError as exc:
+                # The routes' problems too, so that one report lists them all.
+                problems = list(exc.problems)
+                try:
+                    _ = None if routes is None else LocalRoutes(routes)
+                except ConfigError as more:
+                    problems += more.problems
+                raise ConfigError(problems) from None
             pages = None if routes is None else LocalRoutes(routes)
             public = None if public_files is None else PublicFiles(public_files)
             if public is not None:
@@ -98,19 +135,28 @@ class Router:
                 if problems:
                     raise ConfigError(problems)
             if indexed:
-                return cls(table, pages, public=public)
+                return cls(table, pages, public=public, match_timeout=match_timeout)
             plain = {phase: PlainIndex(table.phase(phase)) for phase in Phase}
-            return cls(table, pages, plain, public=public)
+            return cls(table, pages, plain, public=public, match_timeout=match_timeout)
         finally:
             if collecting:
                 gc.enable()
 
     def resolve(self, url: str, headers: Mapping[str, Any] | None = None) -> Resolution:
-        """Where Next.js sends a request (a path with its query, or a full URL)."""
+        """Where Next.js sends a request: `url` is the request target (a path with its query),
+        `headers` the request headers (names in any case; a list joins as Node joins repeats).
+
+        A full URL is what Next.js makes of an absolute-form target: with '//' (every
+        `http://...`) a 308 to itself, as Next.js answers. Pass its path and query to route it.
+        Raises RequestError where Next.js answers an error status (a header Node's parser
+        refuses is a 400), and TypeError for arguments of the wrong type.
+        """
+        _check_request(url, headers)
         return Run(self, url, headers).run()
 
     def explain(self, url: str, headers: Mapping[str, Any] | None = None) -> Explanation:
         """Every phase and rule tried for a request, and why each applied or not."""
+        _check_request(url, headers)
         recorder = Recorder(self)
         run = Run(self, url, headers, recorder)
         resolution = run.run()
@@ -164,7 +210,8 @@ class Router:
         }
         table = self.table
         public = None if self.public is None else list(self.public)
-        return _restore, (dict(table.config), table.positional_refs, pages, states, public)
+        args = (dict(table.config), table.positional_refs, pages, states, public)
+        return _restore, (*args, self.match_timeout)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -188,6 +235,7 @@ def _restore(
     pages: list[str] | None,
     states: Mapping[Phase, tuple[Any, Any] | None],
     public: list[str] | None = None,
+    match_timeout: float | None = DEFAULT_MATCH_TIMEOUT,
 ) -> Router:
     """A pickled router (see `Router.__reduce__`)."""
     # The config loaded once already: a destination that can never render was kept then (it fails
@@ -209,4 +257,42 @@ def _restore(
             index.__setstate__(state)
             indexes[phase] = index.restore(rules)
     files = None if public is None else PublicFiles(public)
-    return Router(table, None if pages is None else LocalRoutes(pages), indexes, public=files)
+    local = None if pages is None else LocalRoutes(pages)
+    return Router(table, local, indexes, public=files, match_timeout=match_timeout)
+
+
+def _got(name: str, value: object, wanted: str) -> str:
+    """An argument error in Hypothesis's words: `got name=value (type); expected ...`."""
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"got {name}={shown} ({type(value).__name__}); expected {wanted}"
+
+
+def _check_routes(name: str, routes: object) -> None:
+    """`routes` (or `public_files`): None, or an iterable of strings that is not one string."""
+    if routes is None:
+        return
+    if isinstance(routes, str | bytes) or not isinstance(routes, Iterable):
+        raise TypeError(
+            _got(name, routes, "an iterable of paths such as ['/', '/blog/[slug]'], or None")
+        )
+
+
+def _check_timeout(timeout: object) -> None:
+    """`match_timeout`: None or a positive number of seconds."""
+    if timeout is None:
+        return
+    wanted = "a positive number of seconds, or None"
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(_got("match_timeout", timeout, wanted))
+    if not timeout > 0:
+        raise ValueError(_got("match_timeout", timeout, wanted))
+
+
+def _check_request(url: object, headers: object) -> None:
+    """The arguments of `resolve` and `explain`."""
+    if not isinstance(url, str):
+        raise TypeError(_got("url", url, "a str, the request target ('/blog/x?page=2')"))
+    if headers is not None and not isinstance(headers, Mapping):
+        raise TypeError(_got("headers", headers, "a mapping of header names to values, or None"))

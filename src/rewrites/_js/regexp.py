@@ -32,6 +32,7 @@ from typing import TypeAlias
 from .case import CASE_GROUPS
 
 __all__ = [
+    "V8_MAX_LENGTH",
     "Alt",
     "Assertion",
     "BackRef",
@@ -62,6 +63,14 @@ _MAX_UNROLLED = 100_000
 _MAX_DEPTH = 100
 # Emitting a loop may copy its body (see _Emitter._quantifier); cap the total work.
 _MAX_EMITTED = 20_000_000
+
+#: The longest regex (in UTF-16 units) taken from the config and compiled by V8 at request time
+#: that we accept: `^value$` of a `has` item, a destination parameter's `^(?:pattern)$`. V8
+#: refuses some from 12,284 units on ("Stack overflow" for `a?` repeated; "Regular expression
+#: too large" for 32,768 characters), depending on their shape and on the stack it compiles on
+#: (tools/v8_regex_limits.js measured Node 20.20.2, V8 11.3: tools/v8_regex_limits.json).
+#: Next.js fails each request that reaches such a regex; we refuse every one this long.
+V8_MAX_LENGTH = 12_000
 
 _MAX_CHAR = 0xFFFF
 _LINE_TERMINATORS = (0x0A, 0x0D, 0x2028, 0x2029)
