@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._conditions import ConditionError, RequestView, match_conditions
-from ._destination import Rendered, RenderError, Value, compile_non_path
+from ._destination import Rendered, RenderError, compile_non_path
 from ._index import Candidates, PathView
 from ._js.node import (
     format_legacy,
@@ -33,8 +33,9 @@ from ._js.node import (
 from ._js.uri import escape
 from ._js.url import URLError, parse_url
 from ._pages import RouteMatch
-from ._results import HeaderValue, Kind, Outcome, Resolution, Stage, Step
+from ._results import Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
+from ._values import Params, Query, RenderValue, js_value
 from .errors import RequestError
 
 if TYPE_CHECKING:
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Recorder", "Run", "Tracer", "has_repeated_slashes", "path_has_prefix"]
 
-#: The query while resolving: None stands for an inherited non-string JS value (see _js.node).
-QueryState = dict[str, "str | list[str] | None"]
 
 _STAGE = {phase: Stage(phase.value) for phase in Phase}
 _EVERY_PHASE = frozenset(Phase)
@@ -238,13 +237,13 @@ class Run:
         self.view = RequestView(_headers(headers)) if headers else RequestView({})
         self.host = self.view.host or ""  # what the index files host-only rules under
         self.url = url
-        self.res_headers: dict[str, HeaderValue] = {}
+        self.res_headers: Params = {}
         #: The pathname as Next.js holds it ('' after a rewrite to a bare query), and the path
         #: that sources and pages are matched against ('/' for '').
         self.pathname = ""
         self.path = "/"
         self.lookup: PathView  # set with the pathname, by `start`
-        self.query: QueryState = {}
+        self.query: Query = {}
         self.init_query: dict[str, str | list[str]] = {}
         self.last_rewrite: Rule | None = None
         self.tried = 0  # rules whose source was tried (the index skips the others)
@@ -338,7 +337,9 @@ class Run:
         found = self.router.indexes[phase].candidates(self.lookup, start, self.host)
         return found if self.trace is SILENT else self.trace.watch(phase, found, start)
 
-    def params_for(self, rule: Rule, phase: Phase) -> tuple[dict[str, Value], Sequence[Any]] | None:
+    def params_for(
+        self, rule: Rule, phase: Phase
+    ) -> tuple[dict[str, RenderValue], Sequence[Any]] | None:
         """The rule's params for the current path (source and conditions), or None."""
         self.tried += 1
         timeout = self.router.match_timeout
@@ -354,7 +355,7 @@ class Run:
         if found is None:
             self.trace.no_match(phase, rule)
             return None
-        params: dict[str, Value] = {str(k): _js_value(v) for k, v in found.params.items()}
+        params: dict[str, RenderValue] = {str(k): js_value(v) for k, v in found.params.items()}
         if rule.has or rule.missing:
             try:
                 captured = match_conditions(
@@ -373,7 +374,7 @@ class Run:
         return {k: v for k, v in self.query.items() if v is not None}
 
     def render(
-        self, rule: Rule, params: dict[str, Value], groups: Sequence[Any], append: bool
+        self, rule: Rule, params: dict[str, RenderValue], groups: Sequence[Any], append: bool
     ) -> Rendered:
         """Render the rule's destination; a failure is Next.js's 500."""
         assert rule.destination is not None
@@ -661,14 +662,6 @@ def path_has_prefix(path: str, prefix: str) -> bool:
 def has_repeated_slashes(path: str) -> bool:
     """Whether a request path has '//' or '\\' (resolve-routes answers those with a 308)."""
     return "//" in path or "\\" in path
-
-
-def _js_value(value: object) -> Value:
-    """A param value in the JS shape (tuples become lists)."""
-    if value is None or isinstance(value, str):
-        return value
-    assert isinstance(value, tuple)
-    return list(value)
 
 
 def _image_optimizer(path: str | None) -> RouteMatch | None:

@@ -12,20 +12,14 @@ from collections.abc import Iterator, Mapping
 import attrs
 
 from ._rules import Rule
-
-#: A response header's value: a list for repeated `set-cookie`.
-HeaderValue = str | list[str]
-#: A local route's decoded params: a list for a catch-all.
-RouteParams = Mapping[str, str | list[str]]
+from ._values import QueryValue
 
 __all__ = [
     "APPLIED",
     "Explanation",
-    "HeaderValue",
     "Kind",
     "Outcome",
     "Resolution",
-    "RouteParams",
     "Stage",
     "Step",
 ]
@@ -112,11 +106,11 @@ class Resolution:
     kind: Kind
     url: str
     path: str | None = None
-    query: Mapping[str, str | list[str]] = attrs.field(factory=dict, hash=False)
+    query: Mapping[str, QueryValue] = attrs.field(factory=dict, hash=False)
     route: str | None = None
-    params: RouteParams = attrs.field(factory=dict, hash=False)
+    params: Mapping[str, QueryValue] = attrs.field(factory=dict, hash=False)
     status: int | None = None
-    headers: Mapping[str, HeaderValue] = attrs.field(factory=dict, hash=False)
+    headers: Mapping[str, QueryValue] = attrs.field(factory=dict, hash=False)
     rule: Rule | None = None
 
     def __str__(self) -> str:

@@ -53,7 +53,8 @@ import aiohttp
 import attrs
 import yarl
 
-from ._results import HeaderValue, Kind, Resolution
+from ._results import Kind, Resolution
+from ._values import QueryValue
 from .errors import RequestError
 from .router import Router
 
@@ -473,7 +474,7 @@ class Gateway:
         receive: Receive,
         send: Send,
         exchange: Exchange,
-        rules: Mapping[str, HeaderValue] | None = None,
+        rules: Mapping[str, QueryValue] | None = None,
     ) -> None:
         """Stream a request to `url` and its response back; failures become 502 or 504."""
         headers, has_body = self.upstream_headers(scope, url, change_origin)
@@ -851,7 +852,7 @@ def _encode(text: str) -> bytes:
         return text.encode("utf-8")
 
 
-def encode_headers(headers: Mapping[str, HeaderValue]) -> list[tuple[bytes, bytes]]:
+def encode_headers(headers: Mapping[str, QueryValue]) -> list[tuple[bytes, bytes]]:
     """Header rules' headers as ASGI pairs (a `set-cookie` list as several)."""
     out = []
     for name, value in headers.items():
