@@ -12,7 +12,20 @@ from rewrites._js.url import URLError, parse_url
 from rewrites._pages import _UNCHANGED_BY_URI_FUNCTIONS, _encode_uri_path
 from rewrites._resolve import _PLAIN_TARGET, _plain_url
 
-HOSTS = ("localhost", "a.b", "api.example.com", "127.0.0.1", "a.1", "0x7f", "A.com", "xn--a.com")
+HOSTS = (
+    "localhost",
+    "a.b",
+    "api.example.com",
+    "127.0.0.1",
+    "10.0.0.255",
+    "127.00.0.1",
+    "256.1.1.1",
+    "1.2.3",
+    "a.1",
+    "0x7f",
+    "A.com",
+    "xn--a.com",
+)
 PORTS = ("", ":80", ":443", ":3001", ":03001", ":65536", ":0", ":8080")
 CHARS = "aZ09-._~!$&'()*+,;=:@%/?#\\ é\t^`{}|\"<>"
 PIECES = ("", "/..", "/.", "/%2e", "/%2E%2e/", "/./x", "//")
@@ -40,7 +53,8 @@ def test_plain_urls_are_common() -> None:
     assert _plain_url("http://localhost:3001/api/users?x=1")
     assert _plain_url("https://backend.internal.example.com/api/a/b")
     assert not _plain_url("http://localhost:80/api")  # the default port is dropped
-    assert not _plain_url("http://127.0.0.1:3001/api")  # an IPv4 host is rewritten
+    assert _plain_url("http://127.0.0.1:3001/api")  # a canonical IPv4 address
+    assert not _plain_url("http://127.1:3001/api")  # an IPv4 number is rewritten
     assert not _plain_url("http://Example.com/api")  # the host is lowercased
 
 

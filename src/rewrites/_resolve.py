@@ -618,11 +618,14 @@ _DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 # An http(s) URL the WHATWG parser gives back as it is: lower-case host whose last label starts
-# with a letter (no IPv4 number to rewrite, no punycode to check), a port that is not the
+# with a letter (no IPv4 number to rewrite, no punycode to check) or a dotted-decimal IPv4
+# address already in its canonical form (`127.0.0.1`), a port that is not the
 # scheme's default and has no leading zero, a path and query of characters left unencoded, no
 # fragment. Dot segments are checked apart.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _PLAIN_URL = re.compile(
-    r"(https?)://((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9][0-9]{0,4}))?"
+    r"(https?)://((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*|" + rf"{_OCTET}(?:\.{_OCTET}){{3}})"
+    r"(?::([1-9][0-9]{0,4}))?"
     r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?[A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*)?"
 )
 _DEFAULT_PORT = {"http": "80", "https": "443"}
