@@ -819,6 +819,14 @@ def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Ent
         }
     lists[Phase.REDIRECTS] = loader.rule_list(config.get("redirects"), "redirects")
     lists[Phase.HEADERS] = loader.rule_list(config.get("headers"), "headers")
+    for key in ("rewrites", "redirects", "headers"):
+        if key in config and config[key] is None:
+            # The data is what the config's function returns: `null` is not an array.
+            loader.problem(
+                key,
+                f"{key} must return an array, received object (null). See here for more info: "
+                "https://nextjs.org/docs/messages/routes-must-be-array",
+            )
     kinds = {Phase.REDIRECTS: "redirect", Phase.HEADERS: "header"}
     return {
         phase: [
