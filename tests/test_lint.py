@@ -327,6 +327,25 @@ def test_catastrophic_backtracking(source: str) -> None:
     assert found[0].example is not None and len(found[0].example) > 4000
 
 
+@pytest.mark.parametrize(
+    "source", ["/w{-:a}*{-:b}*{-:c}*/end", "/v/:a*/:b*/end", "/u/:a{.:b}*{.:c}*"]
+)
+def test_catastrophic_backtracking_without_custom_groups(source: str) -> None:
+    """Parameters alone can backtrack catastrophically: the real matcher is timed, on a hostile
+    path that keeps the source's literal end."""
+    found = [d for d in run(rewrites((source, UP)), routes=None) if d.code == "RW203"]
+    assert len(found) == 1
+    assert found[0].example is not None and len(found[0].example) > 4000
+    if source.endswith("/end"):
+        assert found[0].example.endswith("/end")
+
+
+def test_a_matcher_that_cannot_backtrack_is_not_timed() -> None:
+    """Whole-segment parameters and one catch-all are linear: no RW203, and no time spent."""
+    table = rewrites(("/api/:path*", UP), ("/blog/:slug/:page(\\d+)", UP), ("/((?!api).*)", UP))
+    assert [d for d in run(table, routes=None) if d.code == "RW203"] == []
+
+
 def test_positional_refs_off_is_still_reported() -> None:
     """With Next.js's reading ($1 literal) the table still carries an unportable $1."""
     router = Router.from_next_config(SEED_B, routes=ROUTES, positional_refs=False)

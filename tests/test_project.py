@@ -202,7 +202,8 @@ def test_a_config_that_never_ends_times_out(tmp_path: Path) -> None:
         project.load_config(file, timeout=1.5)
     assert only_problem(error) == (
         str(file),
-        f"evaluating {str(file)!r} with Node took over 1.5s",
+        f"evaluating {str(file)!r} with Node took over 1.5 s, the timeout (--node-timeout on "
+        "the command line): it was stopped",
     )
 
 
@@ -343,7 +344,8 @@ def test_a_config_loop_through_next_ends_within_the_timeout(tmp_path: Path) -> N
         project.load(tmp_path, timeout=3)
     assert time.monotonic() - started < 20
     assert only_problem(error)[1] == (
-        f"loading {str(tmp_path / 'next.config.js')!r} with the project's Next.js took over 3s"
+        f"loading {str(tmp_path / 'next.config.js')!r} with the project's Next.js took over 3 s, "
+        "the timeout (--node-timeout on the command line): it was stopped"
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast, overload
 
@@ -214,8 +215,8 @@ def _js(value: object) -> str:
     """A value as Next.js quotes it in messages (JSON.stringify)."""
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return repr(value)
+    except (TypeError, ValueError, RecursionError):
+        return reprlib.repr(value)  # (nested too deeply, or not JSON: a bounded repr)
 
 
 class _Loader:

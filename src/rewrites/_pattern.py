@@ -16,7 +16,14 @@ from ._syntax import Key, Token, parse
 from ._values import ParamValue
 from .errors import PatternError
 
-__all__ = ["Match", "ParamValue", "Pattern", "compile", "compile_route"]
+__all__ = ["DEFAULT_MATCH_TIMEOUT", "Match", "ParamValue", "Pattern", "compile", "compile_route"]
+
+#: Seconds of CPU time one regex match may take before it is abandoned (a source against the path,
+#: a `has` value against what it reads): `TimeoutError` from `Pattern.match`, a `RequestError`
+#: naming the rule from `Router.resolve`. Next.js has no bound: a source that backtracks
+#: catastrophically hangs its server. A match whose regex cannot backtrack badly is never timed
+#: (`_regexp.free_length`); see docs/security.md.
+DEFAULT_MATCH_TIMEOUT = 0.05
 
 #: A compiled `regex` pattern (named here: inside `Pattern`, `regex` is the property).
 Compiled: TypeAlias = "regex.Pattern[str]"
@@ -211,13 +218,13 @@ class Pattern:
             return True
         return not self.case_sensitive and end.isascii() and end.lower() == tail.lower()
 
-    def match(self, path: str, *, timeout: float | None = None) -> Match | None:
+    def match(self, path: str, *, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> Match | None:
         """Match a whole path; None when it does not match.
 
-        `timeout` (seconds of the regex engine's CPU time) bounds a match that may backtrack
-        badly: past it, `TimeoutError` is raised. A regex whose backtracking is linear is never
-        bounded, and one that is polynomial of low degree only on paths longer than 64
-        characters (see `_regexp.free_length`): the bound costs about a microsecond per match.
+        `timeout` (seconds of the regex engine's CPU time; None: no bound) bounds a match that
+        may backtrack badly: past it, `TimeoutError` is raised. A regex whose backtracking is
+        linear is never timed, and one that is polynomial of low degree only on paths longer
+        than 64 characters (see `_regexp.free_length`): timing costs about a microsecond a match.
         A path that is not a str is a `TypeError`.
 
         >>> compile("/api/((?!auth).*)").match("/api/users").params

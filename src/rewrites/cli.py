@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import contextlib
 import json
 import os
 import sys
@@ -78,7 +79,10 @@ def load_router(args: argparse.Namespace) -> Router:
     """
     try:
         found = project.load(
-            args.config, mode=getattr(args, "mode", "production"), env=environment(args)
+            args.config,
+            mode=getattr(args, "mode", "production"),
+            env=environment(args),
+            timeout=getattr(args, "node_timeout", project.NODE_TIMEOUT),
         )
     except ConfigError as exc:
         raise file_error(exc) from None
@@ -594,6 +598,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BAD_INPUT
     except BrokenPipeError:
         # The reader stopped early (`| head`): silence the flush at exit, as the Python docs advise.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_output()
         return FAILED
     return code
+def positive_seconds(text: str) -> float:
+    """A positive number of seconds, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive number of seconds")
+    return value
+
+
+    parser.add_argument(
+        "--node-timeout",
+        type=positive_seconds,
+        default=project.NODE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop evaluating a next.config.* with Node after this long (default "
+        f"{project.NODE_TIMEOUT:g}): it is user code, and may never end",
+    )
+        sys.stdout.flush()  # here, where a full disk or a closed pipe can still be reported
+    except OSError as exc:
+        if exc.filename is not None:  # a file: reported as bad input, in one line
+            warn(f"error: {exc.filename}: {exc.strerror or exc}")
+            return BAD_INPUT
+        _discard_output()  # the output itself failed (`> /dev/full`): say so once, on stderr
+        warn(f"error: cannot write the output: {exc.strerror or exc}")
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        _discard_output()
+        return INTERRUPTED
+    except (RecursionError, MemoryError) as exc:
+        warn(
+            f"error: the input is too large or too deeply nested to process ({type(exc).__name__})"
+        )
+        return BAD_INPUT
+
+
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
+
+def _discard_output() -> None:
+    """Point standard output at /dev/null, so that the flush at exit cannot fail again."""
+    # (no file descriptor, as a test's captured stdout: nothing will be flushed to it)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

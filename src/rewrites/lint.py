@@ -9,7 +9,7 @@ example is kept only once resolving it with the router shows the problem. The co
     RW104  a rule is likely shadowed: every generated example was decided by earlier rules
     RW201  a negative lookahead tests a prefix, not a segment ('(?!auth)' also skips 'authors')
     RW202  a repeated parameter never captures: a greedy group before it takes everything
-    RW203  a custom group backtracks catastrophically on long paths
+    RW203  a rule's matcher backtracks catastrophically on long paths
     RW204  a `has`/`missing` value's alternation is not grouped ('yes|true' is '^yes' or 'true$')
     RW301  `$N` in a destination: substituted here, left literal by Next.js
     RW401  a redirect's destination is redirected again (a chain)
@@ -62,6 +62,7 @@ from ._index import host_key
 from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, to_utf16
 from ._pattern import Pattern
 from ._pattern import compile as compile_source
+from ._regexp import NEVER, free_length
 from ._results import Explanation, Kind, Resolution
 from ._rules import Phase, Rule
 from ._syntax import Key
@@ -94,7 +95,7 @@ CODES: Mapping[str, tuple[Severity, str]] = {
     "RW104": (Severity.INFO, "rule likely shadowed by earlier rules"),
     "RW201": (Severity.WARNING, "negative lookahead tests a prefix, not a segment"),
     "RW202": (Severity.WARNING, "repeated parameter never captures"),
-    "RW203": (Severity.WARNING, "custom group backtracks catastrophically"),
+    "RW203": (Severity.WARNING, "matcher backtracks catastrophically"),
     "RW204": (Severity.WARNING, "has/missing value alternation is not grouped"),
     "RW301": (Severity.WARNING, "`$N` in a destination is not portable to Next.js"),
     "RW401": (Severity.WARNING, "redirect chain"),
@@ -103,12 +104,15 @@ CODES: Mapping[str, tuple[Severity, str]] = {
     "RW501": (Severity.ERROR, "destination can never render"),
 }
 
-#: How long a custom group may take on a hostile path before RW203 reports it (seconds).
+#: How long a rule's matcher may take on a hostile path before RW203 reports it (CPU seconds).
 SLOW = 0.05
 #: The size of a hostile path for RW203.
 HOSTILE_SIZE = 4 * 1024
-#: The matcher's time limit on a hostile path (seconds).
-HOSTILE_TIMEOUT = 0.25
+#: The matcher's time limit on a hostile path (CPU seconds): past it, the path counts as slow.
+HOSTILE_TIMEOUT = 2 * SLOW
+#: The CPU time RW203 may spend timing hostile paths in one lint run: rules after it is spent
+#: are not timed (a catastrophic rule costs up to `HOSTILE_TIMEOUT`, a safe one microseconds).
+BACKTRACKING_BUDGET = 2.0
 #: A request for one of Next.js's own assets (RW403).
 _NEXT_ASSET = "/_next/static/chunks/main.js"
 
@@ -177,6 +181,7 @@ class _Linter:
         self.order = {rule: at for at, rule in enumerate(router.rules)}
         self.found: list[tuple[int, int, Diagnostic]] = []
         self._explained: dict[Example, Explanation | None] = {}
+        self.backtracking_spent = 0.0  # CPU seconds RW203 has spent timing (`BACKTRACKING_BUDGET`)
 
     def run(self) -> list[Diagnostic]:
         """Run every check; the diagnostics in routing order."""
@@ -492,11 +497,17 @@ class _Linter:
     # --- RW203 -----------------------------------------------------------------------------------
 
     def backtracking(self, rule: Rule) -> None:
-        """RW203: time the rule's regex on hostile paths built from its custom groups."""
-        if not any(k.custom for k in rule.pattern.keys):
+        """RW203: time the rule's matcher on hostile paths built from its parameters, default
+        and custom alike; a matcher that cannot backtrack badly (`_regexp.free_length`) is not
+        timed, and the whole check stops once `BACKTRACKING_BUDGET` is spent."""
+        pattern = rule.pattern
+        if not pattern.keys or free_length(pattern.tokens) == NEVER:
             return
-        for path in _hostile_paths(rule.pattern):
-            took = _time_match(rule.pattern, path)
+        for path in _hostile_paths(pattern):
+            if self.backtracking_spent >= BACKTRACKING_BUDGET:
+                return
+            took = _time_match(pattern, path)
+            self.backtracking_spent += min(took, HOSTILE_TIMEOUT)
             if took <= SLOW:
                 continue
             limit = f"over {HOSTILE_TIMEOUT * 1000:.0f} ms (timed out)"
@@ -505,12 +516,14 @@ class _Linter:
                 rule,
                 "RW203",
                 f"{rule.source!r} backtracks catastrophically: a {len(path)}-character path "
-                f"takes {timing} to reject (Next.js runs the same backtracking regex in V8)",
+                f"takes {timing} to reject (Next.js runs the same backtracking regex in V8, "
+                "with no bound; here the request fails once match_timeout is spent)",
                 example=path,
                 outcome=f"{timing} in the matcher",
-                fix="avoid nested or adjacent quantifiers that can match the same text "
-                "((a+)+, (.*)*, (.*)-(.*)): use a character class that excludes the "
-                "separator, e.g. ([^/-]+)-([^/-]+)",
+                fix="avoid parameters and quantifiers that can match the same text one after "
+                "another ((a+)+, (.*)*, (.*)-(.*), {-:a}*{-:b}*, /:a*/:b*): use a character "
+                "class that excludes the separator, e.g. ([^/-]+)-([^/-]+), or one repeated "
+                "parameter per source",
             )
             return
 
@@ -849,38 +862,45 @@ def _replace_pattern(source: str, key: Key, pattern: str) -> str:
 
 
 def _hostile_paths(pattern: Pattern) -> Iterator[str]:
-    """Long paths that make a backtracking matcher try many splits and then fail."""
+    """Long paths that make a backtracking matcher try many splits and then fail: a parameter's
+    repeated unit (its prefix and suffix around a letter, or what its custom group's repeats
+    accept), then a character that breaks the match, then the source's literal end (which the
+    hostile path must keep, or a matcher that checks it first rejects at once)."""
+    tokens = pattern.tokens
+    last = tokens[-1] if tokens else ""
+    ends = [""] if not isinstance(last, str) else [last, ""]  # the literal end first
     for key in pattern.keys:
-        if not key.custom:
-            continue
-        node = regex_tree(key.pattern)
-        units = ["a", "-a", "a/", "a-"]
-        if node is not None:
-            for inner in _walk_quants(node):
-                units += [w for w in witnesses(inner.body, 2) if w]
-        at = pattern.tokens.index(key)
-        head = "".join(t if isinstance(t, str) else t.prefix for t in pattern.tokens[:at])
+        units = [key.prefix + "a" + key.suffix, "a" + key.suffix, key.prefix + "a"]
+        units += ["a", "-a", "a/", "a-", ".a"]
+        if key.custom:
+            node = regex_tree(key.pattern)
+            if node is not None:
+                for inner in _walk_quants(node):
+                    units += [w for w in witnesses(inner.body, 2) if w]
+        at = tokens.index(key)
+        head = "".join(t if isinstance(t, str) else t.prefix for t in tokens[:at])
         head += key.prefix
-        for unit in dict.fromkeys(units):
+        for unit in dict.fromkeys(u for u in units if u):
             body = unit * (HOSTILE_SIZE // len(unit))
             # A request can carry '!' but not a raw line feed: those come last.
-            for bad in ("", "!", "/!", "\n"):
-                yield head + body + bad
+            for bad in ("", "!", "/", "/!", "\n"):
+                for end in ends:
+                    yield head + body + bad + end
 
 
 def _time_match(pattern: Pattern, path: str) -> float:
-    """Seconds the regex takes on a path (inf past the limit).
+    """CPU seconds the regex takes on a path (inf past the limit).
 
     The compiled regex is used directly: `Pattern.match`'s literal-tail early reject would hide
     what V8, which has no such shortcut, goes through.
     """
     subject = path if path.isascii() else to_utf16(path)
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         pattern.regex.match(subject, timeout=HOSTILE_TIMEOUT)
     except TimeoutError:
         return float("inf")
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def _walk_quants(node: Node) -> Iterator[Quant]:

@@ -17,13 +17,16 @@ reads today is the config file alone.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -54,12 +57,32 @@ YAML_SUFFIXES = (".yaml", ".yml")
 NODE_TS_VERSION = (22, 6)
 #: Seconds a config may take to evaluate: it is user code, and may loop forever.
 NODE_TIMEOUT = 60.0
+#: The most a file we read as data, or a config's evaluation, may hold: past it, the file is
+#: refused, and Node is stopped (RLIMIT_FSIZE on what it writes).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: How deeply the data of a config or cases file may nest (a next.config needs 6 levels).
+MAX_DEPTH = 64
 #: shared/lib/constants.js: the phase `next start` loads its config in.
 PHASE_PRODUCTION_SERVER = "phase-production-server"
 
 #: Imports a next.config file and prints the routing part of it as JSON (argv[1] is the file).
 NODE_SCRIPT = r"""
+const fs = require("node:fs");
 const { pathToFileURL } = require("node:url");
+// The answer follows a marker on stdout (the config may print too). When Node exits without one,
+// the exit handler says why: the config called process.exit, or its promise never settled.
+let settled = false;
+let exitCalled = null;
+const exit = process.exit.bind(process);
+process.exit = (code) => {
+  if (settled || exitCalled !== null) return exit(code);
+  exitCalled = code === undefined ? process.exitCode | 0 : code;
+  return exit(code);
+};
+process.on("exit", () => {
+  if (settled) return;
+  fs.writeSync(1, "\n@@rewrites-unsettled@@\n" + JSON.stringify({ exit: exitCalled }));
+});
 // Next.js only calls rewrites/redirects/headers when they are functions (load-custom-routes.js);
 // `returned` says what a function gave when it is not an array (Next.js refuses that), `ignored`
 // names the keys that are not functions (Next.js ignores them).
@@ -101,10 +124,13 @@ const call = async (config, key) => {
   const kept = Object.entries(out).filter(([, value]) => value !== undefined && value !== null);
   if (Object.keys(returned).length) kept.push(["__returned__", returned]);
   if (ignored.length) kept.push(["__ignored__", ignored]);
-  process.stdout.write(JSON.stringify(Object.fromEntries(kept)));
+  settled = true;
+  fs.writeSync(1, "\n@@rewrites-config@@\n" + JSON.stringify(Object.fromEntries(kept)));
+  exit(0); // whatever the config left running (a server, a child) need not end first
 })().catch((err) => {
+  settled = true;
   process.stderr.write(String((err && err.stack) || err).split("\n").slice(0, 6).join("\n"));
-  process.exit(1);
+  exit(1);
 });
 """
 
@@ -115,28 +141,71 @@ def _problem(path: Path, message: str) -> ConfigError:
 
 
 def read_text(path: Path, what: str) -> str:
-    """A file's text, or a ConfigError naming what it was meant to be (`what`: 'config file')."""
+    """A file's text (UTF-8, at most `MAX_FILE_BYTES`), or a ConfigError naming what it was
+    meant to be (`what`: 'config file')."""
     try:
-        return path.read_text("utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise _problem(path, f"{what} {str(path)!r} does not exist") from None
     except IsADirectoryError:
         raise _problem(path, f"{what} {str(path)!r} is a directory, not a file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _problem(path, f"cannot read {what} {str(path)!r}: {exc}") from None
+    except OSError as exc:
+        raise _problem(path, f"cannot read {what} {str(path)!r}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _problem(
+            path, f"{what} {str(path)!r} is larger than {MAX_FILE_BYTES // 2**20} MB: not read"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _problem(
+            path,
+            f"{what} {str(path)!r} is not UTF-8 text: byte {data[exc.start]:#04x} at offset "
+            f"{exc.start}",
+        ) from None
 
 
 def parse_json(text: str, path: Path) -> Any:
-    """JSON text, or a ConfigError with the line and column of the fault.
+    """JSON text, or a ConfigError with the line and column of the fault (or its depth: at
+    most `MAX_DEPTH` levels of arrays and objects).
 
     The JSONDecodeError is kept as the error's `__cause__`, for callers that show the position
     their own way (the command line prints `file:line:column:`).
     """
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise _problem(path, f"{str(path)!r} is {message}") from exc
+    except RecursionError:
+        data = None
+        depth = MAX_DEPTH + 1
+    else:
+        depth = nesting(data)
+    if depth > MAX_DEPTH:
+        raise _problem(path, f"{str(path)!r} nests deeper than {MAX_DEPTH} levels: not read")
+    return data
+
+
+def nesting(data: object, limit: int = MAX_DEPTH) -> int:
+    """How deeply lists and mappings nest in `data` (counted up to `limit` + 1, without
+    recursion: the data may come from anywhere)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse_yaml(text: str, path: Path, what: str) -> Any:
@@ -152,9 +221,17 @@ def parse_yaml(text: str, path: Path, what: str) -> Any:
             f"(or write the {noun} as JSON)",
         ) from None
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise _problem(path, f"{path}: not valid YAML: {exc}") from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _problem(path, f"{path}: not valid YAML: {first}") from None
+    except RecursionError:
+        data, depth = None, MAX_DEPTH + 1
+    else:
+        depth = nesting(data)
+    if depth > MAX_DEPTH:
+        raise _problem(path, f"{str(path)!r} nests deeper than {MAX_DEPTH} levels: not read")
+    return data
 
 
 def read_data(path: str | os.PathLike[str], what: str = "file") -> Any:
@@ -315,23 +392,125 @@ def node_config(
             )
         command.append("--experimental-strip-types")
     command += ["-e", NODE_SCRIPT, str(path.resolve()), phase]
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=path.parent,
-            env=None if env is None else dict(env),
+    doing = f"evaluating {str(path)!r} with Node"
+    done = run_node(
+        command,
+        cwd=path.parent,
+        env=None if env is None else dict(env),
+        timeout=timeout,
+        place=path,
+        doing=doing,
+    )
+    _, found, answer = done.stdout.rpartition(_CONFIG_MARK)
+    if found:
+        return parse_json(answer, path)
+    _, found, unsettled = done.stdout.rpartition(_UNSETTLED_MARK)
+    if done.returncode == 0 and found:
+        code = json.loads(unsettled).get("exit") if unsettled.startswith("{") else None
+        if code is not None:
+            raise _problem(
+                path,
+                f"{doing}: the config called process.exit({code}) before its routing keys "
+                "could be read",
+            )
+        raise _problem(
+            path,
+            f"{doing}: the config's promise never settled (Node had nothing left to run "
+            "before it resolved or rejected)",
         )
-    except subprocess.TimeoutExpired:
-        raise _problem(path, f"evaluating {str(path)!r} with Node took over {timeout:g}s") from None
-    except OSError as exc:
-        raise _problem(path, f"evaluating {str(path)!r} with Node failed: {exc}") from None
-    if done.returncode != 0:
-        reason = done.stderr.strip() or f"node exited with status {done.returncode}"
-        raise _problem(path, f"evaluating {str(path)!r} with Node failed:\n{reason}")
-    return parse_json(done.stdout, path)
+    reason = done.stderr.strip() or f"node exited with status {done.returncode}"
+    raise _problem(path, f"{doing} failed:\n{reason}")
+
+
+#: What NODE_SCRIPT writes on stdout before its answer, and before why it has none.
+_CONFIG_MARK = "\n@@rewrites-config@@\n"
+_UNSETTLED_MARK = "\n@@rewrites-unsettled@@\n"
+
+
+@attrs.frozen
+class NodeRun:
+    """How a Node process ended: its exit status (negative: the signal that stopped it) and
+    what it wrote (decoded as UTF-8, a wrong byte replaced)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_node(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None,
+    timeout: float,
+    place: Path,
+    doing: str,
+) -> NodeRun:
+    """Run Node on user code and wait for it to exit, for at most `timeout` seconds.
+
+    Its output goes to files, not pipes, so that a child it leaves running (a server, a
+    detached process) cannot keep us waiting for the pipe to close. It runs in a process group
+    of its own, killed as a whole when the time is up, and once Node has exited (anything it
+    started and left is stopped too); what it writes is capped at `MAX_FILE_BYTES`. Raises a
+    ConfigError placed at `place` ('{doing} took over 60 s') when it cannot run or runs out of
+    time.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                cwd=cwd,
+                env=None if env is None else dict(env),
+                start_new_session=True,
+                # (preexec_fn only sets one rlimit: nothing that could deadlock after fork)
+                preexec_fn=_limit_output if hasattr(os, "killpg") else None,
+            )
+        except OSError as exc:
+            raise _problem(place, f"{doing} failed: {exc.strerror or exc}") from None
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.wait()
+            raise _problem(
+                place,
+                f"{doing} took over {timeout:g} s, the timeout (--node-timeout on the command "
+                "line): it was stopped",
+            ) from None
+        finally:
+            _kill_group(process)
+        stdout, stderr = _read_back(out), _read_back(err)
+    if code == -getattr(signal, "SIGXFSZ", 0) or (code and "EFBIG" in stderr):
+        raise _problem(
+            place,
+            f"{doing} failed: it wrote more than {MAX_FILE_BYTES // 2**20} MB, and was stopped",
+        )
+    return NodeRun(code, stdout, stderr)
+
+
+def _limit_output() -> None:
+    """In the child, before Node starts: cap the size of any file it writes (its output)."""
+    import resource  # POSIX only: imported where it runs
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop every process left in the child's process group (it leads its own)."""
+    if not hasattr(os, "killpg"):
+        process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone already
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _read_back(file: Any) -> str:
+    """What a child wrote to a temporary file, as text."""
+    file.seek(0)
+    return str(file.read(MAX_FILE_BYTES).decode("utf-8", "replace"))
 
 
 def load_router(
@@ -655,21 +834,8 @@ def _next_answer(
     place = config_file or root
     command = [node, "-e", NEXT_LOADER_SCRIPT, str(root.resolve()), str(mode)]
     child_env = {**environ, "NODE_ENV": str(mode)}
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=root,
-            env=child_env,
-        )
-    except subprocess.TimeoutExpired:
-        raise _problem(
-            place, f"loading {str(place)!r} with the project's Next.js took over {timeout:g}s"
-        ) from None
-    except OSError as exc:
-        raise _problem(place, f"loading {str(place)!r} with Node failed: {exc}") from None
+    doing = f"loading {str(place)!r} with the project's Next.js"
+    done = run_node(command, cwd=root, env=child_env, timeout=timeout, place=place, doing=doing)
     if done.returncode != 0 or _ANSWER not in done.stdout:
         reason = done.stderr.strip() or f"node exited with status {done.returncode}"
         raise _problem(

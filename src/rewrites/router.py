@@ -17,18 +17,13 @@ from ._index import PhaseIndex, PlainIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
 from ._pages import LocalRoutes, PublicFiles
+from ._pattern import DEFAULT_MATCH_TIMEOUT
 from ._resolve import Recorder, Run
 from ._results import Explanation, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule, Table
 from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["DEFAULT_MATCH_TIMEOUT", "Router"]
-
-#: Seconds of CPU time one regex match (a source against the path, a `has` value against what it
-#: reads) may take before the request fails with a `RequestError` (500) that names the rule.
-#: Next.js has no bound: a source that backtracks catastrophically hangs its server. A match
-#: whose regex cannot backtrack badly is never timed (see docs/security.md).
-DEFAULT_MATCH_TIMEOUT = 0.05
 
 #: An index over one phase's rules: the first-match-preserving one, or the plain loop.
 Index = PhaseIndex | PlainIndex
