@@ -8,8 +8,8 @@ table with problems).
 from __future__ import annotations
 
 import argparse
-import io
 import contextlib
+import io
 import json
 import os
 import sys
@@ -476,6 +476,17 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
 # --- arguments -------------------------------------------------------------------------------
 
 
+def positive_seconds(text: str) -> float:
+    """A positive number of seconds, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive number of seconds")
+    return value
+
+
 def table_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments every command that reads a table takes."""
     parser.add_argument(
@@ -515,6 +526,14 @@ def table_arguments(parser: argparse.ArgumentParser) -> None:
         "--next-compatible",
         action="store_true",
         help="no extensions: keep $1 literal and fail per request, as Next.js does",
+    )
+    parser.add_argument(
+        "--node-timeout",
+        type=positive_seconds,
+        default=project.NODE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop evaluating a next.config.* with Node after this long (default "
+        f"{project.NODE_TIMEOUT:g}): it is user code, and may never end",
     )
 
 
@@ -593,6 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else BAD_INPUT
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # here, where a full disk or a closed pipe can still be reported
     except (InputError, RewritesError) as exc:
         warn(f"error: {exc}")  # as the library formats it: caret lines, places
         return BAD_INPUT
@@ -600,27 +620,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped early (`| head`): silence the flush at exit, as the Python docs advise.
         _discard_output()
         return FAILED
-    return code
-def positive_seconds(text: str) -> float:
-    """A positive number of seconds, for argparse."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive number of seconds")
-    return value
-
-
-    parser.add_argument(
-        "--node-timeout",
-        type=positive_seconds,
-        default=project.NODE_TIMEOUT,
-        metavar="SECONDS",
-        help=f"stop evaluating a next.config.* with Node after this long (default "
-        f"{project.NODE_TIMEOUT:g}): it is user code, and may never end",
-    )
-        sys.stdout.flush()  # here, where a full disk or a closed pipe can still be reported
     except OSError as exc:
         if exc.filename is not None:  # a file: reported as bad input, in one line
             warn(f"error: {exc.filename}: {exc.strerror or exc}")
@@ -636,6 +635,7 @@ def positive_seconds(text: str) -> float:
             f"error: the input is too large or too deeply nested to process ({type(exc).__name__})"
         )
         return BAD_INPUT
+    return code
 
 
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
