@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rewrites import ConfigError, Router, project
+from rewrites import ConfigError, Router, cli, project
 
 RULE = {"source": "/api/:path*", "destination": "http://localhost:3001/api/:path*"}
 ROUTES = ["/", "/api/auth/[...nextauth]"]
@@ -397,3 +397,32 @@ def test_env_files_follow_the_mode_and_the_environment_wins(tmp_path: Path) -> N
     tested = project.load(tmp_path, mode="test", env={"WHO": "shell"})
     assert tested.env_files_loaded == (".env.test", ".env")
     assert tested.env["WHO"] == "shell"
+
+
+#: tests/projects/seed: the seed's project (NextAuth's catch-all, .env.local holding the
+#: backend's URL, a next.config.js reading it, public/robots.txt).
+SEED_PROJECT = Path(__file__).parent / "projects" / "seed"
+#: What Next.js 16.4.6 answers for it (tests/vectors/project_oracle.js, then resolve.js).
+SEED_ANSWERS = {
+    "/api/auth/session": "proxied  http://localhost:3001/api/auth/session",
+    "/api/users": "proxied  http://localhost:3001/api/users",
+    "/robots.txt": "local    /robots.txt  route /robots.txt",
+    "/dashboard": "local    /dashboard  route /dashboard",
+}
+
+
+@needs_node
+def test_the_seed_project_resolves_from_its_folder_with_no_flags(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rewrites resolve . /api/auth/session /api/users` in the seed's project gives Next.js's
+    answers, and says which env file it read."""
+    monkeypatch.chdir(SEED_PROJECT)
+    monkeypatch.delenv("NEXT_PUBLIC_API_URL", raising=False)
+    assert cli.main(["resolve", ".", *SEED_ANSWERS]) == 0
+    out, err = capsys.readouterr()
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    assert [line.split(" by ")[0] for line in lines] == [
+        " ".join(f"{url} {answer}".split()) for url, answer in SEED_ANSWERS.items()
+    ]
+    assert err == "env files (production): .env.local\n"
