@@ -6,11 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rewrites
-from rewrites._js.node import query_object
-from rewrites._js.uri import decode_uri_component
+from rewrites._js.node import initial_query_encoder, query_object, querystring_stringify
+from rewrites._js.uri import decode_uri_component, escape
 from rewrites._js.url import URLError, parse_url
 from rewrites._pages import _UNCHANGED_BY_URI_FUNCTIONS, _encode_uri_path
-from rewrites._resolve import _PLAIN_TARGET, _plain_url
+from rewrites._resolve import _PLAIN_TARGET, _plain_query, _plain_stringify, _plain_url
 
 HOSTS = (
     "localhost",
@@ -83,3 +83,39 @@ def test_a_plain_target_is_parsed_as_the_url_parser_does(text: str, piece: str) 
     assert resolution.path == parsed.pathname
     expected = dict(query_object(parsed.search)) if parsed.search else {}
     assert dict(resolution.query) == expected
+
+
+QUERY_TEXT = st.text("ab0_.~-=&%+ é", max_size=14) | st.sampled_from(
+    ("constructor=1", "__proto__=x", "0=a&b=c", "a=1&a=2&a=3", "toString", "a==b", "&a=1")
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(QUERY_TEXT)
+def test_a_plain_query_parses_as_next_does(text: str) -> None:
+    """Where the one-pass parse takes a query, it gives Next's query object."""
+    plain = _plain_query("?" + text)
+    if plain is not None:
+        assert plain == dict(query_object("?" + text))
+        assert list(plain) == list(query_object("?" + text))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(QUERY_TEXT, QUERY_TEXT)
+def test_a_plain_query_stringifies_as_node_does(initial: str, text: str) -> None:
+    """Where the shortcut stringifies a query, both of Node's encoders give the same text."""
+    query = dict(query_object("?" + text))
+    plain = _plain_stringify(query)
+    if plain is not None:
+        start = {k: v for k, v in query_object("?" + initial).items() if v is not None}
+        assert plain == querystring_stringify(query, initial_query_encoder(start))
+        assert plain == querystring_stringify(query, escape)
+
+
+def test_plain_queries_are_common() -> None:
+    """The shortcuts take the queries requests really have, and leave the others."""
+    assert _plain_query("?x=1&page=2&tag=a&tag=b") == {"x": "1", "page": "2", "tag": ["a", "b"]}
+    assert _plain_query("?q=a%20b") is None
+    assert _plain_query("?constructor=1") is None
+    assert _plain_stringify({"x": "1", "tag": ["a", "b"]}) == "x=1&tag=a&tag=b"
+    assert _plain_stringify({"2": "x"}) is None

@@ -25,6 +25,7 @@ from ._index import Candidates, PathView
 from ._js.node import (
     format_legacy,
     header_refusal,
+    inherits,
     initial_query_encoder,
     query_object,
     querystring_stringify,
@@ -327,7 +328,8 @@ class Run:
         """Take the request's query (a non-empty search string) as Next.js parses it."""
         # A list may hold None for a key named like an inherited JS property (`constructor`):
         # Next.js carries that value along as it is, and so do conditions and templates here.
-        self.query = dict(query_object(search))  # type: ignore[arg-type]
+        plain = _plain_query(search)
+        self.query = dict(query_object(search)) if plain is None else plain  # type: ignore[arg-type]
         self.init_query = self.query_for_has()
 
     # --- matching ----------------------------------------------------------------------------
@@ -533,6 +535,9 @@ class Run:
 
     def stringify(self, query: Mapping[str, Any]) -> str:
         """`stringifyQuery`: only keys and values from the original query are encoded."""
+        plain = _plain_stringify(query)
+        if plain is not None:
+            return plain  # nothing to encode, whichever keys came from the request
         return querystring_stringify(query, initial_query_encoder(self.init_query))
 
     def proxy_url(self, dest: Rendered) -> str:
@@ -568,7 +573,7 @@ class Run:
                     status=500,
                 )
         query = self.query_for_has()
-        text = querystring_stringify(query, escape) if query else ""
+        text = (_plain_stringify(query) or querystring_stringify(query, escape)) if query else ""
         url = self.pathname + ("?" + text if text else "")
         return Resolution(
             kind,
@@ -640,6 +645,56 @@ def _plain_url(text: str) -> bool:
     if port is not None and (port == _DEFAULT_PORT[scheme] or int(port) > 65535):
         return False
     return "xn--" not in host and _DOT_SEGMENT.search(path) is None
+
+
+#: Query text with nothing to decode or encode (no '%', '+' or reserved character).
+_PLAIN_QUERY_TEXT = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+def _plain_query(search: str) -> Query | None:
+    """Next's query object for a search string of plain `key=value` pairs, in one pass; None
+    when anything in it needs the full parse (decoding, an empty key, a key that a JavaScript
+    object orders first (`0`) or inherits (`constructor`))."""
+    out: Query = {}
+    for pair in search[1:].split("&"):
+        key, _, value = pair.partition("=")
+        if (
+            not key
+            or key[0].isdigit()
+            or not _PLAIN_QUERY_TEXT.fullmatch(pair.replace("=", "", 1))
+            or inherits(key)
+        ):
+            return None
+        have = out.get(key)
+        if have is None:
+            out[key] = value
+        elif isinstance(have, list):
+            have.append(value)
+        else:
+            out[key] = [have, value]
+    return out
+
+
+def _plain_stringify(query: Mapping[str, Any]) -> str | None:
+    """`querystring.stringify` of a query whose keys and values need no encoding, whichever
+    encoder is given (both leave such text alone); None when any does, or when JavaScript
+    would order its keys differently (`0` before `a`)."""
+    fields: list[str] = []
+    plain = _PLAIN_QUERY_TEXT.fullmatch
+    for key, value in query.items():
+        if not key or key[0].isdigit() or not plain(key):
+            return None
+        if isinstance(value, str):
+            if not plain(value):
+                return None
+            fields.append(f"{key}={value}")
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            if not all(plain(v) for v in value):
+                return None
+            fields.extend(f"{key}={v}" for v in value)
+        else:
+            return None
+    return "&".join(fields)
 
 
 def _normalize_repeated_slashes(url: str) -> str:
