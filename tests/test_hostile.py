@@ -348,6 +348,21 @@ def test_a_proto_capture_in_a_destination_fails_as_in_next_js() -> None:
     assert info.value.status == 500
 
 
+def test_lint_reads_conditions_keyed_by_inherited_names() -> None:
+    """Lint's example requests skip conditions that fail the request in Next.js (a `has`
+    cookie `toString` with a value), instead of failing lint itself."""
+    has = [{"type": "cookie", "key": "toString", "value": "x"}]
+    missing = [{"type": "query", "key": "constructor", "value": "y|z"}]
+    config = {
+        "rewrites": [
+            {"source": "/a/:x", "destination": "/b", "has": has},
+            {"source": "/c/:x", "destination": "/d", "missing": missing},
+        ]
+    }
+    found = rewrites.lint.lint(Router.from_next_config(config, routes=["/", "/b"]))
+    assert [d.code for d in found] == ["RW204"]
+
+
 # --- absolute-form targets ----------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import attrs
 import regex
 
-from ._conditions import Condition, RequestView, match_conditions
+from ._conditions import Condition, ConditionError, RequestView, match_conditions
 from ._js.regexp import (
     Alt,
     Assertion,
@@ -242,14 +242,22 @@ def request_parts(values: Iterable[tuple[Condition, str]]) -> Sent:
 
 
 def holds(condition: Condition, value: str) -> bool:
-    """Whether a condition holds for one value of what it reads."""
+    """Whether a condition holds for one value of what it reads (not when testing it fails the
+    request, as a value tested against an inherited JavaScript name does)."""
     headers, query = request_parts([(condition, value)])
-    return condition.test(RequestView(headers), query, {})
+    try:
+        return condition.test(RequestView(headers), query, {})
+    except ConditionError:
+        return False
 
 
 def conditions_hold(rule: Rule, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
-    """Whether every `has` of a rule holds and no `missing` does, for these headers and query."""
-    return match_conditions(rule.has, rule.missing, RequestView(headers), query) is not None
+    """Whether every `has` of a rule holds and no `missing` does, for these headers and query
+    (not when testing them fails the request)."""
+    try:
+        return match_conditions(rule.has, rule.missing, RequestView(headers), query) is not None
+    except ConditionError:
+        return False
 
 
 def satisfying_values(rule: Rule) -> list[tuple[Condition, str]] | None:
