@@ -424,12 +424,18 @@ def test_next_config_mjs_function(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 @needs_node
-def test_next_config_i18n_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """An i18n key read from next.config.js reaches the library, which refuses it clearly."""
+def test_next_config_bad_i18n_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An i18n key read from next.config.js reaches the library, which refuses a bad one as
+    Next.js does, with its place."""
     config = write(tmp_path, "next.config.cjs", 'module.exports = { i18n: { locales: ["en"] } };\n')
     code, _, err = call(capsys, "resolve", config, "/")
     assert code == 2
-    assert err.startswith("error: 1 problem in the config:\n- i18n: i18n routing")
+    assert err.startswith(
+        "error: 1 problem in the config:\n- i18n.defaultLocale: Specified i18n.defaultLocale "
+        "should be a string."
+    )
 
 
 @needs_node

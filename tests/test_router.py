@@ -221,10 +221,12 @@ def test_source_parse_errors_carry_the_caret() -> None:
     )
 
 
-def test_i18n_is_refused_clearly() -> None:
-    """i18n is not silently ignored."""
-    with pytest.raises(rewrites.ConfigError, match="i18n routing"):
-        rewrites.Router.from_next_config({"i18n": {"locales": ["en"], "defaultLocale": "en"}})
+def test_i18n_loads_and_a_bad_one_is_refused_clearly() -> None:
+    """i18n is routed (tests/test_i18n.py); a config Next.js refuses is refused with its place."""
+    router = rewrites.Router.from_next_config({"i18n": {"locales": ["en"], "defaultLocale": "en"}})
+    assert router.resolve("/about").path == "/en/about"
+    with pytest.raises(rewrites.ConfigError, match=r"i18n\.defaultLocale: Specified i18n"):
+        rewrites.Router.from_next_config({"i18n": {"locales": ["en"]}})
 
 
 def test_misspelt_names_get_the_nearest_name() -> None:

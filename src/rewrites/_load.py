@@ -18,6 +18,7 @@ import attrs
 
 from ._conditions import PLAIN_VALUE, Condition, ConditionType, check_value, safe_param_name
 from ._destination import Template, is_literal
+from ._i18n import I18n, load_i18n
 from ._js.regexp import capture_names, to_utf16
 from ._js.url import URLError, parse_url
 from ._pattern import Pattern, compile_route
@@ -153,10 +154,8 @@ NEXT_CONFIG_KEYS = frozenset(
         "watchOptions",
     }
 )
-UNSUPPORTED_KEYS = {
-    "i18n": "i18n routing (locales) is not supported yet; remove the 'i18n' key to resolve "
-    "without locales",
-}
+#: Top-level keys that are refused (none since i18n is modelled: `_i18n`).
+UNSUPPORTED_KEYS: dict[str, str] = {}
 
 
 #: The fields `checkCustomRoutes` accepts per kind of rule (`locale` is refused separately).
@@ -232,6 +231,11 @@ class _Loader:
         self.warnings: list[Problem] = []
         self.base_path = ""
         self.case_sensitive = False
+        #: The `i18n` config (`_i18n.load_i18n`), read by `settings`.
+        self.i18n: I18n | None = None
+        self.trailing = js_truthy(config.get("trailingSlash"))
+        #: The default-locale copy of a redirect `build` makes (-1: the redirect itself).
+        self.twin = -1
 
     def problem(self, place: str, message: str) -> None:
         """Record one problem."""
@@ -255,6 +259,11 @@ class _Loader:
                     f'unknown key {key!r}: Next.js warns ("Unrecognized key(s) in object") '
                     "and ignores it" + did_you_mean([key], known),
                 )
+        self.i18n, i18n_problems, i18n_warnings = load_i18n(
+            config.get("i18n"), config.get("output")
+        )
+        self.problems += i18n_problems
+        self.warnings += i18n_warnings
         base_path = config.get("basePath", "")
         if not isinstance(base_path, str):
             self.problem("basePath", f"must be a string, got {_js(base_path)}")
@@ -392,8 +401,23 @@ class _Loader:
                     params.add("host")
         return tuple(out), raw, params
 
-    def rule(self, kind: str, phase: Phase, place: str, index: int, item: object) -> Rule | None:
-        """Check one rule as `checkCustomRoutes` does and build it as `processRoutes` does."""
+    def rule(
+        self, kind: str, phase: Phase, place: str, index: int, item: object, twin: int = -1
+    ) -> Rule | None:
+        """Check one rule as `checkCustomRoutes` does and build it as `processRoutes` does.
+
+        With i18n, `twin` picks one of the default-locale copies `processRoutes` adds before a
+        redirect (its problems are reported once, by the redirect itself: `twin` -1).
+        """
+        if twin >= 0:
+            problems, warnings = len(self.problems), len(self.warnings)
+            self.twin = twin
+            try:
+                found = self.rule(kind, phase, place, index, item)
+            finally:
+                self.twin = -1
+            del self.problems[problems:], self.warnings[warnings:]
+            return found
         target = "headers" if kind == "header" else "destination"
         if not isinstance(item, Mapping):
             self.problem(place, f"must be an object with `source` and `{target}`, got {_js(item)}")
@@ -702,17 +726,45 @@ class _Loader:
     ) -> Rule | None:
         """The rule with basePath applied and the server's matcher (`buildCustomRoute`).
 
-        `source` is the `route_pattern` of the rule's source as written.
+        `source` is the `route_pattern` of the rule's source as written. With i18n (not for
+        `locale: false` rules and Next.js's own), the source and destination get the locale
+        parts `processRoutes` adds (`_i18n.I18n.localize`); `twin` picks a redirect's
+        default-locale copy (`self.twin`).
         """
+        twin = self.twin
         src_base = self.base_path if item.get("basePath") is not False and not internal else ""
         full_source = src_base + ("" if source.source == "/" and src_base else source.source)
-        if template is not None and template.destination.startswith("/") and src_base:
+        localized = self.i18n is not None and index >= 0 and item.get("locale") is not False
+        if localized:
+            assert self.i18n is not None
+            forms = self.i18n.localize(
+                kind,
+                source.source,
+                None if template is None else template.destination,
+                base_path=self.base_path,
+                source_base=item.get("basePath") is not False,
+                trailing_slash=self.trailing,
+                positional_refs=self.positional_refs,
+            )
+            form = forms[twin] if twin >= 0 else forms[-1]
+            full_source = form.source
+            if form.twin:
+                place = f"{place} ({form.label} copy)"
+            if template is not None and form.destination is not None:
+                keys = () if form.twin else ("nextInternalLocale",)
+                template = attrs.evolve(
+                    template,
+                    destination=form.destination,
+                    names=tuple(dict.fromkeys((*keys, *template.names))),
+                    positions=(*keys, *template.positions),
+                )
+        elif template is not None and template.destination.startswith("/") and src_base:
             dest = template.destination
             template = attrs.evolve(template, destination=src_base + ("" if dest == "/" else dest))
         # beforeFiles rewrites are built without `caseSensitive` (filesystem.js).
         sensitive = self.case_sensitive and phase is not Phase.BEFORE_FILES
         pattern = source
-        if src_base or sensitive:
+        if src_base or sensitive or localized:
             try:
                 pattern = self.route_pattern(full_source, kind, internal, sensitive)
             except PatternError as exc:
@@ -763,8 +815,8 @@ def load_table(
     loader.settings()
     built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
     for phase, entries in _entries(loader, config).items():
-        for kind, place, index, item in entries:
-            rule = loader.rule(kind, phase, place, index, item)
+        for kind, place, index, item, twin in entries:
+            rule = loader.rule(kind, phase, place, index, item, twin)
             if rule is not None:
                 built[phase].append(rule)
     asset = _asset_prefix_rewrite(loader, config)
@@ -788,11 +840,13 @@ def load_table(
         positional_refs=positional_refs,
         config=config,
         warnings=tuple(loader.warnings),
+        i18n=loader.i18n,
     )
 
 
-#: One rule as the config holds it: its kind, place, index in its list, and the item itself.
-Entry = tuple[str, str, int, Any]
+#: One rule as the config holds it: its kind, place, index in its list, the item itself, and
+#: which of the default-locale copies of a redirect it is (-1: the rule itself; see `_Loader.rule`).
+Entry = tuple[str, str, int, Any, int]
 
 
 def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Entry]]:
@@ -831,11 +885,28 @@ def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Ent
     kinds = {Phase.REDIRECTS: "redirect", Phase.HEADERS: "header"}
     return {
         phase: [
-            (kinds.get(phase, "rewrite"), place, index, item)
+            (kinds.get(phase, "rewrite"), place, index, item, twin)
             for index, (place, item) in enumerate(items)
+            for twin in _twins(loader.i18n, phase, item)
         ]
         for phase, items in lists.items()
     }
+
+
+def _twins(i18n: I18n | None, phase: Phase, item: object) -> tuple[int, ...]:
+    """The entries one rule makes: with i18n, a redirect to a path of the app gets a copy per
+    domain and one for the default locale before it (`processRoutes`), numbered 0, 1, ...; the
+    rule itself is -1."""
+    if (
+        i18n is None
+        or phase is not Phase.REDIRECTS
+        or not isinstance(item, Mapping)
+        or item.get("locale") is False
+        or not isinstance(item.get("destination"), str)
+        or not item["destination"].startswith("/")
+    ):
+        return (-1,)
+    return (*range(len(i18n.domains) + 1), -1)
 
 
 class LazyRules(Sequence[Rule]):
@@ -876,8 +947,8 @@ class LazyRules(Sequence[Rule]):
         position = at - len(self._head)
         rule = self._built[position]  # IndexError past the end, as a tuple's
         if rule is None:
-            kind, place, index, item = self._entries[position]
-            rule = self._loader.rule(kind, self._phase, place, index, item)
+            kind, place, index, item, twin = self._entries[position]
+            rule = self._loader.rule(kind, self._phase, place, index, item, twin)
             if rule is None:
                 raise RuntimeError(f"{place} no longer loads: {self._loader.problems}")
             self._built[position] = rule
@@ -910,6 +981,7 @@ def lazy_table(
         case_sensitive=loader.case_sensitive,
         positional_refs=positional_refs,
         config=config,
+        i18n=loader.i18n,
     )
 
 

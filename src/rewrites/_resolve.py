@@ -36,6 +36,7 @@ from ._js.url import URLError, parse_url
 from ._pages import RouteMatch
 from ._results import Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
+from ._steps import Extra, Steps
 from ._values import Params, Query, RenderValue, js_value
 from .errors import RequestError
 
@@ -97,6 +98,9 @@ class Tracer:
     def page(self, stage: Stage, found: RouteMatch | None, path: str) -> None:
         """A page check (check_fs, dynamic routes) outside any rule."""
 
+    def note(self, stage: Stage, outcome: Outcome, detail: str, rule: Rule | None = None) -> None:
+        """A step of i18n or the middleware (`_steps`)."""
+
 
 class Recorder(Tracer):
     """A tracer that writes every event down as a `Step`."""
@@ -108,6 +112,8 @@ class Recorder(Tracer):
     def add(self, stage: Stage, outcome: Outcome, detail: str, rule: Rule | None = None) -> None:
         """Record one step."""
         self.steps.append(Step(stage, outcome, detail, rule))
+
+    note = add
 
     def watch(self, phase: Phase, candidates: Candidates, start: int) -> Candidates:
         """Say when a phase is empty, and how many rules the index skipped once it is done."""
@@ -205,13 +211,15 @@ class Recorder(Tracer):
 SILENT = Tracer()
 
 
-class Run:
+class Run(Steps):
     """One resolution: the mutable parsedUrl state of resolve-routes."""
 
     __slots__ = (
+        "extra",
         "host",
         "init_query",
         "last_rewrite",
+        "locale",
         "lookup",
         "path",
         "pathname",
@@ -248,6 +256,10 @@ class Run:
         self.init_query: dict[str, str | list[str]] = {}
         self.last_rewrite: Rule | None = None
         self.tried = 0  # rules whose source was tried (the index skips the others)
+        #: i18n and middleware state (`_steps`), None when the router has neither.
+        features = router.features
+        self.extra = None if features is None else Extra(features)
+        self.locale: str | None = None
 
     def set_pathname(self, pathname: str) -> None:
         """Assign the pathname (and the path it is matched as, and looked up as)."""
@@ -346,7 +358,8 @@ class Run:
         self.tried += 1
         timeout = self.router.match_timeout
         try:
-            found = rule.pattern.match(self.path, timeout=timeout)
+            path = self.path if not rule.internal or self.extra is None else self.internal_path()
+            found = rule.pattern.match(path, timeout=timeout)
         except TimeoutError:
             raise RequestError(
                 f"{rule.place} {rule.source!r}: matching the path ({len(self.path)} characters) "
@@ -424,7 +437,13 @@ class Run:
 
     def redirects(self) -> None:
         """The first matching redirect finishes the request."""
-        for _, rule in self.candidates(Phase.REDIRECTS):
+        extra = self.extra
+        candidates = (
+            self.candidates(Phase.REDIRECTS)
+            if extra is None or extra.start is None
+            else self.redirect_candidates()
+        )
+        for _, rule in candidates:
             got = self.params_for(rule, Phase.REDIRECTS)
             if got is None:
                 continue
@@ -463,6 +482,8 @@ class Run:
             self.trace.proxied(phase, rule, params, url)
             raise _Done(Resolution(Kind.PROXIED, url, rule=rule))
         before = self.pathname
+        if self.extra is not None:
+            self.rewritten_locale(dest.pathname)
         self.set_pathname(dest.pathname)
         self.query.update(dest.query)
         self.last_rewrite = rule
@@ -492,6 +513,8 @@ class Run:
     def check_fs(self) -> RouteMatch | None:
         """The exact-page check between beforeFiles and afterFiles (no dynamic routes):
         getItem's order, `/_next/image`, then public files, then pages."""
+        if self.extra is not None and self.extra.features.files is not None:
+            return self.files_check()  # with locales or data routes (`_steps`)
         routes, public = self.router.routes, self.router.public
         if routes is None and public is None:
             return None
@@ -506,6 +529,8 @@ class Run:
 
     def check_true(self) -> RouteMatch | None:
         """Next.js's `checkTrue`: an exact page, else the dynamic routes in their order."""
+        if self.extra is not None and self.extra.features.files is not None:
+            return self.files_check_true()  # with locales or data routes (`_steps`)
         routes, public = self.router.routes, self.router.public
         if routes is None and public is None:
             return None
@@ -589,12 +614,22 @@ class Run:
     def run(self) -> Resolution:
         """The phases in Next.js's order (a phase without rules is only visited when tracing)."""
         busy = self.router.busy if self.trace is SILENT else _EVERY_PHASE
+        extra = self.extra
         try:
+            if extra is not None:
+                redirect = self.locale_redirect()  # router-server, before resolve-routes
+                if redirect is not None:
+                    raise _Done(redirect)
             self.start()
+            if extra is not None:
+                self.add_locale()
+                self.next_data()
             if Phase.HEADERS in busy:
                 self.headers()
             if Phase.REDIRECTS in busy:
                 self.redirects()
+            if extra is not None:
+                self.middleware()
             if Phase.BEFORE_FILES in busy:
                 self.chain(Phase.BEFORE_FILES, check=False)
             found = self.check_fs()
@@ -606,12 +641,13 @@ class Run:
             if found is None and Phase.FALLBACK in busy:
                 found = self.chain(Phase.FALLBACK, check=True)
             if found is not None:
-                return self.local(Kind.LOCAL, found)
+                resolution = self.local(Kind.LOCAL, found)
+                return resolution if extra is None else self.finish(resolution)
         except _Done as done:
-            return done.resolution
-        if self.router.routes is None:
-            return self.local(Kind.LOCAL, None)
-        return self.local(Kind.NOT_FOUND, None)
+            return done.resolution if extra is None else self.finish(done.resolution)
+        kind = Kind.LOCAL if self.router.routes is None else Kind.NOT_FOUND
+        resolution = self.local(kind, None)
+        return resolution if extra is None else self.finish(resolution)
 
 
 # A request target the WHATWG URL parser leaves as it is: no character of the path (or special
@@ -743,10 +779,31 @@ def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
         refused = request_header_refusal(key, text)
         if refused is not None:
             raise RequestError(f"{refused} (Node's HTTP parser answers 400)")
-        if key == "__proto__":
-            continue  # Node's headers object cannot own it: Next.js reads Object.prototype
+        if key == "__proto__" or key in _INTERNAL_HEADERS:
+            # Node's headers object cannot own `__proto__` (Next.js reads Object.prototype);
+            # router-server's `filterInternalHeaders` deletes Next.js's internal headers.
+            continue
         out[key] = text
     return out
+
+
+#: server/lib/server-ipc/utils.js INTERNAL_HEADERS: router-server deletes them from every
+#: request before routing (a client cannot send `x-nextjs-data` or `x-middleware-next`).
+_INTERNAL_HEADERS = frozenset(
+    {
+        "x-middleware-rewrite",
+        "x-middleware-redirect",
+        "x-middleware-set-cookie",
+        "x-middleware-skip",
+        "x-middleware-override-headers",
+        "x-middleware-next",
+        "x-now-route-matches",
+        "x-matched-path",
+        "x-nextjs-data",
+        "x-next-resume-state-length",
+        "next-resume",
+    }
+)
 
 
 def _show(params: Mapping[str, Any]) -> str:

@@ -41,8 +41,15 @@ class Stage(enum.StrEnum):
     """Where in Next.js's routing order a trace step happened (resolve-routes.js's order)."""
 
     NORMALIZE = "normalize"
+    #: i18n: router-server's locale redirect, and resolve-routes' default-locale prefix.
+    LOCALE = "locale"
+    #: The `/_next/data/<build>/....json` form of a page, taken apart when there is middleware.
+    NEXT_DATA = "_next/data"
     HEADERS = "headers"
     REDIRECTS = "redirects"
+    #: Whether the middleware (proxy) matcher selects the request; it runs between redirects and
+    #: beforeFiles.
+    MIDDLEWARE = "middleware"
     BEFORE_FILES = "beforeFiles"
     CHECK_FS = "check_fs"
     AFTER_FILES = "afterFiles"
@@ -84,6 +91,10 @@ class Outcome(enum.StrEnum):
     MISS = "miss"
     #: A remark with no effect on the resolution.
     NOTE = "note"
+    #: i18n: the request's locale was set (detected, or the default added to the path).
+    LOCALE = "locale"
+    #: The middleware matcher selects the request: the middleware runs.
+    RUNS = "runs"
 
     def __str__(self) -> str:
         return self.value
@@ -100,7 +111,11 @@ class Resolution:
     `url` is the upstream URL (proxied), the Location (redirect), or path + query (local and
     not found); `path` and `query` the final pathname and query; `route` and `params` the app
     route that serves it; `status` the redirect status; `headers` the header rules' headers
-    (none on redirects and proxied responses); `rule` the rule that decided.
+    (none on redirects and proxied responses); `rule` the rule that decided. With i18n, `locale`
+    is the locale the page renders with (local and not found; `path` carries it too, as the
+    pathname Next.js hands the page does: `/en/about`). `middleware` is True when Next.js runs
+    the middleware (proxy) for the request; the resolution is what follows when it answers
+    `NextResponse.next()`.
     """
 
     kind: Kind
@@ -112,16 +127,21 @@ class Resolution:
     status: int | None = None
     headers: Mapping[str, QueryValue] = attrs.field(factory=dict, hash=False)
     rule: Rule | None = None
+    locale: str | None = None
+    middleware: bool = False
 
     def __str__(self) -> str:
+        notes = (f" [locale {self.locale}]" if self.locale else "") + (
+            " [middleware runs]" if self.middleware else ""
+        )
         if self.kind is Kind.REDIRECT:
-            return f"redirect {self.status} {self.url}"
+            return f"redirect {self.status} {self.url}{notes}"
         if self.kind is Kind.PROXIED:
-            return f"proxied {self.url}"
+            return f"proxied {self.url}{notes}"
         if self.kind is Kind.LOCAL:
             where = f" (route {self.route}" + (f", params {self.params})" if self.params else ")")
-            return f"local {self.url}{where if self.route else ''}"
-        return f"not found {self.url}"
+            return f"local {self.url}{where if self.route else ''}{notes}"
+        return f"not found {self.url}{notes}"
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ import attrs
 
 from ._conditions import Condition
 from ._destination import Template
+from ._i18n import I18n
 from ._pattern import Pattern
 from .errors import Problem
 
@@ -80,6 +81,8 @@ class Table:
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
     #: What Next.js would load but warn about (each with its place), or never render.
     warnings: tuple[Problem, ...] = attrs.field(default=(), repr=False, eq=False, hash=False)
+    #: The `i18n` config (None without one): its locales prefix the rules' sources.
+    i18n: I18n | None = attrs.field(default=None, kw_only=True)
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule, in routing order."""

@@ -13,14 +13,18 @@ from typing import Any
 
 import attrs
 
+from ._filesystem import DataRoutes, FileSystem
+from ._i18n import I18n
 from ._index import PhaseIndex, PlainIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
+from ._middleware import Middleware, load_middleware
 from ._pages import LocalRoutes, PublicFiles
 from ._pattern import DEFAULT_MATCH_TIMEOUT
 from ._resolve import Recorder, Run
 from ._results import Explanation, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule, Table
+from ._steps import Features
 from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["DEFAULT_MATCH_TIMEOUT", "Router"]
@@ -51,6 +55,13 @@ class Router:
         default=DEFAULT_MATCH_TIMEOUT, kw_only=True, eq=False, repr=False
     )
 
+    #: The middleware (proxy) matcher (None: no middleware).
+    middleware: Middleware | None = attrs.field(default=None, kw_only=True)
+    #: The pages with `/_next/data` routes (getStaticProps / getServerSideProps; None: none).
+    data: DataRoutes | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+    #: The build id of `/_next/data/<build id>/...` (None: any id counts as the current build).
+    build_id: str | None = attrs.field(default=None, kw_only=True)
+
     @indexes.default
     def _build_indexes(self) -> Mapping[Phase, Index]:
         """One first-match-preserving index per phase."""
@@ -63,6 +74,26 @@ class Router:
     def _busy_phases(self) -> frozenset[Phase]:
         return frozenset(phase for phase in Phase if self.phase(phase))
 
+    #: i18n, middleware and data routes as resolution takes them (None: none of them).
+    features: Features | None = attrs.field(init=False, eq=False, repr=False)
+
+    @features.default
+    def _features(self) -> Features | None:
+        i18n = self.table.i18n
+        files = None
+        if (i18n is not None or self.data is not None) and (
+            self.routes is not None or self.public is not None
+        ):
+            files = FileSystem(
+                self.routes, self.public, i18n, self.data, self.table.base_path, self.build_id
+            )
+        return Features.of(self.table, self.middleware, files, self.build_id)
+
+    @property
+    def i18n(self) -> I18n | None:
+        """The `i18n` config (None without one)."""
+        return self.table.i18n
+
     @classmethod
     def from_next_config(
         cls,
@@ -74,6 +105,9 @@ class Router:
         indexed: bool = True,
         public_files: Iterable[str] | None = None,
         match_timeout: float | None = DEFAULT_MATCH_TIMEOUT,
+        middleware: Any = None,
+        data_routes: Iterable[str] | None = None,
+        build_id: str | None = None,
     ) -> Router:
         """Build a router from a next.config-shaped mapping and the app's routes.
 
@@ -87,6 +121,13 @@ class Router:
         it at load instead. `indexed=False` tries every rule of a phase in turn (the plain loop
         the index is tested and measured against). `match_timeout` bounds each regex match (see
         `DEFAULT_MATCH_TIMEOUT`); None matches without a bound, as Next.js does.
+
+        `middleware` is the middleware's (`proxy.ts`) `config.matcher` exactly as written: a
+        string, or a list of strings and `{source, has, missing, locale}` objects; True for a
+        middleware without a matcher (it runs on every path); None for no middleware.
+        `Resolution.middleware` says whether it runs. `data_routes` are the routes (of `routes`)
+        that export getStaticProps or getServerSideProps: `/_next/data/<build_id>/<page>.json`
+        serves them; `build_id` is that id (None: any id counts as the current build).
 
         Arguments of the wrong type raise TypeError (`routes` must be an iterable of route
         strings or None, not one string); problems of the config and of the routes are listed
@@ -107,6 +148,11 @@ class Router:
             if not isinstance(flag, bool):
                 raise TypeError(_got(name, flag, "True or False"))
         _check_timeout(match_timeout)
+        _check_routes("data_routes", data_routes)
+        if build_id is not None and (
+            not isinstance(build_id, str) or not build_id or "/" in build_id
+        ):
+            raise TypeError(_got("build_id", build_id, "a build id such as 'a1b2c3', or None"))
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -129,10 +175,37 @@ class Router:
                 problems = public.conflicts(routes or ())
                 if problems:
                     raise ConfigError(problems)
+            found, problems = load_middleware(
+                middleware, i18n=table.i18n, base_path=table.base_path
+            )
+            if problems:
+                raise ConfigError(problems)
+            data = (
+                None
+                if data_routes is None
+                else DataRoutes.of(data_routes, pages, build_id, table.i18n)
+            )
             if indexed:
-                return cls(table, pages, public=public, match_timeout=match_timeout)
+                return cls(
+                    table,
+                    pages,
+                    public=public,
+                    match_timeout=match_timeout,
+                    middleware=found,
+                    data=data,
+                    build_id=build_id,
+                )
             plain = {phase: PlainIndex(table.phase(phase)) for phase in Phase}
-            return cls(table, pages, plain, public=public, match_timeout=match_timeout)
+            return cls(
+                table,
+                pages,
+                plain,
+                public=public,
+                match_timeout=match_timeout,
+                middleware=found,
+                data=data,
+                build_id=build_id,
+            )
         finally:
             if collecting:
                 gc.enable()
@@ -206,7 +279,9 @@ class Router:
         table = self.table
         public = None if self.public is None else list(self.public)
         args = (dict(table.config), table.positional_refs, pages, states, public)
-        return _restore, (*args, self.match_timeout)
+        middleware = None if self.middleware is None else self.middleware.written
+        data = None if self.data is None else sorted(self.data.pages)
+        return _restore, (*args, self.match_timeout, middleware, data, self.build_id)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -231,6 +306,9 @@ def _restore(
     states: Mapping[Phase, tuple[Any, Any] | None],
     public: list[str] | None = None,
     match_timeout: float | None = DEFAULT_MATCH_TIMEOUT,
+    middleware: Any = None,
+    data_routes: list[str] | None = None,
+    build_id: str | None = None,
 ) -> Router:
     """A pickled router (see `Router.__reduce__`)."""
     # The config loaded once already: a destination that can never render was kept then (it fails
@@ -253,7 +331,18 @@ def _restore(
             indexes[phase] = index.restore(rules)
     files = None if public is None else PublicFiles(public)
     local = None if pages is None else LocalRoutes(pages)
-    return Router(table, local, indexes, public=files, match_timeout=match_timeout)
+    found, _ = load_middleware(middleware, i18n=table.i18n, base_path=table.base_path)
+    data = None if data_routes is None else DataRoutes.of(data_routes, local, build_id, table.i18n)
+    return Router(
+        table,
+        local,
+        indexes,
+        public=files,
+        match_timeout=match_timeout,
+        middleware=found,
+        data=data,
+        build_id=build_id,
+    )
 
 
 def _got(name: str, value: object, wanted: str) -> str:

@@ -12,6 +12,9 @@ from typing import Any
 
 def run_oracle(oracle: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
     payload = {"config": entry["config"], "routes": entry["routes"], "requests": entry["requests"]}
+    for key in ("public_files", "data_routes", "middleware"):
+        if key in entry:  # the oracle's optional inputs (gen_i18n, gen_middleware)
+            payload[key] = entry[key]
     proc = subprocess.run(
         ["node", str(oracle / "resolve.js")],
         input=json.dumps(payload),
