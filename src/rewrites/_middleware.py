@@ -18,7 +18,8 @@ and tests it; and reading `export const config = { matcher }` from the file, as 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -42,6 +43,7 @@ __all__ = [
     "Refusal",
     "extract_config",
     "load_middleware",
+    "read_file",
     "read_matcher",
 ]
 
@@ -888,3 +890,97 @@ def _skip_expression(reader: _Reader) -> None:
                 return
             depth -= 1
         reader.next()
+
+
+# --------------------------------------------------------------------------------------------------
+# The middleware file of a project (build/index.js)
+# --------------------------------------------------------------------------------------------------
+
+#: Next.js 16's name for the middleware file, and the name it had before (deprecated).
+FILE_NAMES = ("proxy", "middleware")
+
+
+def find_file(folder: Path, extensions: Sequence[str]) -> Path | None:
+    """The middleware file in `folder` (the parent of `pages/` or `app/`, as `next build` looks
+    there): `proxy.<ext>`, else `middleware.<ext>`, the first of `pageExtensions` winning.
+    Raises ConfigError when both a proxy and a middleware file exist, as `next build` does."""
+    found: dict[str, Path] = {}
+    for name in FILE_NAMES:
+        for ext in extensions:
+            candidate = folder / f"{name}.{ext}"
+            if candidate.is_file():
+                found[name] = candidate
+                break
+    if len(found) == 2:
+        proxy, middleware = found["proxy"], found["middleware"]
+        raise ConfigError(
+            [
+                Problem(
+                    str(middleware),
+                    f'Both middleware file "{middleware.name}" and proxy file "{proxy.name}" are '
+                    f'detected. Please use "{proxy.name}" only. Learn more: '
+                    "https://nextjs.org/docs/messages/middleware-to-proxy",
+                )
+            ]
+        )
+    return found.get("proxy") or found.get("middleware")
+
+
+def read_file(path: Path) -> Any:
+    """The `config.matcher` of a middleware file as `next build` reads it (True: none, the
+    middleware runs on every path). Raises ConfigError placed at the file when Next.js cannot
+    read the config statically, or the file exports no function Next.js would run."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(str(path), f"cannot read the middleware file: {exc}")]) from None
+    kind = path.name.split(".", 1)[0]
+    try:
+        if not _exports_handler(text, kind):
+            raise ConfigError(
+                [
+                    Problem(
+                        str(path),
+                        f'The file "./{path.name}" must export a function, either as a default '
+                        f'export or as a named "{kind}" export. '
+                        "Learn more: https://nextjs.org/docs/messages/middleware-to-proxy",
+                    )
+                ]
+            )
+        return read_matcher(text)
+    except ExtractError as exc:
+        line = text.count("\n", 0, exc.at) + 1
+        where = f" at {exc.path}" if exc.path else ""
+        raise ConfigError(
+            [
+                Problem(
+                    f"{path}:{line}",
+                    f"Next.js cannot read `export const config`{where} statically: {exc.message}. "
+                    "`next build` stops here ('Invalid segment configuration export detected'): "
+                    "write the matcher as a literal (strings, arrays, objects)",
+                )
+            ]
+        ) from None
+
+
+def _exports_handler(text: str, kind: str) -> bool:
+    """Whether the file has a default export or a named export `kind` (`proxy`/`middleware`),
+    as `validateMiddlewareProxyExports` checks."""
+    tokens = _lex(text)
+    for at, token in enumerate(tokens[:-1]):
+        if token.text != "export":
+            continue
+        following = [t.text for t in tokens[at + 1 : at + 6]]
+        if following[:1] == ["default"]:
+            return True
+        names = [t for t in following if t not in ("async", "function", "const", "let", "var", "*")]
+        if names[:1] == [kind]:
+            return True
+        if following[:1] == ["{"]:
+            end = next((i for i in range(at + 1, len(tokens)) if tokens[i].text == "}"), at)
+            inner = [t.text for t in tokens[at + 2 : end]]
+            for i, name in enumerate(inner):
+                exported = inner[i + 2] if i + 2 < len(inner) and inner[i + 1] == "as" else name
+                if exported == kind and (i == 0 or inner[i - 1] == ","):
+                    return True
+    return False

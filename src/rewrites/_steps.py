@@ -243,7 +243,9 @@ class Steps:
         extra = self.extra
         assert extra is not None
         features = extra.features
-        if features.middleware is None or not features.middleware.matchers or not self.pathname:
+        # `getMiddlewareMatchers()?.length` is the matcher function's arity (3): any middleware,
+        # even one whose matcher list is empty, turns this step on.
+        if features.middleware is None or not self.pathname:
             return
         pathname = self.pathname
         base = features.base_path

@@ -99,6 +99,7 @@ def load_router(args: argparse.Namespace) -> Router:
         routes,
         positional_refs=not compatible,
         public_files=found.public_files or None,
+        middleware=found.middleware,
     )
     for problem in router.warnings:
         warn(f"warning: {problem.place}: {problem.message}")

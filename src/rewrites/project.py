@@ -34,6 +34,8 @@ from typing import Any
 import attrs
 
 from ._envfiles import Mode, load_env_files
+from ._middleware import find_file as find_middleware_file
+from ._middleware import read_file as read_middleware_file
 from ._pages import DEFAULT_PAGE_EXTENSIONS, discover_routes, find_router_dirs, public_files_in
 from .errors import ConfigError, Problem
 from .router import Router
@@ -678,7 +680,11 @@ class Project:
     #: Interception routes (`(.)photo`), left out of `routes`: Next.js serves them through
     #: rewrites for client-side navigations, which are not modelled.
     intercepting: tuple[str, ...] = ()
-    # Issue 14 reads the middleware (proxy.ts) matcher here: a `middleware` field beside these.
+    #: The middleware file (`proxy.ts`, or `middleware.ts` before Next.js 16) beside `app/` or
+    #: `pages/`, and its `config.matcher` as `next build` reads it (True: it has none and runs
+    #: on every path; None: there is no middleware file).
+    middleware_file: Path | None = None
+    middleware: Any = None
 
     def router(
         self, *, positional_refs: bool = True, early_errors: bool = False, indexed: bool = True
@@ -692,6 +698,7 @@ class Project:
             early_errors=early_errors,
             indexed=indexed,
             public_files=self.public_files,
+            middleware=self.middleware,
         )
 
 
@@ -773,12 +780,16 @@ def load(
     routes: tuple[str, ...] | None = None
     public: tuple[str, ...] = ()
     intercepting: tuple[str, ...] = ()
+    middleware_file: Path | None = None
     if not table_only:
         extensions = _page_extensions(config, config_file or root)
         app_dir, pages_dir = find_router_dirs(root)
         if app_dir is not None or pages_dir is not None:
             found_routes = discover_routes(root, extensions)
             routes, intercepting = found_routes.routes, found_routes.intercepting
+            # build/index.js looks for proxy.* / middleware.* beside `pages/` (or `app/`).
+            folder = (pages_dir or app_dir or root).parent
+            middleware_file = find_middleware_file(folder, extensions)
         elif place.is_dir():
             warnings.append(
                 f"{root}: no app/ or pages/ folder (nor under src/): the pages are unknown"
@@ -797,6 +808,8 @@ def load(
         loader=loader,
         warnings=tuple(warnings),
         intercepting=intercepting,
+        middleware_file=middleware_file,
+        middleware=None if middleware_file is None else read_middleware_file(middleware_file),
     )
 
 
