@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rewrites
+import rewrites.lint
 from rewrites import ConfigError, PatternError, RequestError, Router, cli
 from rewrites._regexp import (
     _DEFAULT_DELIMITER,
@@ -228,6 +229,17 @@ def test_configs_load_and_resolve_or_fail_with_documented_errors(
                 within_bound(lambda c=call, u=url, h=headers: c(u, h))
             except RequestError as exc:
                 assert 400 <= exc.status < 600
+
+
+@fuzz(0.2)
+@given(configs, route_lists)
+def test_lint_reads_any_loaded_config(config: dict[str, Any], routes: list[str] | None) -> None:
+    """Lint runs on any config that loads, within the bound, raising nothing."""
+    try:
+        router = Router.from_next_config(config, routes)
+    except ConfigError:
+        return
+    within_bound(lambda: rewrites.lint.lint(router), 2 * EXAMPLE_BOUND)
 
 
 @fuzz(1)
