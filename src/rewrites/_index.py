@@ -121,7 +121,7 @@ class _Keyed:
     """Rules of one case rule, by key: segment at a known position, segment anywhere, whole
     text, literal tail."""
 
-    __slots__ = ("anywhere", "at", "lettered", "tails", "whole")
+    __slots__ = ("anywhere", "at", "lettered", "tails", "used", "whole")
 
     def __init__(self) -> None:
         self.at: list[dict[str, list[int]]] = []  # by segment index, then segment text
@@ -130,6 +130,8 @@ class _Keyed:
         self.tails: dict[str, list[int]] = {}
         #: Whether any key has a letter (else case folding never changes a lookup).
         self.lettered = False
+        #: Whether any rule is filed here at all.
+        self.used = False
 
     def add(self, key: SegmentKey, position: int) -> None:
         """File the rule at `position` under every text of `key`."""
@@ -142,7 +144,7 @@ class _Keyed:
             table = self.at[index]
         for text in texts:
             _append(table, text, position)
-        self.lettered = True
+        self.lettered = self.used = True
 
     def walk(self, path: PathView, into: list[list[int]]) -> None:
         """Append the positions lists of the rules keyed by the path's text."""
@@ -201,7 +203,7 @@ class _Paths:
         whole = _whole_text(pattern)
         if whole is not None:
             _append(keyed.whole, whole, position)
-            keyed.lettered = True
+            keyed.lettered = keyed.used = True
             return
         key = choose(pattern)
         if key is not None:
@@ -211,6 +213,7 @@ class _Paths:
         if tail is not None:
             _append(keyed.tails, tail, position)
             keyed.lettered = keyed.lettered or tail.upper() != tail
+            keyed.used = True
         else:
             self.always.append(position)  # no literal: a candidate for every path
 
@@ -222,11 +225,12 @@ class _Paths:
             # A path that does not start with '/' can only meet the unkeyed rules: every keyed
             # source starts with a literal '/' (tails aside, and those need a '/' path too).
             return
-        self.exact.walk(path, into)
+        if self.exact.used:
+            self.exact.walk(path, into)
         folded = self.folded
         if folded.lettered:
             folded.walk(path.folded(), into)
-        elif folded.tails:
+        elif folded.used:
             folded.walk(path, into)  # the built-in '/:path+/' alone: no letter to fold
 
     def keys(self) -> int:

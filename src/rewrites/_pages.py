@@ -571,7 +571,11 @@ class LocalRoutes:
             return found
         first_segment = pathname.split("/", 2)[1] if pathname.startswith("/") else None
         by_first = self._by_first.get(first_segment, []) if first_segment is not None else []
-        for position in heapq.merge(by_first, self._any):
+        anywhere = self._any
+        positions = (
+            heapq.merge(by_first, anywhere) if by_first and anywhere else by_first or anywhere
+        )
+        for position in positions:
             route = self._sorted[position]
             params = route.match(pathname)
             if params is not None:
