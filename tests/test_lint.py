@@ -418,3 +418,83 @@ def test_shadowing_among_host_only_rules_stays_within_a_host() -> None:
     assert [s for s in shadowing if s[0] in ("RW102", "RW103", "RW104")] == [
         ("RW102", "rewrites[2]")
     ]
+
+
+# --- RW601 to RW604: the middleware and i18n ------------------------------------------------------
+
+CANONICAL = "/((?!api|_next/static|_next/image|favicon.ico).*)"
+I18N = {"locales": ["en", "fr"], "defaultLocale": "en"}
+
+
+def middleware_lint(matcher: Any, config: dict[str, Any] | None = None) -> list[Diagnostic]:
+    """Lint a router with this middleware matcher."""
+    router = Router.from_next_config(config or {}, ["/", "/about"], middleware=matcher)
+    return lint(router)
+
+
+def test_canonical_matcher_skips_apiary() -> None:
+    """RW601: the canonical matcher's lookahead also skips `/apiary`, shown by that request and
+    fixed by anchoring the lookahead at the segment's end."""
+    [found] = [d for d in middleware_lint(CANONICAL) if d.code == "RW601"]
+    assert found.place == "middleware" and found.example == "/apiary"
+    assert found.outcome == "the middleware does not run"
+    assert found.fix == (
+        "anchor it at the segment's end: "
+        "'/((?!(?:api|_next/static|_next/image|favicon.ico)(?:/|$)).*)'"
+    )
+    anchored = "/((?!(?:api|_next/static|_next/image|favicon.ico)(?:/|$)).*)"
+    assert [d.code for d in middleware_lint(anchored)] == []
+
+
+def test_middleware_on_next_assets() -> None:
+    """RW602: a proxy without a matcher (or `/:path*`) runs on `/_next/static` requests."""
+    found = [d for d in middleware_lint(True) if d.code == "RW602"]
+    assert [d.example for d in found] == ["/_next/static/chunks/main.js"]
+    assert "without `config.matcher` runs on every request" in found[0].message
+    assert [d.place for d in middleware_lint(["/about", "/:path*"]) if d.code == "RW602"] == [
+        "middleware[1]"
+    ]
+
+
+def test_middleware_never_on_the_home_page_with_i18n() -> None:
+    """RW603: with i18n the canonical matcher needs a segment after the locale, so the home page
+    (routed as `/en`) never runs the middleware; adding '/' fixes it."""
+    [found] = [d for d in middleware_lint(CANONICAL, {"i18n": I18N}) if d.code == "RW603"]
+    assert found.example == "/" and "routed as '/en'" in found.message
+    assert found.fix == "add '/' to the matcher: matcher: ['/', ...]"
+    assert not [d for d in middleware_lint(["/", CANONICAL], {"i18n": I18N}) if d.code == "RW603"]
+    assert not [
+        d for d in middleware_lint("/dashboard/:path*", {"i18n": I18N}) if d.code == "RW603"
+    ]
+
+
+def test_forgotten_locale_false() -> None:
+    """RW604: a rule (or matcher) whose source starts with a locale gets the locale prefix again
+    without `locale: false`, and never matches the path it names."""
+    config = {
+        "i18n": I18N,
+        "rewrites": [
+            {"source": "/fr/a-propos", "destination": "/about"},
+            {"source": "/fr/ok", "destination": "/about", "locale": False},
+            {"source": "/:lang(en|fr)/team", "destination": "/about"},
+        ],
+    }
+    router = Router.from_next_config(config, ["/", "/about"], middleware=["/fr/shop/:p*"])
+    found = [(d.place, d.example) for d in lint(router) if d.code == "RW604"]
+    assert found == [
+        ("rewrites[0]", "/fr/a-propos"),
+        ("rewrites[2]", "/en/team"),
+        ("middleware[0]", "/fr/shop"),
+    ]
+    first = next(d for d in lint(router) if d.code == "RW604")
+    assert first.fix == "add `locale: false` to the rule (it then matches the path as written)"
+
+
+def test_redirect_locale_copies_are_not_reported_as_shadowed() -> None:
+    """The default-locale copies Next.js adds before a redirect are not the author's rules: no
+    shadowing is reported about them."""
+    config = {
+        "i18n": {**I18N, "domains": [{"domain": "en.example.com", "defaultLocale": "en"}]},
+        "redirects": [{"source": "/old", "destination": "/about", "permanent": True}],
+    }
+    assert codes(config) == []

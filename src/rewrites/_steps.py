@@ -173,9 +173,13 @@ class Steps:
         elif start.rest.startswith("/_next/"):
             detail = f"no locale in {before!r} (a /_next path keeps none): locale {start.locale!r}"
         else:
-            whose = f"of the domain {start.domain.domain}" if start.domain else "default"
+            whose = (
+                f"locale {start.locale!r} of the domain {start.domain.domain}"
+                if start.domain
+                else f"default locale {start.locale!r}"
+            )
             detail = (
-                f"no locale in the path: the {whose} locale {start.locale!r} is added, "
+                f"no locale in the path: the {whose} is added, "
                 f"{before!r} → {self.pathname!r} (rules and pages see this path)"
             )
         self.trace.note(Stage.LOCALE, Outcome.LOCALE, detail)

@@ -16,6 +16,10 @@ example is kept only once resolving it with the router shows the problem. The co
     RW402  redirects that loop
     RW403  a rewrite or header rule matches Next.js's own `/_next` assets
     RW501  a destination that can never render: every request the rule matches fails (500)
+    RW601  a middleware matcher's negative lookahead tests a prefix: look-alikes skip it ('/apiary')
+    RW602  the middleware runs on Next.js's own assets (/_next/static, /_next/image)
+    RW603  the middleware never runs on the home page '/' (though it runs on other pages)
+    RW604  with i18n, a rule or matcher names a locale without `locale: false`: it never matches
 
 >>> import rewrites
 >>> router = rewrites.Router.from_next_config(
@@ -59,13 +63,15 @@ from ._examples import (
     witnesses,
 )
 from ._index import host_key
-from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, to_utf16
+from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, group_end, to_utf16
+from ._middleware import Matcher, Middleware, load_middleware
 from ._pattern import Pattern
 from ._pattern import compile as compile_source
 from ._regexp import NEVER, free_length
 from ._results import Explanation, Kind, Resolution
 from ._rules import Phase, Rule
 from ._syntax import Key
+from ._syntax import parse as parse_source
 from .errors import RewritesError
 from .router import Router
 
@@ -102,6 +108,10 @@ CODES: Mapping[str, tuple[Severity, str]] = {
     "RW402": (Severity.ERROR, "redirect loop"),
     "RW403": (Severity.WARNING, "rule matches Next.js's own /_next assets"),
     "RW501": (Severity.ERROR, "destination can never render"),
+    "RW601": (Severity.WARNING, "middleware matcher's lookahead tests a prefix, not a segment"),
+    "RW602": (Severity.WARNING, "middleware runs on Next.js's own /_next assets"),
+    "RW603": (Severity.WARNING, "middleware never runs on the home page"),
+    "RW604": (Severity.WARNING, "locale in a source without `locale: false`"),
 }
 
 #: How long a rule's matcher may take on a hostile path before RW203 reports it (CPU seconds).
@@ -196,6 +206,8 @@ class _Linter:
             self.next_assets(rule)
         self.never_renders()
         self.redirect_chains()
+        self.forgotten_locale_false()
+        self.middleware_checks()
         self.found.sort(key=lambda item: (item[0], item[1]))
         return [d for _, _, d in self.found]
 
@@ -270,11 +282,21 @@ class _Linter:
         """RW102/RW103 exactly for simple sources, RW104 from examples for the rest."""
         for phase in (Phase.REDIRECTS, Phase.BEFORE_FILES, Phase.AFTER_FILES, Phase.FALLBACK):
             for position, later in enumerate(self.router.phase(phase)):
-                if later.built_in:
+                if later.built_in or self.locale_copy(later):
                     continue
                 if self.exactly_shadowed(later, self.may_cover(phase, position)):
                     continue
                 self.likely_shadowed(later)
+
+    def locale_copy(self, rule: Rule) -> bool:
+        """Whether `rule` is one of the default-locale copies Next.js makes of a redirect with
+        i18n (its author cannot remove or move it: it is not reported as shadowed)."""
+        return (
+            self.router.i18n is not None
+            and rule.phase is Phase.REDIRECTS
+            and rule.item.get("locale") is not False
+            and ":nextInternalLocale" not in rule.source
+        )
 
     def may_cover(self, phase: Phase, position: int) -> list[Rule]:
         """The user's rules before the one at `position` that may match every path it matches.
@@ -685,6 +707,223 @@ class _Linter:
             fix="exclude it with a segment-anchored lookahead, e.g. '/:path((?!_next(?:/|$)).*)'",
         )
 
+    # --- RW601, RW602, RW603, RW604: the middleware and i18n -----------------------------------
+
+    def report_matcher(
+        self, matcher: Matcher | None, code: str, message: str, **fields: Any
+    ) -> None:
+        """Record a diagnostic about a middleware matcher (after every rule's)."""
+        place = "middleware" if matcher is None else matcher.place
+        source = "" if matcher is None else matcher.source
+        diagnostic = Diagnostic(code, CODES[code][0], place, message, source=source, **fields)
+        self.found.append((len(self.order), len(self.found), diagnostic))
+
+    def middleware_checks(self) -> None:
+        """RW601, RW602 and RW603 on the middleware's matchers."""
+        middleware = self.router.middleware
+        if middleware is None:
+            return
+        for matcher in middleware.matchers:
+            self.matcher_lookahead(matcher)
+        self.middleware_on_assets(middleware)
+        self.middleware_misses_home(middleware)
+
+    def resolved(self, url: str) -> Resolution | None:
+        """The router's answer for a plain request (None when Next.js would fail it)."""
+        explained = self.explain(Example(url, ()))
+        return None if explained is None else explained.resolution
+
+    def matcher_lookahead(self, matcher: Matcher) -> None:
+        """RW601: `(?!api|...)` opening a segment skips `/apiary` too; shown by a request the
+        middleware skips that the segment-anchored lookahead would let it run on."""
+        try:
+            tokens = parse_source(matcher.source, "/#?")
+        except RewritesError:
+            return
+        for at, key in enumerate(tokens):
+            if not isinstance(key, Key) or not key.pattern.startswith("(?!"):
+                continue
+            prefix = tokens[:at]
+            if not all(isinstance(t, str) for t in prefix) or key.prefix != "/":
+                return
+            end = group_end(key.pattern, 0)
+            if end is None:
+                return
+            body = key.pattern[3 : end - 1]
+            if body.endswith(("(?:/|$)", "(/|$)", "(?=/|$)")):
+                continue
+            anchored_body = f"(?:{body})(?:/|$)"
+            fixed_source = _replace_pattern(
+                matcher.source, key, f"(?!{anchored_body})" + key.pattern[end:]
+            )
+            found = self.lookahead_example(matcher, prefix, body, fixed_source)
+            if found is None:
+                continue
+            url, word = found
+            self.report_matcher(
+                matcher,
+                "RW601",
+                f"the lookahead (?!{body}) tests a prefix, not a segment: the middleware also "
+                f"skips every path whose segment starts with {word!r}, not just {'/' + word!r}",
+                example=url,
+                outcome="the middleware does not run",
+                fix=f"anchor it at the segment's end: {fixed_source!r}",
+            )
+
+    def lookahead_example(
+        self, matcher: Matcher, prefix: Sequence[Any], body: str, fixed_source: str
+    ) -> tuple[str, str] | None:
+        """A request the middleware skips but would run on with `fixed_source` in its place,
+        and the lookahead word it starts with."""
+        router = self.router
+        written = router.middleware.written if router.middleware is not None else None
+        fixed_value: Any = fixed_source
+        if isinstance(written, list):
+            fixed_value = [
+                _with_source(item, fixed_source) if at == _matcher_index(matcher) else item
+                for at, item in enumerate(written)
+            ]
+        elif isinstance(written, str):
+            fixed_value = fixed_source
+        else:
+            return None
+        fixed, problems = load_middleware(
+            fixed_value, i18n=router.i18n, base_path=router.table.base_path
+        )
+        if fixed is None or problems:
+            return None
+        fixed_router = attrs.evolve(router, middleware=fixed)
+        base = router.table.base_path + "".join(str(t) for t in prefix)
+        for word in _lookahead_words(body):
+            for extra in ("ary", "-docs", "x", "s"):
+                url = f"{base}/{word}{extra}"
+                got = self.resolved(url)
+                if got is None or got.middleware or got.kind is Kind.REDIRECT:
+                    continue
+                try:
+                    if fixed_router.resolve(url).middleware:
+                        return url, word
+                except RewritesError:
+                    continue
+        return None
+
+    def middleware_on_assets(self, middleware: Middleware) -> None:
+        """RW602: the middleware runs on `/_next/static/...` and `/_next/image` requests."""
+        base = self.router.table.base_path
+        for url in (
+            f"{base}/_next/static/chunks/main.js",
+            f"{base}/_next/image?url=%2Fa.png&w=64&q=75",
+        ):
+            got = self.resolved(url)
+            if got is None or not got.middleware:
+                continue
+            path = url.split("?", 1)[0]
+            matcher = next((m for m in middleware.matchers if m.match(path)), None)
+            what = (
+                "a middleware without `config.matcher` runs on every request"
+                if middleware.written is True
+                else f"the matcher {matcher.source!r} selects it"
+                if matcher
+                else "it is selected"
+            )
+            self.report_matcher(
+                matcher,
+                "RW602",
+                f"the middleware runs on Next.js's own assets ({path}): {what}; each static "
+                "file and image request pays for it",
+                example=url,
+                outcome=str(got),
+                fix="exclude them, e.g. matcher: '/((?!_next/static|_next/image|favicon.ico).*)'",
+            )
+            return
+
+    def middleware_misses_home(self, middleware: Middleware) -> None:
+        """RW603: the middleware runs on a top-level page but never on the home page."""
+        base = self.router.table.base_path
+        home = self.resolved(base or "/")
+        if home is not None and home.kind is Kind.REDIRECT:
+            home = self.resolved(base + "/")
+        page = self.resolved(base + "/some-page")
+        if home is None or page is None or home.middleware or not page.middleware:
+            return
+        if home.kind is Kind.REDIRECT:
+            return
+        why = ""
+        if self.router.i18n is not None and any(m.locale for m in middleware.matchers):
+            why = (
+                f" With i18n each matcher needs a locale segment: the home page is routed as "
+                f"{home.path!r}, which no matcher allows (yet '/{self.router.i18n.default_locale}/'"
+                " with its slash is)"
+            )
+        self.report_matcher(
+            None,
+            "RW603",
+            f"the middleware never runs on the home page {base or '/'!r}, though it runs on "
+            f"{base + '/some-page'!r}.{why}",
+            example=base or "/",
+            outcome=f"{home} (the middleware does not run)",
+            fix="add '/' to the matcher: matcher: ['/', ...]",
+        )
+
+    def forgotten_locale_false(self) -> None:
+        """RW604: with i18n, a source that starts with a locale gets the locale parameter in
+        front of it again; without `locale: false` it never matches the path it names."""
+        i18n = self.router.i18n
+        if i18n is None:
+            return
+        lowered = {x.lower(): x for x in i18n.locales}
+        reported: set[tuple[str, int]] = set()
+        for rule in self.rules:
+            item = rule.item
+            source = item.get("source")
+            if item.get("locale") is False or not isinstance(source, str):
+                continue
+            if (rule.phase, rule.index) in reported:
+                continue  # a redirect's default-locale copies come from the same item
+            locale = _leading_locale(source, lowered)
+            if locale is None:
+                continue
+            reported.add((rule.phase, rule.index))
+            try:
+                written = compile_source(source)
+            except RewritesError:
+                continue
+            for path in samples(written, limit=4):
+                url = self.router.table.base_path + path
+                explained = self.explain(Example.of(url, satisfying(rule) or ({}, {})))
+                if explained is None or rule in explained.applied():
+                    continue
+                self.report(
+                    rule,
+                    "RW604",
+                    f"rule {rule.place} {source!r} starts with the locale {locale!r} but has no "
+                    f"`locale: false`: Next.js puts the locale parameter in front of it again "
+                    f"({rule.source!r}), so it never matches {url!r}",
+                    example=url,
+                    outcome=str(explained.resolution),
+                    fix="add `locale: false` to the rule (it then matches the path as written)",
+                )
+                break
+        middleware = self.router.middleware
+        for matcher in () if middleware is None else middleware.matchers:
+            locale = _leading_locale(matcher.source, lowered) if matcher.locale else None
+            if locale is None:
+                continue
+            url = self.router.table.base_path + matcher.source.split(":", 1)[0].rstrip("/(")
+            got = self.resolved(url or "/")
+            if got is None or got.path is None or matcher.match(got.path):
+                continue
+            self.report_matcher(
+                matcher,
+                "RW604",
+                f"the middleware matcher {matcher.source!r} starts with the locale {locale!r} "
+                "but has no `locale: false`: Next.js puts a locale segment in front of it again, "
+                f"so it does not select {url!r}",
+                example=url,
+                outcome=f"{got} (this matcher does not select it)",
+                fix="write it as {source: ..., locale: false}",
+            )
+
     # --- RW401, RW402 ----------------------------------------------------------------------------
 
     def redirect_chains(self) -> None:
@@ -848,6 +1087,51 @@ def _covers(earlier: Pattern, later: Pattern) -> bool:
         if matches(later, path) and not matches(earlier, path):
             return False
     return True
+
+
+def _leading_locale(source: str, lowered: Mapping[str, str]) -> str | None:
+    """The locale a source's first segment names: literally (`/en/...`) or as one alternative
+    of a parameter (`/:lang(en|fr)/...`); None when it names none."""
+    first = source[1:].split("/", 1)[0]
+    if first.lower() in lowered:
+        return lowered[first.lower()]
+    found = re.fullmatch(r":?\w*\(([\w|\\-]+)\)", first)
+    if found is None:
+        return None
+    for option in found.group(1).replace("\\", "").split("|"):
+        if option.lower() in lowered:
+            return lowered[option.lower()]
+    return None
+
+
+def _lookahead_words(body: str) -> list[str]:
+    """The alternatives of a lookahead body that are plain words ('api', '_next/static',
+    'favicon.ico'; an unescaped '.' taken as itself), in order."""
+    words: list[str] = []
+    depth = 0
+    current = ""
+    for ch in body + "|":
+        if ch == "|" and depth == 0:
+            word = current.replace("\\.", ".")
+            if re.fullmatch(r"[A-Za-z0-9_\-][A-Za-z0-9_\-./]*", word):
+                words.append(word)
+            current = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        current += ch
+    return words
+
+
+def _matcher_index(matcher: Matcher) -> int:
+    """The position of a matcher in the middleware's list (from its place)."""
+    found = re.search(r"\[(\d+)\]$", matcher.place)
+    return int(found.group(1)) if found else 0
+
+
+def _with_source(item: Any, source: str) -> Any:
+    """A matcher item (a string or an object) with another source."""
+    return {**item, "source": source} if isinstance(item, Mapping) else source
 
 
 def _replace_pattern(source: str, key: Key, pattern: str) -> str:
