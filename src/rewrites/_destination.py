@@ -416,6 +416,7 @@ def _parse_url_parts(text: str) -> tuple[URL, bool]:
 #: only make as many as the destination has ways to mark its ':' (2 ** colons, and a destination
 #: rarely has more than three): this only guards against an unusual destination.
 _PARSED_PER_TEMPLATE = 32
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -438,16 +439,28 @@ class Template:
     #: ':' a request hides depends on its params and query keys, but a key hides a ':' whatever
     #: else it names ('a', 'ab' and 'abc' all hide ':abc'), so the marked text is the key.
     _cache: dict[str, _Parsed] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    #: `text` and `refs`, worked out on first use (every render reads them).
+    _encoded: tuple[str, tuple[int, ...]] | None = attrs.field(
+        default=None, init=False, repr=False, eq=False
+    )
+
+    def _encode(self) -> tuple[str, tuple[int, ...]]:
+        """The destination with `$N` swapped for sentinels, and the numbers it uses."""
+        encoded = self._encoded
+        if encoded is None:
+            encoded = encode_refs(self.destination) if self.positional else (self.destination, ())
+            object.__setattr__(self, "_encoded", encoded)  # a frozen value's own cache
+        return encoded
 
     @property
     def text(self) -> str:
         """The destination with `$N` swapped for sentinels when the extension is on."""
-        return encode_refs(self.destination)[0] if self.positional else self.destination
+        return self._encode()[0]
 
     @property
     def refs(self) -> tuple[int, ...]:
         """The `$N` numbers the destination uses (empty when the extension is off)."""
-        return encode_refs(self.destination)[1] if self.positional else ()
+        return self._encode()[1]
 
     @property
     def external(self) -> bool:
@@ -585,6 +598,8 @@ class Template:
 
     def _ref_names(self) -> frozenset[str]:
         """The named params the destination's `$N` refer to (they count as used)."""
+        if not self.refs:
+            return _NO_NAMES
         count = len(self.positions)
         return frozenset(self.positions[n - 1] for n in self.refs if 0 < n <= count)
 
