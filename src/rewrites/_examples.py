@@ -56,9 +56,12 @@ __all__ = [
     "key_values",
     "lookahead_words",
     "matches",
+    "near_misses",
+    "near_paths",
     "prefix_lookahead",
     "regex_tree",
     "request_parts",
+    "route_samples",
     "samples",
     "satisfying",
     "satisfying_values",
@@ -420,3 +423,90 @@ def _ends_at_boundary(node: Node) -> bool:
     if isinstance(node, Look):
         return not node.behind and not node.negative and _ends_at_boundary(node.body)
     return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Paths near a source, and paths of a local route
+# --------------------------------------------------------------------------------------------------
+
+#: Values tried, in order, for a key that must be given a value its own pattern refuses.
+_REFUSED = ("x", "1", "x1", "X", "-", "x.y", "x/y", "%20")
+
+
+def near_paths(pattern: Pattern, limit: int = 12) -> list[str]:
+    """Paths a small edit away from the pattern's samples, matched or not: a key given each word
+    a `(?!...)` opening it excludes (`auth`, `authx`, `auth/x`, `AUTH`), a value its own
+    pattern refuses, or a value with a dot (`x.x`, a file to the trailing-slash redirects);
+    then the last segment dropped, a segment added at either end, a character added, another
+    case, a trailing slash. Some still match (`/api/authx` under
+    `(?!auth(?:/|$))`): callers that want misses only use `near_misses`. None holds '//' or '\\'
+    (Next.js answers those with a 308 before any rule)."""
+    found: list[str] = []
+    keys = [(at, t) for at, t in enumerate(pattern.tokens) if isinstance(t, Key) and t.pattern]
+    choices = {at: key_values(pattern, key, n) for n, (at, key) in enumerate(keys)}
+    plain: dict[int, Sequence[str] | None] = {at: choices[at][:1] or None for at, _ in keys}
+    for at, key in keys:
+        refused = next((v for v in _REFUSED if not fits(pattern, key, v)), None)
+        words = lookahead_words(key)
+        # A value with a dot looks like a file to the trailing-slash redirects.
+        dotted = [v + ".x" for v in choices[at][:1] if fits(pattern, key, v + ".x")]
+        for value in [
+            *(v for w in words for v in (w, w + "x", w + "/x", w.upper())),
+            *([refused] if refused is not None else []),
+            *dotted,
+        ]:
+            found.append(build(pattern.tokens, {**plain, at: [value]}) or "/")
+    for path in samples(pattern, 2):
+        head = path.rstrip("/")
+        found += [
+            "/".join(path.split("/")[:-1]) or "/",
+            head + "/x",
+            "/x" + path,
+            head + "x",
+            path.swapcase(),
+            path if path.endswith("/") else path + "/",
+        ]
+    usable = (p for p in found if p.startswith("/") and "//" not in p and "\\" not in p)
+    return list(dict.fromkeys(usable))[:limit]
+
+
+def near_misses(pattern: Pattern, limit: int = 12) -> list[str]:
+    """Paths a small edit away from the pattern's samples that it does not match (see
+    `near_paths`; every one checked by matching)."""
+    return [p for p in near_paths(pattern, limit) if not matches(pattern, p)]
+
+
+def route_samples(page: str) -> list[str]:
+    """Paths a local route serves (`/blog/[slug]` → `/blog/x`; a catch-all gets one and two
+    segments, an optional one none too), and paths next to them (the last segment dropped, one
+    segment added), readable words first.
+
+    >>> route_samples("/docs/[[...slug]]")
+    ['/docs/x', '/docs', '/docs/x/y', '/docs/x/x']
+    """
+    parts = [part for part in page.split("/") if part]
+    options: list[list[str | None]] = []
+    dynamic = 0  # params so far: each gets the next of `WORDS`
+    for part in parts:
+        if not (part.startswith("[") and part.endswith("]")):
+            options.append([part])
+            continue
+        word = WORDS[dynamic % len(WORDS)]
+        dynamic += 1
+        if part.startswith("[[..."):
+            options.append([word, None, f"{word}/y"])
+        elif part.startswith("[..."):
+            options.append([word, f"{word}/y"])
+        else:
+            options.append([word])
+
+    def path(picks: Sequence[str | None]) -> str:
+        return "/" + "/".join(p for p in picks if p is not None)
+
+    first = [choice[0] for choice in options]
+    served = [path(first)]
+    for at, choice in enumerate(options):
+        for option in choice[1:]:
+            served.append(path([*first[:at], option, *first[at + 1 :]]))
+    near = [path(first[:-1]), path([*first, "x"])] if parts else []
+    return list(dict.fromkeys([*served, *near]))
