@@ -1,4 +1,5 @@
-"""The `rewrites` command (also `python -m rewrites`): demo, resolve, explain, check, lint, serve.
+"""The `rewrites` command (also `python -m rewrites`): demo, resolve, explain, check, lint, serve,
+diff.
 
 Exit codes, for CI: 0 all is well; 1 something failed (a case, a lint error, a request that
 Next.js answers with an error status); 2 bad usage or bad input (a missing file, invalid JSON, a
@@ -13,9 +14,11 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import diff as table_diff
 from . import project
 from ._pages import routes_from_app_dir
 from ._results import Explanation, Kind, Resolution, Step
@@ -474,6 +477,160 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no log line per request")
 
 
+# --- diff ------------------------------------------------------------------------------------
+
+#: What --fail-on accepts: a verdict, or `any` for every change.
+FAIL_ON = (*(v.value for v in table_diff.Verdict), "any")
+
+
+def fail_on_kinds(text: str) -> tuple[str, ...]:
+    """--fail-on's comma-separated verdicts, checked."""
+    kinds = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [kind for kind in kinds if kind not in FAIL_ON]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"got {text!r}; expected a comma-separated list of {', '.join(FAIL_ON)}"
+        )
+    return kinds
+
+
+class ProgressLine:
+    """A progress line on standard error, redrawn in place at most ten times a second (only
+    on a terminal: `enabled` is False otherwise, and nothing is written)."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.shown = 0.0
+        self.started = time.monotonic()
+        self.width = 0
+
+    def show(self, text: str, *, force: bool = False) -> None:
+        """Replace the line with `text`."""
+        now = time.monotonic()
+        if not self.enabled or (now - self.shown < 0.1 and not force):
+            return
+        self.shown = now
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(text)
+
+    def stage(self, stage: str, done: int, total: int) -> None:
+        """diff's progress callback: a bar, the counts and the rate."""
+        share = done / total if total else 1.0
+        bar = ("#" * int(share * 30)).ljust(30)
+        rate = done / max(time.monotonic() - self.started, 1e-9)
+        what = "rules" if stage == "generate" else "distinct requests"
+        self.show(f"{stage} [{bar}] {done:,}/{total:,} {what} ({rate:,.0f}/s)", force=done == total)
+
+    def lines(self, count: int) -> None:
+        """read_access_logs's progress callback."""
+        self.show(f"reading logs: {count:,} lines")
+
+    def clear(self) -> None:
+        """Remove the line."""
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+            self.width = 0
+
+
+def diff_router(args: argparse.Namespace, config: str, which: str) -> Router:
+    """The router of CONFIG or NEW, with the command's routes and options; a table's problems
+    are named with its file."""
+    try:
+        return load_router(argparse.Namespace(**{**vars(args), "config": config}))
+    except ConfigError as exc:
+        raise InputError(f"{which} {config}: {exc}") from None
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """`rewrites diff`: which requests the new table sends somewhere else."""
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs: got {args.jobs}; expected a positive number of processes")
+    old = diff_router(args, args.config, "CONFIG")
+    new = diff_router(args, args.new, "NEW")
+    line = ProgressLine()
+    requests: dict[table_diff.Request, int] | None = None
+    if args.access_log:
+        try:
+            traffic = table_diff.read_access_logs(
+                args.access_log, table_diff.Reads.of(old, new), line.lines
+            )
+        except OSError as exc:
+            raise InputError(f"--access-log: {exc}") from None
+        line.clear()
+        if traffic.skipped:
+            where = ", ".join(traffic.skipped_at)
+            warn(
+                f"warning: skipped {traffic.skipped:,} of {traffic.lines:,} log lines that are "
+                f"neither combined-format nor JSON requests (first: {where})"
+            )
+        if traffic.lines and not traffic.counts:
+            raise InputError("--access-log: no line is a combined-format or JSON request")
+        requests = dict(traffic.counts)
+    distinct = len(requests) if requests is not None else len(old.rules) + len(new.rules)
+    jobs = args.jobs or table_diff.default_jobs(distinct)
+    try:
+        report = table_diff.diff(
+            old,
+            new,
+            requests,
+            jobs=jobs,
+            examples=args.examples,
+            progress=line.stage if line.enabled else None,
+        )
+    finally:
+        line.clear()
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report)
+        if report.groups:
+            print("\nDetails:\n")
+            print(report.details())
+    fail_on = set(args.fail_on or ())
+    if "any" in fail_on and report.groups:
+        return FAILED
+    return FAILED if report.count_to(fail_on - {"any"}) else OK
+
+
+def diff_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `rewrites diff` after the table's (CONFIG is the table in use)."""
+    parser.add_argument(
+        "new", metavar="NEW", help="the table to compare CONFIG with (the same kinds of file)"
+    )
+    parser.add_argument(
+        "--access-log",
+        action="append",
+        metavar="FILE",
+        help="requests to compare (repeatable): nginx/Apache combined format or JSON lines "
+        '({"url": ..., "headers": {...}}), gzip/bzip2/xz or plain, - for stdin; without it, '
+        "requests are generated from both tables",
+    )
+    parser.add_argument("--json", action="store_true", help="the report as one JSON object")
+    parser.add_argument(
+        "--fail-on",
+        type=fail_on_kinds,
+        metavar="KINDS",
+        help="exit 1 when a changed request now ends as one of these (comma-separated: "
+        + ", ".join(FAIL_ON)
+        + "), e.g. not_found,proxied",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes to resolve with (default: every core past 20,000 distinct requests)",
+    )
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=table_diff.EXAMPLES,
+        metavar="N",
+        help=f"changes kept per group in the details and JSON (default {table_diff.EXAMPLES})",
+    )
+
+
 # --- arguments -------------------------------------------------------------------------------
 
 
@@ -594,6 +751,16 @@ def build_parser() -> argparse.ArgumentParser:
     table_arguments(serve)
     serve_arguments(serve)
     serve.set_defaults(run=cmd_serve)
+    diff_parser = sub.add_parser(
+        "diff",
+        help="which requests a new table sends somewhere else (from logs or the tables)",
+        description="Compare the table in use (CONFIG) with NEW on the requests of access "
+        "logs, or on requests made from both tables: a summary per change group (the rule that "
+        "decided in each), then the details.",
+    )
+    table_arguments(diff_parser)
+    diff_arguments(diff_parser)
+    diff_parser.set_defaults(run=cmd_diff)
     return parser
 
 
