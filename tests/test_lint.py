@@ -498,3 +498,10 @@ def test_redirect_locale_copies_are_not_reported_as_shadowed() -> None:
         "redirects": [{"source": "/old", "destination": "/about", "permanent": True}],
     }
     assert codes(config) == []
+
+
+def test_stealing_is_found_with_i18n() -> None:
+    """RW101 with i18n: the proxy rule sees `/en/api/auth/x` (the default locale added) and still
+    takes the NextAuth route's requests."""
+    config = {"i18n": I18N, **rewrites(("/api/:path*", "http://localhost:3001/api/:path*"))}
+    assert codes(config) == [("RW101", "rewrites[0]")]

@@ -278,3 +278,21 @@ def test_cli_explain_apiary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert code == 0
     assert "refuses any segment starting with 'api'" in out
+
+
+def test_the_oracle_self_test_surprises_hold() -> None:
+    """What the oracle's self-test found, confirmed by the vectors: with i18n the canonical
+    matcher runs on `/en/` but not on `/`, `/en` or `/fr`; `/fr/api/x` is a 404; public files are
+    served under the default locale only."""
+    case = next(c for c in CONFIGS if c["name"] == "canonical-i18n")
+    answers = {r["url"]: a for r, a in zip(case["requests"], case["results"], strict=True)}
+    assert [answers[u]["middleware"] for u in ("/", "/en", "/fr", "/en/")] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert answers["/fr/api/x"]["kind"] == "not_found"
+    assert answers["/robots.txt"]["output_type"] == "publicFolder"
+    assert answers["/fr/favicon.ico"]["kind"] == "not_found"
+    assert not failures(case, build(case))

@@ -203,6 +203,13 @@ class Recorder(Tracer):
             self.add(stage, Outcome.FOUND, f"page {found.route} serves {path!r}")
         elif stage is Stage.CHECK_FS:
             self.add(stage, Outcome.MISS, f"no page or file is exactly {path!r}")
+            if "/_next/data/" in path and self.router.data is None:
+                self.add(
+                    stage,
+                    Outcome.NOTE,
+                    "the pages' /_next/data routes are not known (data_routes not given): "
+                    "none is assumed",
+                )
         else:
             self.add(stage, Outcome.MISS, f"no page serves {path!r}")
 

@@ -235,16 +235,21 @@ class _Linter:
         if routes is None:
             return
         reported: set[tuple[Rule, str]] = set()
+        i18n = self.router.i18n
         for route in routes.sorted_dynamic:
             for path in _route_paths(route.page):
                 full = self.router.table.base_path + path
+                # With i18n the rules see the path with the default locale added.
+                seen = full
+                if i18n is not None:
+                    seen = f"{self.router.table.base_path}/{i18n.default_locale}{path}"
                 found = routes.find(path)
                 if found is None or found.route != route.page:
                     continue
                 for rule in self.rules:
                     if rule.phase not in (Phase.BEFORE_FILES, Phase.AFTER_FILES):
                         continue
-                    if (rule, route.page) in reported or not matches(rule.pattern, full):
+                    if (rule, route.page) in reported or not matches(rule.pattern, seen):
                         continue
                     if self.steals(rule, route.page, full):
                         reported.add((rule, route.page))
