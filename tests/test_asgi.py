@@ -16,6 +16,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+import rewrites
 from rewrites import Router
 from rewrites.asgi import (
     Gateway,
@@ -628,6 +629,8 @@ class CountingRouter:
     def __init__(self, router: Router) -> None:
         self.router = router
         self.table = router.table
+        self.i18n = router.i18n
+        self.middleware = router.middleware
         self.calls = 0
 
     def resolve(self, url: str, headers: Any = None) -> Any:
@@ -641,6 +644,22 @@ def test_request_keys_are_the_headers_conditions_read() -> None:
     assert request_keys(CONDITIONED) == ("cookie", "host", "x-beta")
     assert request_keys(seed_config("A", "http://b")) == ()
     assert request_keys({"i18n": {"locales": ["en"], "defaultLocale": "en"}}) is None
+
+
+def test_a_router_with_i18n_or_middleware_is_never_remembered() -> None:
+    """Locale detection and the middleware's conditions read more of a request than the rules'
+    conditions do: such a router's answers are worked out afresh every time."""
+    i18n = rewrites.Router.from_next_config(
+        {"i18n": {"locales": ["en", "fr"], "defaultLocale": "en"}}
+    )
+    matcher = rewrites.Router.from_next_config(
+        {}, middleware=[{"source": "/x", "has": [{"type": "header", "key": "x-mw"}]}]
+    )
+    plain = rewrites.Router.from_next_config({})
+    assert Gateway(i18n)._keys is None
+    assert Gateway(matcher)._keys is None
+    assert Gateway(plain)._keys == ()
+    assert Gateway(plain, cache=0)._keys is None
 
 
 def test_remembered_answers_are_the_routers_answers() -> None:

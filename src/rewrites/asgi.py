@@ -283,7 +283,8 @@ class Gateway:
     @router.setter
     def router(self, router: Router) -> None:
         self._router = router
-        self._keys = request_keys(router.table.config) if self.cache_size else None
+        remembered = self.cache_size and router.i18n is None and router.middleware is None
+        self._keys = request_keys(router.table.config) if remembered else None
         self._cache = {}
 
     def resolve(self, target: str, raw: Iterable[tuple[bytes, bytes]]) -> Resolution:
@@ -731,8 +732,8 @@ def request_keys(config: Mapping[str, Any]) -> tuple[str, ...] | None:
 
     Resolution reads request headers only through conditions (and the index files host-only
     rules by their `host` condition), so a table without conditions answers by target alone.
-    i18n (refused by the router today) would read `accept-language` and cookies: a table with
-    it is never remembered.
+    i18n reads `accept-language`, cookies and the host, and a middleware matcher has
+    conditions of its own: the gateway never remembers the answers of a router with either.
     """
     if config.get("i18n"):
         return None
