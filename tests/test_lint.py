@@ -505,3 +505,55 @@ def test_stealing_is_found_with_i18n() -> None:
     takes the NextAuth route's requests."""
     config = {"i18n": I18N, **rewrites(("/api/:path*", "http://localhost:3001/api/:path*"))}
     assert codes(config) == [("RW101", "rewrites[0]")]
+
+
+# --- RW404 ------------------------------------------------------------------------------------
+
+
+def _open_redirects(redirect: dict[str, object]) -> list[Diagnostic]:
+    """The RW404 diagnostics of a table with this one redirect."""
+    router = Router.from_next_config({"redirects": [{"permanent": False, **redirect}]})
+    return [d for d in lint(router) if d.code == "RW404"]
+
+
+def test_a_captured_query_value_starting_the_location_is_an_open_redirect() -> None:
+    """`?next=%09/evil.example` gives `Location: /\\t/evil.example`, which browsers read as
+    `//evil.example`: RW404 shows that request."""
+    has = [{"type": "query", "key": "next", "value": "(?<next>.*)"}]
+    (found,) = _open_redirects({"source": "/login", "has": has, "destination": "/:next"})
+    assert str(found) == (
+        "warning RW404 redirects[0] '/login': redirect redirects[0] '/login' takes the start "
+        "of its Location ('/:next') from the request, so a link to this site can send visitors "
+        "to any other (Next.js does the same)\n"
+        "  example: /login?next=%09%2Fevil.example → "
+        "307 '/\\t/evil.example?next=%09%2Fevil.example'\n"
+        "  fix: put a literal path or host before the parameter, or constrain the parameter's "
+        "pattern (for example ':next([a-z0-9-]+)')"
+    )
+
+
+def test_a_host_from_the_path_is_an_open_redirect() -> None:
+    """`/out/:u(.*)` → `https://:u/` sends `/out/evil.example` to `https://evil.example/`."""
+    (found,) = _open_redirects({"source": "/out/:u(.*)", "destination": "https://:u/"})
+    assert (found.example, found.outcome) == ("/out/evil.example", "307 'https://evil.example/'")
+
+
+def test_a_value_without_a_has_regex_is_captured_too() -> None:
+    """A `has` query without `value` captures the whole value under its key's name."""
+    has = [{"type": "query", "key": "to"}]
+    (found,) = _open_redirects({"source": "/r", "has": has, "destination": "/:to"})
+    assert found.example == "/r?to=%09%2Fevil.example"
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    [
+        {"source": "/go/:path*", "destination": "/:path*"},  # '//' and '\\' get a 308 first
+        {"source": "/docs/:slug", "destination": "/documentation/:slug"},
+        {"source": "/out/:u", "destination": "https://example.com/:u"},
+    ],
+)
+def test_a_location_whose_site_is_fixed_is_not_an_open_redirect(redirect: dict[str, str]) -> None:
+    """Parameters after a literal start, or repeated-slash paths Next.js normalises first,
+    cannot leave the site."""
+    assert _open_redirects(redirect) == []

@@ -15,6 +15,7 @@ example is kept only once resolving it with the router shows the problem. The co
     RW401  a redirect's destination is redirected again (a chain)
     RW402  redirects that loop
     RW403  a rewrite or header rule matches Next.js's own `/_next` assets
+    RW404  an open redirect: a value the request sends starts the Location
     RW501  a destination that can never render: every request the rule matches fails (500)
     RW601  a middleware matcher's negative lookahead tests a prefix: look-alikes skip it ('/apiary')
     RW602  the middleware runs on Next.js's own assets (/_next/static, /_next/image)
@@ -43,7 +44,7 @@ from typing import Any
 import attrs
 import regex
 
-from ._conditions import Condition
+from ._conditions import Condition, safe_param_name
 from ._examples import (
     WORDS,
     Example,
@@ -63,7 +64,8 @@ from ._examples import (
     witnesses,
 )
 from ._index import host_key
-from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, group_end, to_utf16
+from ._js.regexp import Alt, Group, Look, Node, Quant, Seq, capture_names, group_end, to_utf16
+from ._js.url import URLError, parse_url
 from ._middleware import Matcher, Middleware, load_middleware
 from ._pattern import Pattern
 from ._pattern import compile as compile_source
@@ -107,6 +109,7 @@ CODES: Mapping[str, tuple[Severity, str]] = {
     "RW401": (Severity.WARNING, "redirect chain"),
     "RW402": (Severity.ERROR, "redirect loop"),
     "RW403": (Severity.WARNING, "rule matches Next.js's own /_next assets"),
+    "RW404": (Severity.WARNING, "open redirect: a request chooses the Location's site"),
     "RW501": (Severity.ERROR, "destination can never render"),
     "RW601": (Severity.WARNING, "middleware matcher's lookahead tests a prefix, not a segment"),
     "RW602": (Severity.WARNING, "middleware runs on Next.js's own /_next assets"),
@@ -206,6 +209,7 @@ class _Linter:
             self.next_assets(rule)
         self.never_renders()
         self.redirect_chains()
+        self.open_redirects()
         self.forgotten_locale_false()
         self.middleware_checks()
         self.found.sort(key=lambda item: (item[0], item[1]))
@@ -929,6 +933,68 @@ class _Linter:
                 fix="write it as {source: ..., locale: false}",
             )
 
+    # --- RW404 -----------------------------------------------------------------------------------
+
+    def open_redirects(self) -> None:
+        """RW404: a redirect whose Location's scheme, host or leading '//' comes from a value the
+        request sends, shown by a request that sends the visitor to another site."""
+        for rule in self.router.phase(Phase.REDIRECTS):
+            if rule.built_in or rule.destination is None:
+                continue
+            names = _site_params(rule.destination.destination)
+            for request in self.escape_requests(rule, names):
+                explained = self.explain(request)
+                if explained is None or explained.resolution.kind is not Kind.REDIRECT:
+                    continue
+                location = explained.resolution.url
+                if _off_site(location):
+                    self.report(
+                        rule,
+                        "RW404",
+                        f"redirect {rule.place} {rule.source!r} takes the start of its "
+                        f"Location ({rule.destination.destination!r}) from the request, so a "
+                        "link to this site can send visitors to any other (Next.js does the "
+                        "same)",
+                        example=request.url,
+                        headers=request.headers,
+                        outcome=f"{explained.resolution.status} {location!r}",
+                        fix="put a literal path or host before the parameter, or constrain the "
+                        "parameter's pattern (for example ':next([a-z0-9-]+)')",
+                    )
+                    break
+
+    def escape_requests(self, rule: Rule, names: Sequence[str]) -> Iterator[Example]:
+        """Requests that put a value that escapes the site into each of `names`: a source
+        parameter (in the path) or a `has` capture (in the header, cookie or query it reads)."""
+        sent = satisfying(rule)
+        if sent is None:
+            return
+        headers, query = sent
+        keys = {
+            key.name: at
+            for at, key in enumerate(rule.pattern.tokens)
+            if isinstance(key, Key) and isinstance(key.name, str) and key.pattern
+        }
+        values = samples(rule.pattern, 1)
+        for name in names:
+            for escape in _ESCAPES:
+                if name in keys:
+                    path = _with_value(rule.pattern, keys[name], escape)
+                    if path is not None:
+                        yield Example.of(path, sent)
+                    continue
+                for condition in rule.has:
+                    if name not in _captures(condition):
+                        continue
+                    where = dict(query) if condition.type == "query" else dict(headers)
+                    if condition.type == "cookie":
+                        where["cookie"] = f"{condition.key}={escape}"
+                    else:
+                        where[condition.key if condition.type != "host" else "host"] = escape
+                    parts = (where, query) if condition.type != "query" else (headers, where)
+                    if values:
+                        yield Example.of(values[0], parts)
+
     # --- RW401, RW402 ----------------------------------------------------------------------------
 
     def redirect_chains(self) -> None:
@@ -1252,3 +1318,54 @@ def _positional_fix(rule: Rule) -> str:
                 f"{found.group(0)}"
             )
     return "; ".join(parts) or "use `:name` parameters instead of `$N`"
+
+
+#: Values that take a Location off the site when they start it: a protocol-relative path, the
+#: same after a tab (browsers drop it), a backslash (browsers read it as '/'), and a host.
+_ESCAPES = ("/evil.example", "\t/evil.example", "\\evil.example", "evil.example")
+#: The site a relative Location is read against.
+_SITE = "https://site.invalid/"
+
+
+def _site_params(destination: str) -> list[str]:
+    """The names of the params that start a destination's path (`/:next`) or sit in its scheme
+    or host (`https://:host/`), which decide the Location's site."""
+    if destination.startswith("/"):
+        head = destination[1:].split("/", 1)[0]
+        found = regex.match(r":([A-Za-z0-9_]+)", head)
+        return [found.group(1)] if found else []
+    authority = destination.split("/", 3)[:3]
+    return regex.findall(r":([A-Za-z0-9_]+)", "/".join(authority).replace("://", "/", 1))
+
+
+def _off_site(location: str) -> bool:
+    """Whether a Location, read as a browser reads it on this site, leads to the site one of
+    `_ESCAPES` names."""
+    try:
+        target = parse_url(location, _SITE)
+    except URLError:
+        return False
+    return "evil.example" in target.host
+
+
+def _captures(condition: Condition) -> set[str]:
+    """The params a `has` condition captures: its value's named groups, or (without a value)
+    the whole value under its key's name."""
+    if condition.value:
+        return set(capture_names(condition.value).values())
+    return {safe_param_name(condition.key or "host")}
+
+
+def _with_value(pattern: Pattern, position: int, value: str) -> str | None:
+    """A path the source matches with `value` in the key at `position` (None if it cannot)."""
+    tokens = pattern.tokens
+    values: dict[int, Sequence[str] | None] = {}
+    for at, token in enumerate(tokens):
+        if isinstance(token, Key) and token.pattern:
+            if at == position:
+                values[at] = [value]
+            else:
+                choices = key_values(pattern, token, at)
+                values[at] = choices[:1] if choices else None
+    path = build(tokens, values)
+    return path if matches(pattern, path) else None
