@@ -912,7 +912,10 @@ def main(argv: list[str] | None = None) -> str:
         "--sizes", type=_csv(int), default=list(SIZES), help="table sizes (1000,10000,100000)"
     )
     parser.add_argument(
-        "--mixes", type=_csv(_mix), default=list(MIXES), help=f"mixes ({','.join(MIXES)})"
+        "--mixes",
+        type=_csv(_mix),
+        default=list(MIXES),
+        help=f"mixes ({','.join(MIXES)})".replace("%", "%%"),
     )
     parser.add_argument(
         "--budget", type=float, help="seconds per timing before a slow engine is cut off"
