@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_index import ROUTES, configs
+from test_index import requests as index_requests
 
 import rewrites
 from rewrites._js.node import initial_query_encoder, query_object, querystring_stringify
@@ -119,3 +123,25 @@ def test_plain_queries_are_common() -> None:
     assert _plain_query("?constructor=1") is None
     assert _plain_stringify({"x": "1", "tag": ["a", "b"]}) == "x=1&tag=a&tag=b"
     assert _plain_stringify({"2": "x"}) is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.sampled_from((None, ROUTES)), st.lists(index_requests(), max_size=6))
+def test_resolve_answers_as_explain_does(
+    config: dict[str, Any],
+    routes: tuple[str, ...] | None,
+    batch: list[tuple[str, dict[str, str]]],
+) -> None:
+    """`resolve()` (which tests a rule's conditions before its source) gives exactly the
+    resolution `explain()` (which keeps Next.js's order, source first) gives."""
+    router = rewrites.Router.from_next_config(config, routes)
+    for url, headers in batch:
+        try:
+            resolved: object = router.resolve(url, headers)
+        except rewrites.RequestError as exc:
+            resolved = ("error", exc.status, str(exc))
+        try:
+            explained: object = router.explain(url, headers).resolution
+        except rewrites.RequestError as exc:
+            explained = ("error", exc.status, str(exc))
+        assert resolved == explained, url
