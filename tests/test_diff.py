@@ -299,6 +299,39 @@ def test_reads_keeps_what_conditions_read() -> None:
     assert reads.keep({"cookie": "sid=1"}) == ()
 
 
+def test_reads_i18n_and_middleware() -> None:
+    """With i18n, the host, `accept-language` and the `NEXT_LOCALE` cookie are read; so are
+    the middleware matchers' conditions."""
+    i18n = Router.from_next_config({"i18n": {"locales": ["en", "fr"], "defaultLocale": "en"}})
+    assert Reads.of(i18n) == Reads(
+        frozenset({"host", "accept-language"}), frozenset({"NEXT_LOCALE"})
+    )
+    proxy = Router.from_next_config(
+        {}, middleware=[{"source": "/a", "missing": [{"type": "header", "key": "X-Bot"}]}]
+    )
+    assert Reads.of(proxy).headers == {"x-bot"}
+
+
+def test_locale_and_middleware_are_compared() -> None:
+    """Another default locale renders pages in another locale, and turns a detected locale's
+    redirect into a page; a matcher that now needs a cookie stops the middleware."""
+    tables = [
+        Router.from_next_config({"i18n": {"locales": ["en", "fr"], "defaultLocale": d}}, ["/about"])
+        for d in ("en", "fr")
+    ]
+    report = diff(*tables)
+    changed = {str(c.request): c for c in report.changes()}
+    about = changed["/about"]
+    assert (about.old.locale, about.new.locale, about.fields) == ("en", "fr", ("url", "locale"))
+    detected = changed["/ [accept-language: fr]"]
+    assert (detected.old.verdict, detected.old.url) == (Verdict.REDIRECT, "/fr")
+    watched = Router.from_next_config({}, ["/about"], middleware="/about")
+    cookie = [{"source": "/about", "has": [{"type": "cookie", "key": "sid"}]}]
+    gated = Router.from_next_config({}, ["/about"], middleware=cookie)
+    (change,) = diff(watched, gated, ["/about", ("/about", {"cookie": "sid=1; x=2"})]).changes()
+    assert (change.request, change.fields) == (Request("/about"), ("middleware",))
+
+
 @FAST
 @given(strategies.next_configs(), st.data())
 def test_kept_headers_resolve_alike(config: dict[str, Any], data: st.DataObject) -> None:

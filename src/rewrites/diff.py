@@ -85,8 +85,9 @@ __all__ = [
     "read_access_logs",
 ]
 
-#: What two answers are compared in, in the order changes list them.
-FIELDS = ("verdict", "url", "status", "route", "params", "headers")
+#: What two answers are compared in, in the order changes list them (`locale`: the locale a page
+#: renders with under i18n; `middleware`: whether the middleware runs).
+FIELDS = ("verdict", "url", "status", "route", "params", "headers", "locale", "middleware")
 #: Examples kept per group unless told otherwise.
 EXAMPLES = 20
 #: Distinct requests per task handed to a worker process: small enough to spread the work and
@@ -156,18 +157,27 @@ class Reads:
 
     @classmethod
     def of(cls, *routers: Router) -> Reads:
-        """What any condition of these routers' rules reads."""
+        """What these routers read: any condition of their rules and middleware matchers, and
+        with i18n the host, `accept-language` and the `NEXT_LOCALE` cookie."""
         headers: set[str] = set()
         cookies: set[str] = set()
         for router in routers:
-            for rule in router.rules:
-                for condition in (*rule.has, *rule.missing):
-                    if condition.type == "header":
-                        headers.add(condition.key.lower())
-                    elif condition.type == "cookie":
-                        cookies.add(condition.key)
-                    elif condition.type == "host":
-                        headers.add("host")
+            conditions = [c for rule in router.rules for c in (*rule.has, *rule.missing)]
+            if router.middleware is not None:
+                for matcher in router.middleware.matchers:
+                    conditions += [*matcher.has, *matcher.missing]
+            for condition in conditions:
+                if condition.type == "header":
+                    headers.add(condition.key.lower())
+                elif condition.type == "cookie":
+                    cookies.add(condition.key)
+                elif condition.type == "host":
+                    headers.add("host")
+            if router.i18n is not None:
+                # _i18n's locale detection: domains by host, the NEXT_LOCALE cookie, then
+                # accept-language.
+                headers.update(("host", "accept-language"))
+                cookies.add("NEXT_LOCALE")
         return cls(frozenset(headers), frozenset(cookies))
 
     def keep(
@@ -240,8 +250,8 @@ class RuleRef:
 @attrs.frozen
 class Answer:
     """What one table did with a request, as plain data: its verdict, URL, redirect or error
-    status, route and params, response headers, and the rule that decided (`error` is the
-    message of a request Next.js fails)."""
+    status, route and params, response headers, the rule that decided, the locale a page renders
+    with and whether the middleware runs (`error` is the message of a request Next.js fails)."""
 
     verdict: Verdict
     url: str | None = None
@@ -251,6 +261,8 @@ class Answer:
     headers: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
     rule: RuleRef | None = None
     error: str | None = None
+    locale: str | None = None
+    middleware: bool = False
 
     @classmethod
     def of(cls, resolution: Resolution) -> Answer:
@@ -263,6 +275,8 @@ class Answer:
             dict(resolution.params),
             dict(resolution.headers),
             RuleRef.of(resolution.rule),
+            locale=resolution.locale,
+            middleware=resolution.middleware,
         )
 
     @classmethod
@@ -285,6 +299,10 @@ class Answer:
             text = f"{self.verdict} {self.url}"
         if self.route:
             text += f" (route {self.route})"
+        if self.locale:
+            text += f" [locale {self.locale}]"
+        if self.middleware:
+            text += " [middleware runs]"
         if self.headers:
             text += " headers " + json.dumps(self.headers, ensure_ascii=False)
         return text
@@ -299,6 +317,8 @@ def _same(old: Resolution, new: Resolution) -> bool:
         and old.route == new.route
         and old.params == new.params
         and old.headers == new.headers
+        and old.locale == new.locale
+        and old.middleware == new.middleware
     )
 
 
@@ -546,6 +566,8 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
         "headers": dict(answer.headers),
         "rule": _rule_data(answer.rule),
         "error": answer.error,
+        "locale": answer.locale,
+        "middleware": answer.middleware,
     }
 
 
@@ -559,6 +581,8 @@ def _answer_from(data: Mapping[str, Any]) -> Answer:
         dict(data["headers"]),
         _rule_from(data["rule"]),
         data["error"],
+        data.get("locale"),
+        bool(data.get("middleware", False)),
     )
 
 
@@ -757,16 +781,36 @@ def _unique_rules(routers: Sequence[Router]) -> list[Rule]:
 
 
 def _route_paths(routers: Sequence[Router]) -> list[str]:
-    """Paths each local route serves and paths next to them, under each table's basePath."""
+    """Paths each local route serves and paths next to them, under each table's basePath, with
+    and without each i18n locale."""
     pages = dict.fromkeys(
         route.page for router in routers if router.routes is not None for route in router.routes
     )
     bases = dict.fromkeys(router.table.base_path for router in routers)
+    locales = dict.fromkeys(
+        ["", *("/" + x for r in routers if r.i18n is not None for x in r.i18n.locales)]
+    )
     out: list[str] = []
     for page in pages:
         for path in route_samples(page):
             for base in bases:
-                out.append(base + path if path != "/" or not base else base)
+                for locale in locales:
+                    out.append((base + locale + path).removesuffix("/") or "/")
+    return out
+
+
+def _i18n_variants(routers: Sequence[Router]) -> list[tuple[Any, Any]]:
+    """What i18n's locale detection reads: each locale as `accept-language` and as the
+    `NEXT_LOCALE` cookie, and each domain as the host."""
+    out: list[tuple[Any, Any]] = []
+    for router in routers:
+        if router.i18n is None:
+            continue
+        for locale in router.i18n.locales:
+            out.append(((("accept-language", locale),), ()))
+            out.append(((("cookie", f"NEXT_LOCALE={locale}"),), ()))
+        for domain in router.i18n.domains:
+            out.append(((("host", domain.domain),), ()))
     return out
 
 
@@ -780,12 +824,14 @@ def generated_requests(
 ) -> list[Request]:
     """Requests made from the two tables: for every rule of either (one of each, with its
     conditions) paths its source matches (`limit` of them) and paths near them; for every
-    local route paths it serves and paths next to it; `/` under each basePath.
+    local route paths it serves and paths next to it (under each i18n locale too); `/` under
+    each basePath.
 
     A path is sent with nothing, with what makes its rule's `has` hold and `missing` fail, and
-    with each way they fail; while the two tables have at most `CROSS_VARIANTS` such variants in
-    all, every path is sent with every variant. See docs/diff.md for what this finds and what
-    it cannot.
+    with each way they fail (with i18n: each locale as `accept-language` and `NEXT_LOCALE`
+    cookie, each domain as host); while the two tables have at most `CROSS_VARIANTS` such
+    variants in all, every path is sent with every variant. See docs/diff.md for what this
+    finds and what it cannot.
     """
     routers = (old, new)
     rules = _unique_rules(routers)
@@ -809,6 +855,7 @@ def generated_requests(
             if progress is not None and (done % RULE_CHUNK == 0 or done == len(rules)):
                 progress("generate", done, len(rules))
     variants = dict.fromkeys(v for _, own in per_rule for v in own)
+    variants.update(dict.fromkeys(_i18n_variants(routers)))
     cross = len(variants) <= CROSS_VARIANTS
     out: dict[Request, None] = {}
 
