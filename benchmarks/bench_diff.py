@@ -14,7 +14,10 @@ format, gzip-compressed: each line's request drawn from a pool of the table's re
 Measured: building both routers; `diff()` on a sample of distinct requests in one process and
 with `--jobs` processes (forked, and started by forkserver, which unpickles the routers);
 reading the log alone; and `rewrites diff OLD NEW --access-log LOG` end to end in a fresh
-process, as a user runs it. Prints the markdown table for docs/performance.md's "## Diff".
+process, as a user runs it. Before and after, a calibration: how much faster `--jobs`
+processes do pure-Python work than one right now (on a shared machine, other tenants' load caps
+what any figure with processes can show). Prints the markdown tables for docs/performance.md's
+"## Diff".
 """
 
 from __future__ import annotations
@@ -83,6 +86,33 @@ def write_log(path: Path, pool: list[str], lines: int, seed: int = 5) -> None:
             )
 
 
+def _burn(n: int) -> int:
+    """Pure-Python work for the calibration."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def free_cores(jobs: int) -> float:
+    """How much faster `jobs` processes do pure-Python work than one, right now: on a shared
+    machine, the speed-up any figure with processes can show."""
+    import concurrent.futures
+    import multiprocessing
+
+    work = [2_000_000] * (4 * jobs)
+    start = time.perf_counter()
+    for n in work:
+        _burn(n)
+    serial = time.perf_counter() - start
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(jobs, context) as pool:
+        start = time.perf_counter()
+        list(pool.map(_burn, work))
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def request_pool(maker: Any, size: int, seed: int = 3) -> list[str]:
     """`size` distinct request targets: the table's request paths, a fifth with a query."""
     rng = random.Random(seed)
@@ -105,6 +135,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the tables and the log here")
     args = parser.parse_args()
 
+    print(f"pure-Python speed-up with {args.jobs} processes now: {free_cores(args.jobs):.2f}x")
     where = args.keep or Path(tempfile.mkdtemp(prefix="bench_diff_"))
     where.mkdir(parents=True, exist_ok=True)
     config, maker = make_config(args.rules)
@@ -174,6 +205,9 @@ def main() -> None:
 
     print()
     print(f"load average at the end: {', '.join(f'{n:.1f}' for n in os.getloadavg())}")
+    print(
+        f"pure-Python speed-up with {args.jobs} processes at the end: {free_cores(args.jobs):.2f}x"
+    )
     print(f"| {rules[0]:,}-rule tables, {len(sample):,} distinct requests | distinct requests/s |")
     print("|---|---|")
     for label, rate in rows:

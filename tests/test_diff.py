@@ -236,6 +236,21 @@ def test_processes_give_the_same_report(method: str) -> None:
     assert seen[-1] == ("resolve", 3_000, 3_000)
 
 
+def test_generation_in_processes_gives_the_same_report() -> None:
+    """With more rules than one generation task holds, workers generate the requests, and the
+    report is the one a single process makes."""
+    rules = [{"source": f"/p{n}/:id(\\d+)", "destination": f"/q{n}/:id"} for n in range(250)]
+    old = Router.from_next_config({"rewrites": rules}, ["/q7/[id]"])
+    new = Router.from_next_config({"rewrites": rules[:7] + rules[8:]}, ["/q7/[id]"])
+    steps: list[str] = []
+    report = diff(old, new, jobs=2, progress=lambda stage, *_: steps.append(stage))
+    assert report == diff(old, new)
+    assert "generate" in steps
+    assert {(g.old_rule, g.new_rule) for g in report.groups} == {
+        (RuleRef("rewrites[7]", "/p7/:id(\\d+)"), None)
+    }
+
+
 def test_request_errors_are_answers() -> None:
     """A request Next.js fails is compared by its status: a malformed escape in a dynamic
     route's param is a 400, until a new rule proxies the path before the pages see it."""

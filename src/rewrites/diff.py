@@ -1,7 +1,8 @@
 """What changes for real traffic when a table changes: `diff(old, new, requests)`.
 
 Every request is resolved by both routers; a request whose answer differs in kind, URL, status,
-route, params or response headers (a request Next.js fails counts by its status) is a change.
+route, params, response headers, locale or whether the middleware runs (a request Next.js fails
+counts by its status) is a change.
 Changes are grouped by the rule that decided in each table, counted (weighted by how often each
 request was seen, for requests from access logs) and kept with examples. Without requests, the
 two tables give their own (`generated_requests`).
@@ -23,8 +24,8 @@ two tables give their own (`generated_requests`).
       → local /api/auth/session (route /api/auth/[...nextauth])
 
 Requests are counted after dropping what resolution never reads: only the headers (and cookies)
-that a `has`/`missing` condition of either table reads are kept (`Reads`), so requests that
-differ in, say, their user agent count as one. Access logs are read as a stream
+that either table reads are kept (`Reads`), so requests that differ in, say, their user agent
+count as one. Access logs are read as a stream
 (`read_access_logs`: nginx/Apache combined format and JSON lines, compressed or not), and
 `jobs=N` spreads the distinct requests over N processes, each given both routers once.
 """
@@ -1040,11 +1041,10 @@ def _run_task(task: tuple[str, Any]) -> Any:
 
 
 def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
-    """`fork` where the platform has it (the workers inherit both routers as they are, with
-    nothing pickled), else the platform's default (each worker unpickles them once)."""
-    if start_method is None:
-        methods = multiprocessing.get_all_start_methods()
-        start_method = "fork" if "fork" in methods else None
+    """`fork` on Linux (the workers inherit both routers as they are, with nothing pickled),
+    else the platform's default (macOS and Windows spawn: each worker unpickles them once)."""
+    if start_method is None and sys.platform.startswith("linux"):
+        start_method = "fork"
     return multiprocessing.get_context(start_method)
 
 
@@ -1128,7 +1128,7 @@ def diff(
     `read_access_logs` does). None: the tables' own requests (`generated_requests`). Only the
     headers a condition of either table reads are kept (`Reads`). `jobs` processes share the
     distinct requests, each given both routers once (`start_method` as `multiprocessing` names
-    them: `fork` by default where there is one); each group keeps its `examples` most seen
+    them: `fork` by default on Linux); each group keeps its `examples` most seen
     changes; `progress(stage, done, total)` is told as the work goes.
     """
     if not isinstance(jobs, int) or jobs < 1:
