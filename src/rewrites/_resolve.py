@@ -398,11 +398,13 @@ class Run(Steps):
 
         Conditions read the request, never the path's params, so when they fail the rule does
         not apply whether or not its source matches. A condition Next.js would fail the request
-        on answers False here: the usual order (source first) then decides, as in Next.js.
+        on (or one past the time bound) answers False here: the usual order (source first) then
+        decides, as in Next.js.
         """
         try:
             query = self.query_for_has()
-            return match_conditions(rule.has, rule.missing, self.view, query) is None
+            timeout = self.router.match_timeout
+            return match_conditions(rule.has, rule.missing, self.view, query, timeout) is None
         except ConditionError:
             return False
 
