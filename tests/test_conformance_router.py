@@ -1,7 +1,8 @@
-"""Conformance: every request in tests/vectors/router.json, destinations.json and jsnames.json,
-as Next.js saw it.
+"""Conformance: every request in tests/vectors/router.json, destinations.json, jsnames.json and
+rsc.json, as Next.js saw it.
 
-The vectors were produced by tests/vectors/gen_router.py, gen_destinations.py and gen_jsnames.py
+The vectors were produced by tests/vectors/gen_router.py, gen_destinations.py, gen_jsnames.py and
+gen_rsc.py
 running the real next@16.4.6 routing pipeline (../shared/oracle/resolve.js). Next.js leaves `$1`
 literal, so the routers here are built with `positional_refs=False`; the `$N` extension is tested
 on its own in tests/test_destination.py. This test needs no Node.
@@ -21,7 +22,7 @@ HERE = Path(__file__).parent / "vectors"
 #: Next.js's behaviour exactly: `$1` literal, never-renderable rules fail per request.
 NEXT_COMPATIBLE = {"positional_refs": False, "early_errors": False}
 CONFIGS: list[dict[str, Any]] = []
-for name in ("router.json", "destinations.json", "jsnames.json"):
+for name in ("router.json", "destinations.json", "jsnames.json", "rsc.json"):
     for config in json.loads((HERE / name).read_text("utf-8"))["configs"]:
         CONFIGS.append({**config, "file": name})
 
@@ -81,6 +82,9 @@ def compare(router: rewrites.Router, request: dict[str, Any], expected: dict[str
             return ""
         return f"raised {exc.status} {exc} but Next.js gave {expected}"
     kind = expected["kind"]
+    # The response's headers: the route's (`headers`) and those resolve-routes set on the response
+    # itself (`res_headers`: an RSC request's `x-nextjs-rewritten-query`).
+    response_headers = {**expected.get("headers", {}), **expected.get("res_headers", {})}
     if kind == "error":
         return f"got {got} but Next.js failed with {expected.get('status')}: {expected['error']}"
     if got.kind.value != kind:
@@ -97,14 +101,14 @@ def compare(router: rewrites.Router, request: dict[str, Any], expected: dict[str
             and got.query == target["query"]
             and got.route == expected["route"]
             and got.params == expected.get("params", {})
-            and got.headers == expected["headers"]
+            and got.headers == response_headers
         )
     else:
         final = expected["final"]
         ok = (
             got.path == final["pathname"]
             and got.query == final["query"]
-            and got.headers == expected["headers"]
+            and got.headers == response_headers
         )
     if ok:
         return ""
@@ -130,6 +134,14 @@ def test_absolute_form_requests_are_counted() -> None:
     assert len(full) == ABSOLUTE_FORM
     refused = [c for c in CONFIGS if any(r.get("setup_error") for r in c["results"])]
     assert not any(is_absolute(r["url"]) for c in refused for r in c["requests"])
+
+
+def test_the_rsc_vectors_are_there() -> None:
+    """rsc.json has RSC requests whose response Next.js gives the rewritten path and query."""
+    results = [r for c in CONFIGS if c["file"] == "rsc.json" for r in c["results"]]
+    assert len(results) >= 900
+    told = [r for r in results if "x-nextjs-rewritten-query" in r.get("res_headers", {})]
+    assert len(told) >= 90
 
 
 def test_the_javascript_name_vectors_are_there() -> None:

@@ -340,6 +340,9 @@ class Rendered:
     pathname: str
     hash: str
     query: Query
+    #: The destination's own search rendered (`parsedDestination.search`: '' or '?...'), which
+    #: the `x-nextjs-rewritten-query` header compares with the request's.
+    search: str = ""
 
 
 @attrs.frozen
@@ -357,6 +360,8 @@ class _Parsed:
     dest_params: frozenset[str]
     #: Why every render fails (Next.js answers 500), found while parsing.
     broken: str | None = None
+    #: The destination's own search text ('?a=:b'), as `parseDestination` keeps it.
+    search: str = ""
 
 
 # A path the URL parser leaves exactly as it is (no character it encodes, no dot segment, no
@@ -540,6 +545,7 @@ class Template:
             query=query,
             dest_params=frozenset(used),
             broken=broken,
+            search=_unmark(url.search),
         )
 
     def render(
@@ -594,6 +600,7 @@ class Template:
             pathname=pathname,
             hash=f"#{hash_}" if hash_ else "",
             query=merged,
+            search=compile_non_path(parsed.search, params, refs) if parsed.search else "",
         )
 
     def _ref_names(self) -> frozenset[str]:

@@ -232,6 +232,7 @@ class Run(Steps):
         "pathname",
         "query",
         "res_headers",
+        "search",
         "router",
         "table",
         "trace",
@@ -261,6 +262,7 @@ class Run(Steps):
         self.lookup: PathView  # set with the pathname, by `start`
         self.query: Query = {}
         self.init_query: dict[str, str | list[str]] = {}
+        self.search = ""  # the request's search ('?...'), as parsedUrl.search keeps it
         self.last_rewrite: Rule | None = None
         self.tried = 0  # rules whose source was tried (the index skips the others)
         #: i18n and middleware state (`_steps`), None when the router has neither.
@@ -347,6 +349,7 @@ class Run(Steps):
         """Take the request's query (a non-empty search string) as Next.js parses it."""
         # A list may hold None for a key named like an inherited JS property (`constructor`):
         # Next.js carries that value along as it is, and so do conditions and templates here.
+        self.search = search
         plain = _plain_query(search)
         self.query = dict(query_object(search)) if plain is None else plain  # type: ignore[arg-type]
         self.init_query = self.query_for_has()
@@ -506,6 +509,13 @@ class Run(Steps):
             self.trace.proxied(phase, rule, params, url)
             raise _Done(Resolution(Kind.PROXIED, url, rule=rule))
         before = self.pathname
+        if self.view.headers.get("rsc") == "1":
+            # resolve-routes.js: an RSC request is told where an internal rewrite took it (an
+            # external one only for `experimental.clientParamParsingOrigins`, not modelled).
+            if before != dest.pathname:
+                self.res_headers["x-nextjs-rewritten-path"] = dest.pathname
+            if self.search != dest.search:
+                self.res_headers["x-nextjs-rewritten-query"] = dest.search[1:]
         if self.extra is not None:
             self.rewritten_locale(dest.pathname)
         self.set_pathname(dest.pathname)
