@@ -671,11 +671,14 @@ class _Loader:
             ok = False
         destination = template.destination if template is not None else ""
         if destination.startswith("/"):
-            try:
-                url = parse_url(destination, "http://n")
-                built = next_built_length(url.pathname + url.hash)
-            except URLError:
-                built = 0
+            if _PLAIN_PATH.fullmatch(destination) and not _DOT_SEGMENT.search(destination):
+                built = next_built_length(destination)  # the URL parser would leave it as it is
+            else:
+                try:
+                    url = parse_url(destination, "http://n")
+                    built = next_built_length(url.pathname + url.hash)
+                except URLError:
+                    built = 0
             if built > NEXT_MAX_BUILT_LENGTH:
                 self.problem(
                     f"{place}.destination",
@@ -842,6 +845,12 @@ def load_table(
         warnings=tuple(loader.warnings),
         i18n=loader.i18n,
     )
+
+
+#: A path the WHATWG URL parser leaves as it is (no character it encodes, no query or fragment);
+#: dot segments are checked apart.
+_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*")
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 #: One rule as the config holds it: its kind, place, index in its list, the item itself, and
