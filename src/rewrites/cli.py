@@ -444,6 +444,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             reload=args.reload,
             timeouts=timeouts,
             forwarded=not args.no_forwarded,
+            cache=args.cache,
             access_log=not args.quiet,
         )
     except (ValueError, TypeError, OSError) as exc:
@@ -473,6 +474,13 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-forwarded",
         action="store_true",
         help="send x-forwarded-host only, as Next.js 16 does (no -for, -port, -proto)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=int,
+        default=4096,
+        metavar="N",
+        help="remember N routing answers (default 4096; 0: route every request afresh)",
     )
     parser.add_argument("--quiet", action="store_true", help="no log line per request")
 
