@@ -48,6 +48,8 @@ __all__ = ["Recorder", "Run", "Tracer", "has_repeated_slashes", "path_has_prefix
 
 _STAGE = {phase: Stage(phase.value) for phase in Phase}
 _EVERY_PHASE = frozenset(Phase)
+#: `Run.conditions`' answer for conditions that do not hold (compared by identity).
+_FAILED: Query = {}
 
 
 class _Done(Exception):
@@ -366,8 +368,13 @@ class Run(Steps):
     ) -> tuple[dict[str, RenderValue], Sequence[Any]] | None:
         """The rule's params for the current path (source and conditions), or None."""
         self.tried += 1
-        if (rule.has or rule.missing) and self.trace is SILENT and self.conditions_fail(rule):
-            return None  # the same answer as matching the source first, for less
+        conditioned = bool(rule.has or rule.missing)
+        # Not tracing, a rule's conditions are tested before its source, once: they read the
+        # request, never the path's params, so a rule whose conditions fail does not apply
+        # whether or not its source matches. (The trace keeps Next.js's order.)
+        captured = self.conditions(rule) if conditioned and self.trace is SILENT else None
+        if captured is _FAILED:
+            return None
         timeout = self.router.match_timeout
         try:
             path = self.path if not rule.internal or self.extra is None else self.internal_path()
@@ -383,33 +390,31 @@ class Run(Steps):
             self.trace.no_match(phase, rule)
             return None
         params: dict[str, RenderValue] = {str(k): js_value(v) for k, v in found.params.items()}
-        if rule.has or rule.missing:
-            try:
-                captured = match_conditions(
-                    rule.has, rule.missing, self.view, self.query_for_has(), timeout
-                )
-            except ConditionError as exc:
-                raise RequestError(f"{rule.place} {rule.source!r}: {exc}", status=500) from None
+        if conditioned:
             if captured is None:
-                self.trace.conditions_failed(phase, rule, params, self)
-                return None
+                try:
+                    captured = match_conditions(
+                        rule.has, rule.missing, self.view, self.query_for_has(), timeout
+                    )
+                except ConditionError as exc:
+                    raise RequestError(f"{rule.place} {rule.source!r}: {exc}", status=500) from None
+                if captured is None:
+                    self.trace.conditions_failed(phase, rule, params, self)
+                    return None
             params.update(captured)
         return params, found.groups
 
-    def conditions_fail(self, rule: Rule) -> bool:
-        """Whether a rule's `has`/`missing` conditions certainly do not hold for this request.
-
-        Conditions read the request, never the path's params, so when they fail the rule does
-        not apply whether or not its source matches. A condition Next.js would fail the request
-        on (or one past the time bound) answers False here: the usual order (source first) then
-        decides, as in Next.js.
-        """
+    def conditions(self, rule: Rule) -> Query | None:
+        """What a rule's `has`/`missing` conditions capture when they hold, `_FAILED` when they
+        certainly do not, and None when the usual order must decide: a condition Next.js fails
+        the request on (or one past the time bound) fails it only once the source matched."""
         try:
             query = self.query_for_has()
             timeout = self.router.match_timeout
-            return match_conditions(rule.has, rule.missing, self.view, query, timeout) is None
+            found = match_conditions(rule.has, rule.missing, self.view, query, timeout)
         except ConditionError:
-            return False
+            return None
+        return _FAILED if found is None else found
 
     def query_for_has(self) -> dict[str, str | list[str]]:
         """The current query as `has` conditions read it."""
