@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rewrites._js.url import DOT_SEGMENT as _DOT_SEGMENT
 from rewrites._js.url import parse_url
-from rewrites._load import _DOT_SEGMENT, _PLAIN_PATH
+from rewrites._load import _PLAIN_PATH
 
 
 @settings(max_examples=1500, deadline=None)

@@ -20,7 +20,7 @@ from ._conditions import PLAIN_VALUE, Condition, ConditionType, check_value, saf
 from ._destination import Template, is_literal
 from ._i18n import I18n, load_i18n
 from ._js.regexp import capture_names, to_utf16
-from ._js.url import URLError, parse_url
+from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pattern import Pattern, compile_route
 from ._regexp import NEXT_MAX_BUILT_LENGTH, next_built_length, to_js_regex
 from ._rules import Phase, Rule, Table
@@ -671,7 +671,7 @@ class _Loader:
             ok = False
         destination = template.destination if template is not None else ""
         if destination.startswith("/"):
-            if _PLAIN_PATH.fullmatch(destination) and not _DOT_SEGMENT.search(destination):
+            if _PLAIN_PATH.fullmatch(destination) and not DOT_SEGMENT.search(destination):
                 built = next_built_length(destination)  # the URL parser would leave it as it is
             else:
                 try:
@@ -847,10 +847,8 @@ def load_table(
     )
 
 
-#: A path the WHATWG URL parser leaves as it is (no character it encodes, no query or fragment);
-#: dot segments are checked apart.
-_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*")
-_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
+#: A path the URL parser leaves as it is (no query or fragment; dot segments checked apart).
+_PLAIN_PATH = re.compile(rf"/(?!/)[{UNCHANGED_PATH_CHARS}]*")
 
 
 #: One rule as the config holds it: its kind, place, index in its list, the item itself, and

@@ -32,7 +32,7 @@ from ._js.node import (
     request_header_refusal,
 )
 from ._js.uri import escape
-from ._js.url import URLError, parse_url
+from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pages import RouteMatch
 from ._results import Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
@@ -287,7 +287,7 @@ class Run(Steps):
         if plain is not None:
             path, query = plain.groups()
             if "//" not in path and (
-                ("." not in path and "%" not in path) or _DOT_SEGMENT.search(path) is None
+                ("." not in path and "%" not in path) or DOT_SEGMENT.search(path) is None
             ):
                 # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
                 self.set_pathname(path)
@@ -692,9 +692,8 @@ class Run(Steps):
 # A request target the WHATWG URL parser leaves as it is: no character of the path (or special
 # query) percent-encode set, no backslash, no fragment. Dot segments are checked apart.
 _PLAIN_TARGET = re.compile(
-    r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
+    rf"(/[{UNCHANGED_PATH_CHARS}]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
 )
-_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 # An http(s) URL the WHATWG parser gives back as it is: lower-case host whose last label starts
@@ -706,7 +705,7 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _PLAIN_URL = re.compile(
     r"(https?)://((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*|" + rf"{_OCTET}(?:\.{_OCTET}){{3}})"
     r"(?::([1-9][0-9]{0,4}))?"
-    r"(/[A-Za-z0-9_~!$&'()*+,;=:@.%/\-]*)(?:\?[A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*)?"
+    rf"(/[{UNCHANGED_PATH_CHARS}]*)(?:\?[A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*)?"
 )
 _DEFAULT_PORT = {"http": "80", "https": "443"}
 
@@ -719,7 +718,7 @@ def _plain_url(text: str) -> bool:
     scheme, host, port, path = found.groups()
     if port is not None and (port == _DEFAULT_PORT[scheme] or int(port) > 65535):
         return False
-    return "xn--" not in host and _DOT_SEGMENT.search(path) is None
+    return "xn--" not in host and DOT_SEGMENT.search(path) is None
 
 
 #: Query text with nothing to decode or encode (no '%', '+' or reserved character).

@@ -35,7 +35,9 @@ from collections.abc import Callable
 import attrs
 
 __all__ = [
+    "DOT_SEGMENT",
     "HEX_DIGITS",
+    "UNCHANGED_PATH_CHARS",
     "UNSUPPORTED_IDNA",
     "UNSUPPORTED_OPAQUE_BASE",
     "URL",
@@ -44,6 +46,13 @@ __all__ = [
     "to_usv",
     "utf16_units",
 ]
+
+#: Characters of a path the parser leaves as they are: none of the path percent-encode set, no
+#: backslash (a regex character class body). With no dot segment (`DOT_SEGMENT`), such a path is
+#: the parsed URL's pathname unchanged, which lets callers skip the parser.
+UNCHANGED_PATH_CHARS = r"A-Za-z0-9_~!$&'()*+,;=:@.%/\-"
+#: A '.' or '..' segment (also percent-encoded), which the parser resolves.
+DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 UNSUPPORTED_IDNA = "non-ASCII hostnames are not supported"
 UNSUPPORTED_OPAQUE_BASE = "relative references against an opaque-path base are not supported"
