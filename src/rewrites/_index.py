@@ -200,7 +200,7 @@ class _Paths:
         """File a rule (positions must come in ascending order)."""
         pattern = rule.pattern
         keyed = self.exact if pattern.case_sensitive else self.folded
-        whole = _whole_text(pattern)
+        whole = choose.wholes.get(id(pattern))
         if whole is not None:
             _append(keyed.whole, whole, position)
             keyed.lettered = keyed.used = True
@@ -261,13 +261,17 @@ def _whole(table: dict[str, list[int]], key: str, into: list[list[int]]) -> None
 class _Chooser:
     """Picks each rule's most selective key: the one the fewest rules of the phase share."""
 
-    __slots__ = ("counts", "options")
+    __slots__ = ("counts", "options", "wholes")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.options: dict[int, list[SegmentKey]] = {}
         self.counts: dict[tuple[int | None, str], int] = {}
+        #: The whole text of each source that is nothing but literal segments, by pattern.
+        self.wholes: dict[int, str] = {}
         for rule in rules:
-            if _whole_text(rule.pattern) is not None:
+            whole = _whole_text(rule.pattern)
+            if whole is not None:
+                self.wholes[id(rule.pattern)] = whole
                 continue  # filed by its whole text, never under a segment
             options = segment_keys(rule.pattern)
             self.options[id(rule.pattern)] = options
