@@ -58,6 +58,12 @@ ROUTES = ("/", "/api/[slug]", "/docs/[...rest]", "/old/[[...rest]]")
 HAS = (
     {"type": "header", "key": "x-flag"},
     {"type": "cookie", "key": "beta", "value": "on"},
+    # A header named in upper case with a capturing value, a cookie with no value, and names a
+    # JavaScript object inherits (never filed: Next.js reads the inherited property).
+    {"type": "header", "key": "X-Other", "value": "(?<other>.*)"},
+    {"type": "cookie", "key": "session"},
+    {"type": "header", "key": "constructor"},
+    {"type": "cookie", "key": "toString"},
     {"type": "query", "key": "p", "value": "1"},
     # Host values: '.' matching any character, escaped dots, a regex (not filed by host) and an
     # upper-case value (filed, but never found: no lowercased host matches it).
@@ -71,6 +77,8 @@ HEADERS = (
     {},
     {"x-flag": "1"},
     {"cookie": "beta=on"},
+    {"cookie": "session=1; beta=off", "X-OTHER": "v"},
+    {"x-other": "", "constructor": "1"},
     {"host": "a.example.com"},
     {"host": "A.Example.COM:3000"},
     {"host": "a-example.com"},
@@ -117,7 +125,7 @@ def rules(draw: Callable[..., Any], kind: str) -> dict[str, Any]:
     if kind == "redirect":
         rule["permanent"] = draw(st.booleans())
     if draw(st.integers(0, 4)) == 0:
-        rule["has"] = [draw(st.sampled_from(HAS))]
+        rule["has"] = draw(st.lists(st.sampled_from(HAS), min_size=1, max_size=2))
     return rule
 
 
@@ -213,19 +221,19 @@ def test_a_skipped_rule_never_matches(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs(), st.lists(requests(), min_size=1, max_size=8))
-def test_a_rule_skipped_for_its_host_never_has_its_conditions_hold(
+def test_a_rule_skipped_for_its_host_or_headers_never_has_its_conditions_hold(
     config: dict[str, Any], batch: list[tuple[str, dict[str, str]]]
 ) -> None:
-    """A rule left out for the request's host is one whose `has` conditions fail on it (or
-    whose source does not match the path)."""
+    """A rule left out for the request's host, headers or cookies is one whose `has` conditions
+    fail on it (or whose source does not match the path)."""
     router = Router.from_next_config(config)
     for url, headers in batch:
         path = url.split("?", 1)[0]
-        view = RequestView(headers)
+        view = RequestView({k.lower(): v for k, v in headers.items()})
         for phase in Phase:
             index = router.indexes[phase]
             every = {p for p, _ in index.candidates(path)}
-            for_host = {p for p, _ in index.candidates(path, 0, view.host or "")}
+            for_host = {p for p, _ in index.candidates(path, 0, view.host or "", view)}
             assert for_host <= every
             for position in every - for_host:
                 rule = router.phase(phase)[position]
@@ -452,6 +460,7 @@ def test_stats_count_rules_and_nodes() -> None:
         "rules": 3,
         "always": 1,
         "by_host": 0,
+        "by_request": 0,
         "whole": 2,
         "keys": 2,
         "depth": 0,
@@ -553,3 +562,35 @@ def test_threads_share_one_indexed_router() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_rules_that_need_a_header_or_cookie_are_tried_only_when_it_is_sent() -> None:
+    """A `/((?!api/).*)` rule behind a `has` header (any case) or cookie is a candidate only
+    for requests that send it; one behind an inherited name (`constructor`) always is."""
+    config = {
+        "rewrites": [
+            {"source": "/((?!api/).*)", "destination": "/legacy", "has": [has]}
+            for has in (
+                {"type": "header", "key": "X-Legacy-Client"},
+                {"type": "cookie", "key": "beta", "value": "on"},
+                {"type": "header", "key": "constructor"},
+            )
+        ]
+    }
+    router = Router.from_next_config(config)
+    index = router.indexes[Phase.AFTER_FILES]
+    assert index.stats()["by_request"] == 2
+
+    def tried(headers: dict[str, str] | None) -> list[int]:
+        view = None if headers is None else RequestView(headers)
+        return [p for p, _ in index.candidates("/x", 0, "", view)]
+
+    assert tried({}) == [2]
+    assert tried({"x-legacy-client": ""}) == [0, 2]
+    assert tried({"cookie": "a=1; beta=off"}) == [1, 2]
+    assert tried({"cookie": "a=1"}) == [2]
+    assert tried(None) == [0, 1, 2]
+    assert router.resolve("/x", {"X-Legacy-Client": "1"}).path == "/legacy"
+    assert router.resolve("/x", {"Cookie": "beta=on"}).path == "/legacy"
+    # Next.js reads Object.prototype.constructor for the header the request lacks: it holds.
+    assert router.resolve("/x").rule is router.phase(Phase.AFTER_FILES)[2]

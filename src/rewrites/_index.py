@@ -38,8 +38,9 @@ import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
-from ._conditions import PLAIN_VALUE
+from ._conditions import PLAIN_VALUE, RequestView
 from ._js.case import CASE_GROUPS
+from ._js.node import inherits
 from ._js.regexp import JSRegexError, parse
 from ._pattern import Pattern
 from ._rules import Rule
@@ -51,7 +52,9 @@ __all__ = [
     "PhaseIndex",
     "PlainIndex",
     "SegmentKey",
+    "TableIndex",
     "host_key",
+    "need_key",
     "segment_keys",
 ]
 
@@ -70,13 +73,15 @@ class PathView:
     """A request path as the indexes look it up: its segments, and the same folded for the
     case-insensitive rules, each worked out once per path whichever phases ask."""
 
-    __slots__ = ("_distinct", "_folded", "_segments", "text")
+    __slots__ = ("_distinct", "_folded", "_found", "_segments", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._segments: list[str] | None = None
         self._distinct: set[str] | None = None
         self._folded: PathView | None = None
+        #: The last `TableIndex.found` answer for this path: (index, host, request, positions).
+        self._found: tuple[object, str | None, object, list[int]] | None = None
 
     def segments(self) -> list[str]:
         """The text split at '/' (the first piece is what comes before the first '/')."""
@@ -107,7 +112,11 @@ class PlainIndex:
         self.rules = tuple(rules)
 
     def candidates(
-        self, pathname: str | PathView, start: int = 0, host: str | None = None
+        self,
+        pathname: str | PathView,
+        start: int = 0,
+        host: str | None = None,
+        request: RequestView | None = None,
     ) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for every rule at `start` or later."""
         for position in range(start, len(self.rules)):
@@ -171,9 +180,25 @@ class _Keyed:
                 if pathname.endswith(tail) or trimmed.endswith(tail):
                     into.append(positions)
 
-    def size(self) -> int:
-        """How many distinct keys there are."""
-        return sum(map(len, self.at)) + len(self.anywhere) + len(self.whole) + len(self.tails)
+    def size(self, mine: range) -> int:
+        """How many distinct keys file a rule of `mine`."""
+        tables = (*self.at, self.anywhere, self.whole, self.tails)
+        return sum(_meets(positions, mine) for table in tables for positions in table.values())
+
+    def depth(self, mine: range) -> int:
+        """How many segment positions key a rule of `mine`."""
+        levels = [
+            index + 1
+            for index, table in enumerate(self.at)
+            if any(_meets(positions, mine) for positions in table.values())
+        ]
+        return max(levels, default=0)
+
+
+def _meets(positions: list[int], mine: range) -> bool:
+    """Whether ascending `positions` has one in `mine`."""
+    at = bisect_left(positions, mine.start)
+    return at < len(positions) and positions[at] < mine.stop
 
 
 def _append(table: dict[str, list[int]], text: str, position: int) -> None:
@@ -233,17 +258,18 @@ class _Paths:
         elif folded.used:
             folded.walk(path, into)  # the built-in '/:path+/' alone: no letter to fold
 
-    def keys(self) -> int:
-        """How many distinct keys there are."""
-        return self.exact.size() + self.folded.size()
+    def keys(self, mine: range) -> int:
+        """How many distinct keys file a rule of `mine`."""
+        return self.exact.size(mine) + self.folded.size(mine)
 
-    def depth(self) -> int:
-        """The deepest segment keyed by position."""
-        return max(len(self.exact.at), len(self.folded.at))
+    def depth(self, mine: range) -> int:
+        """The deepest segment keyed by position for a rule of `mine`."""
+        return max(self.exact.depth(mine), self.folded.depth(mine))
 
-    def wholes(self) -> int:
-        """How many rules are filed by their whole text."""
-        return sum(map(len, (*self.exact.whole.values(), *self.folded.whole.values())))
+    def wholes(self, mine: range) -> int:
+        """How many rules of `mine` are filed by their whole text."""
+        lists = (*self.exact.whole.values(), *self.folded.whole.values())
+        return sum(_within(positions, mine) for positions in lists)
 
 
 def _whole(table: dict[str, list[int]], key: str, into: list[list[int]]) -> None:
@@ -375,8 +401,154 @@ def host_key(rule: Rule) -> tuple[str, tuple[int, ...]] | None:
     return None
 
 
+class _Needs:
+    """Rules that only apply when the request has a header or a cookie: those with a `has`
+    condition on it (`{"type": "header", "key": "x-legacy-client"}`), which would otherwise be
+    tried on every request whatever their source (a `/((?!api/).*)` rule behind a header).
+
+    Next.js reads the header (or cookie) from the request, and a condition on one the request
+    does not send never holds (`matchHas` needs a value): such a rule cannot apply. Headers and
+    cookies never change during a resolution, so this narrowing holds in every phase.
+    """
+
+    __slots__ = ("cookies", "every", "headers")
+
+    def __init__(self) -> None:
+        self.headers: dict[str, _Paths] = {}  # lowercased header name -> its rules, by path
+        self.cookies: dict[str, _Paths] = {}  # cookie name -> its rules, by path
+        self.every: list[int] = []  # every rule filed here, ascending
+
+    def add(self, need: tuple[str, str], rule: Rule, position: int, choose: _Chooser) -> None:
+        """File the rule at `position` under the header or cookie it needs, then by its path."""
+        kind, name = need
+        table = self.headers if kind == "header" else self.cookies
+        paths = table.get(name)
+        if paths is None:
+            paths = table[name] = _Paths()
+        paths.add(rule, position, choose)
+        self.every.append(position)
+
+    def walk(self, request: RequestView, pathname: PathView, into: list[list[int]]) -> None:
+        """Append the positions of every rule whose header or cookie the request sends and
+        whose source may match `pathname`."""
+        for table, sent in (
+            (self.headers, request.headers),
+            (self.cookies, request.cookies if self.cookies and "cookie" in request.headers else {}),
+        ):
+            if not table or not sent:
+                continue
+            small, large = (table, sent) if len(table) <= len(sent) else (sent, table)
+            for name in small:
+                if name in large:
+                    table[name].walk(pathname, into)
+
+    def groups(self) -> Iterator[_Paths]:
+        """Every header's and cookie's rules."""
+        yield from self.headers.values()
+        yield from self.cookies.values()
+
+
+def need_key(rule: Rule) -> tuple[str, str] | None:
+    """The header (lowercased) or cookie a rule's `has` conditions need the request to send, if
+    any: ("header", name) or ("cookie", name).
+
+    A name that a JavaScript object inherits (`constructor`) is never one: Next.js reads the
+    inherited property when the request lacks it, so the condition can hold (or fail the request)
+    without it.
+    """
+    for condition in rule.has:
+        if condition.type == "header":
+            name = condition.key.lower()
+        elif condition.type == "cookie":
+            name = condition.key
+        else:
+            continue
+        if not inherits(name):
+            return condition.type, name
+    return None
+
+
+class TableIndex:
+    """Every phase's rules in one index, so that a request's path is looked up once for all of
+    them: positions are global (a phase's rules follow the phases before it, in `Phase` order),
+    and each phase reads its own range of the answer (`PhaseIndex`).
+
+    A rule is filed under the host its `has` names (`_Hosts`), else under a header or cookie its
+    `has` needs (`_Needs`), else by its path alone (`_Paths`); within each, by its key.
+    """
+
+    __slots__ = ("hosts", "needs", "offsets", "paths")
+
+    def __init__(self, phases: Sequence[Sequence[Rule]]) -> None:
+        rules: list[Rule] = []
+        self.offsets: tuple[int, ...] = ()
+        offsets = []
+        for phase_rules in phases:
+            offsets.append(len(rules))
+            rules.extend(phase_rules)
+        self.offsets = tuple(offsets)
+        self.paths = _Paths()  # the rules of every request
+        self.hosts = _Hosts()  # those that only apply on one host, by host and then by path
+        self.needs = _Needs()  # those that need a header or cookie, by it and then by path
+        choose = _Chooser(rules)
+        for position, rule in enumerate(rules):
+            if not rule.has:
+                self.paths.add(rule, position, choose)
+                continue
+            host = host_key(rule)
+            if host is not None:
+                self.hosts.add(host, rule, position, choose)
+                continue
+            need = need_key(rule)
+            if need is not None:
+                self.needs.add(need, rule, position, choose)
+            else:
+                self.paths.add(rule, position, choose)
+
+    def found(
+        self, path: PathView, host: str | None = None, request: RequestView | None = None
+    ) -> list[int]:
+        """The ascending positions of every rule that may apply to the path (each once).
+
+        `host` is the request's lowercased hostname ("" when it has none) and `request` its
+        headers and cookies; None (unknown) takes every rule filed under a host, or under a
+        header or cookie. The answer is kept on the path for the phases that ask next.
+        """
+        kept = path._found
+        if kept is not None and kept[0] is self and kept[1] == host and kept[2] is request:
+            return kept[3]
+        lists: list[list[int]] = []
+        self.paths.walk(path, lists)
+        if self.hosts.every:
+            if host is None:
+                lists.append(self.hosts.every)
+            elif host:
+                self.hosts.walk(host, path, lists)
+        if self.needs.every:
+            if request is None:
+                lists.append(self.needs.every)
+            else:
+                self.needs.walk(request, path, lists)
+        found = _merged(lists)
+        path._found = (self, host, request, found)
+        return found
+
+    def groups(self) -> Iterator[_Paths]:
+        """Every group of rules keyed by path: the common one, then per host, header, cookie."""
+        yield self.paths
+        yield from self.hosts.groups()
+        yield from self.needs.groups()
+
+    def __getstate__(self) -> tuple[_Paths, _Hosts, _Needs, tuple[int, ...]]:
+        return self.paths, self.hosts, self.needs, self.offsets
+
+    def __setstate__(self, state: tuple[_Paths, _Hosts, _Needs, tuple[int, ...]]) -> None:
+        self.paths, self.hosts, self.needs, self.offsets = state
+
+
 class PhaseIndex:
-    """Candidate rules of one phase for a path, in ascending position.
+    """Candidate rules of one phase for a path, in ascending position: its range of a
+    `TableIndex` (one of its own when built from a phase's rules alone).
 
     >>> from rewrites import Router
     >>> router = Router.from_next_config({"redirects": [
@@ -388,89 +560,84 @@ class PhaseIndex:
     ['/:path+/', '/:path*/amp']
     """
 
-    __slots__ = ("hosts", "paths", "rules")
+    __slots__ = ("end", "offset", "rules", "shared")
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules: Sequence[Rule] = tuple(rules)
-        self.paths = _Paths()  # every rule but those that only apply on one host
-        self.hosts = _Hosts()  # those, by host and then by path
-        choose = _Chooser(self.rules)
-        for position, rule in enumerate(self.rules):
-            host = host_key(rule) if rule.has else None
-            if host is None:
-                self.paths.add(rule, position, choose)
-            else:
-                self.hosts.add(host, rule, position, choose)
+    def __init__(
+        self, rules: Sequence[Rule], shared: TableIndex | None = None, offset: int = 0
+    ) -> None:
+        self.rules = rules
+        self.shared = TableIndex([rules]) if shared is None else shared
+        self.offset = offset
+        self.end = offset + len(rules)
 
     def candidates(
-        self, pathname: str | PathView, start: int = 0, host: str | None = None
+        self,
+        pathname: str | PathView,
+        start: int = 0,
+        host: str | None = None,
+        request: RequestView | None = None,
     ) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for every rule at `start` or later that may match `pathname`.
 
         `host` is the request's lowercased hostname ("" when it has none), for the rules that
-        only apply on one host; None (unknown) takes them all.
+        only apply on one host, and `request` its headers and cookies, for the rules that need
+        one; None (unknown) takes them all.
         """
         if isinstance(pathname, str):
             pathname = PathView(pathname)
-        lists: list[list[int]] = []
-        self.paths.walk(pathname, lists)
-        if self.hosts.every:
-            if host is None:
-                lists.append(self.hosts.every)
-            elif host:
-                self.hosts.walk(host, pathname, lists)
-        if not lists:
+        found = self.shared.found(pathname, host, request)
+        low = bisect_left(found, self.offset + start)
+        high = bisect_left(found, self.end, low)
+        if low == high:
             return iter(())  # most phases, for most paths
-        return self._offer(lists, start)
+        return self._offer(found, low, high)
 
-    def _offer(self, lists: list[list[int]], start: int) -> Iterator[tuple[int, Rule]]:
-        """(position, rule) for the positions of `lists`, merged, from `start` on."""
-        rules = self.rules
-        for position in _ascending(lists, start):
+    def _offer(self, found: list[int], low: int, high: int) -> Iterator[tuple[int, Rule]]:
+        """(position, rule) for the global positions `found[low:high]`."""
+        rules, offset = self.rules, self.offset
+        for at in range(low, high):
+            position = found[at] - offset
             yield position, rules[position]
 
     def __len__(self) -> int:
         return len(self.rules)
 
-    def __getstate__(self) -> tuple[_Paths, _Hosts]:
-        """The keys only: a restored router gives the index its rules again (`restore`)."""
-        return self.paths, self.hosts
-
-    def __setstate__(self, state: tuple[_Paths, _Hosts]) -> None:
-        self.paths, self.hosts = state
-        self.rules = ()
-
-    def restore(self, rules: Sequence[Rule]) -> PhaseIndex:
-        """This unpickled index with its phase's rules."""
-        self.rules = rules
-        return self
-
     def stats(self) -> dict[str, int]:
-        """Sizes for benchmarks and explain: rules, always-candidates (for every host), rules
-        filed by host, rules filed whole, distinct keys and the deepest positional key."""
-        groups = [self.paths, *self.hosts.groups()]
+        """Sizes for benchmarks and explain: rules, always-candidates (for every host and
+        request), rules filed by host, by header or cookie, and whole, distinct keys and the
+        deepest positional key, all of this phase."""
+        shared = self.shared
+        mine = range(self.offset, self.end)
+        groups = list(shared.groups())
         return {
             "rules": len(self.rules),
-            "always": len(self.paths.always),
-            "by_host": len(self.hosts.every),
-            "whole": sum(paths.wholes() for paths in groups),
-            "keys": sum(paths.keys() for paths in groups),
-            "depth": max(paths.depth() for paths in groups),
+            "always": _within(shared.paths.always, mine),
+            "by_host": _within(shared.hosts.every, mine),
+            "by_request": _within(shared.needs.every, mine),
+            "whole": sum(paths.wholes(mine) for paths in groups),
+            "keys": sum(paths.keys(mine) for paths in groups),
+            "depth": max(paths.depth(mine) for paths in groups),
         }
 
 
-def _ascending(lists: list[list[int]], start: int) -> Iterable[int]:
-    """The positions of sorted `lists` at `start` or later, merged in ascending order, each once
-    (a rule keyed by an alternation, or a segment the path has twice, is in several lists)."""
-    if start:
-        lists = [cut for cut in (p[bisect_left(p, start) :] for p in lists) if cut]
+def _within(positions: Iterable[int], mine: range) -> int:
+    """How many of `positions` are in `mine`."""
+    return sum(1 for p in positions if p in mine)
+
+
+def _merged(lists: list[list[int]]) -> list[int]:
+    """The positions of sorted `lists`, merged in ascending order, each once (a rule keyed by an
+    alternation, or a segment the path has twice, is in several lists)."""
     if not lists:
-        return ()
+        return _NONE
     if len(lists) == 1:
         return lists[0]
     if sum(map(len, lists)) < _SORT_BELOW:
         return sorted({p for positions in lists for p in positions})
-    return _once(heapq.merge(*lists))
+    return list(_once(heapq.merge(*lists)))
+
+
+_NONE: list[int] = []
 
 
 def _once(positions: Iterable[int]) -> Iterator[int]:

@@ -360,7 +360,7 @@ class Run(Steps):
 
     def candidates(self, phase: Phase, start: int = 0) -> Candidates:
         """The phase's rules from `start` on that may match the current path, in table order."""
-        found = self.router.indexes[phase].candidates(self.lookup, start, self.host)
+        found = self.router.indexes[phase].candidates(self.lookup, start, self.host, self.view)
         return found if self.trace is SILENT else self.trace.watch(phase, found, start)
 
     def params_for(

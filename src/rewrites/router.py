@@ -15,7 +15,7 @@ import attrs
 
 from ._filesystem import DataRoutes, FileSystem
 from ._i18n import I18n
-from ._index import PhaseIndex, PlainIndex
+from ._index import PhaseIndex, PlainIndex, TableIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
 from ._middleware import Middleware, load_middleware
@@ -64,8 +64,8 @@ class Router:
 
     @indexes.default
     def _build_indexes(self) -> Mapping[Phase, Index]:
-        """One first-match-preserving index per phase."""
-        return {phase: PhaseIndex(self.phase(phase)) for phase in Phase}
+        """One first-match-preserving index over every phase, read per phase."""
+        return _phase_indexes(self.table, TableIndex([self.phase(phase) for phase in Phase]))
 
     #: The phases that have rules (resolve() does not visit the others).
     busy: frozenset[Phase] = attrs.field(init=False, eq=False, repr=False)
@@ -272,13 +272,11 @@ class Router:
         of a build, with the same answers.
         """
         pages = None if self.routes is None else [route.page for route in self.routes]
-        states = {
-            phase: index.__getstate__() if isinstance(index, PhaseIndex) else None
-            for phase, index in self.indexes.items()
-        }
+        index = self.indexes[Phase.HEADERS]
+        state = index.shared.__getstate__() if isinstance(index, PhaseIndex) else None
         table = self.table
         public = None if self.public is None else list(self.public)
-        args = (dict(table.config), table.positional_refs, pages, states, public)
+        args = (dict(table.config), table.positional_refs, pages, state, public)
         middleware = None if self.middleware is None else self.middleware.written
         data = None if self.data is None else sorted(self.data.pages)
         return _restore, (*args, self.match_timeout, middleware, data, self.build_id)
@@ -303,7 +301,7 @@ def _restore(
     config: dict[str, Any],
     positional_refs: bool,
     pages: list[str] | None,
-    states: Mapping[Phase, tuple[Any, Any] | None],
+    state: tuple[Any, ...] | None,
     public: list[str] | None = None,
     match_timeout: float | None = DEFAULT_MATCH_TIMEOUT,
     middleware: Any = None,
@@ -320,15 +318,12 @@ def _restore(
     finally:
         if collecting:
             gc.enable()
-    indexes: dict[Phase, Index] = {}
-    for phase, state in states.items():
-        rules = table.phase(phase)
-        if state is None:
-            indexes[phase] = PlainIndex(rules)
-        else:
-            index = PhaseIndex.__new__(PhaseIndex)
-            index.__setstate__(state)
-            indexes[phase] = index.restore(rules)
+    if state is None:
+        indexes: Mapping[Phase, Index] = {phase: PlainIndex(table.phase(phase)) for phase in Phase}
+    else:
+        shared = TableIndex.__new__(TableIndex)
+        shared.__setstate__(state)
+        indexes = _phase_indexes(table, shared)
     files = None if public is None else PublicFiles(public)
     local = None if pages is None else LocalRoutes(pages)
     found, _ = load_middleware(middleware, i18n=table.i18n, base_path=table.base_path)
@@ -343,6 +338,14 @@ def _restore(
         data=data,
         build_id=build_id,
     )
+
+
+def _phase_indexes(table: Table, shared: TableIndex) -> dict[Phase, Index]:
+    """Each phase's range of the table's index."""
+    return {
+        phase: PhaseIndex(table.phase(phase), shared, offset)
+        for phase, offset in zip(Phase, shared.offsets, strict=True)
+    }
 
 
 def _got(name: str, value: object, wanted: str) -> str:
