@@ -512,7 +512,8 @@ class TableIndex:
 
         `host` is the request's lowercased hostname ("" when it has none) and `request` its
         headers and cookies; None (unknown) takes every rule filed under a host, or under a
-        header or cookie. The answer is kept on the path for the phases that ask next.
+        header or cookie whose source may match. The answer is kept on the path for the phases
+        that ask next.
         """
         kept = path._found
         if kept is not None and kept[0] is self and kept[1] == host and kept[2] is request:
@@ -526,7 +527,8 @@ class TableIndex:
                 self.hosts.walk(host, path, lists)
         if self.needs.every:
             if request is None:
-                lists.append(self.needs.every)
+                for paths in self.needs.groups():
+                    paths.walk(path, lists)
             else:
                 self.needs.walk(request, path, lists)
         found = _merged(lists)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._conditions import ConditionError, RequestView, match_conditions
 from ._destination import Rendered, RenderError, compile_non_path
-from ._index import Candidates, PathView
+from ._index import Candidates, PathView, need_key
 from ._js.node import (
     format_legacy,
     header_refusal,
@@ -65,8 +65,11 @@ class Tracer:
     `Recorder` writes them down. Each method is named for what happened in the run.
     """
 
-    def watch(self, phase: Phase, candidates: Candidates, start: int) -> Candidates:
-        """The candidates a phase will try (from `start`), as the tracer wants them seen."""
+    def watch(
+        self, phase: Phase, candidates: Candidates, start: int, every: Candidates
+    ) -> Candidates:
+        """The candidates a phase will try (from `start`), as the tracer wants them seen;
+        `every` is what they would be if the request sent every header and cookie."""
         return candidates
 
     def normalized(self, location: str) -> None:
@@ -117,21 +120,37 @@ class Recorder(Tracer):
 
     note = add
 
-    def watch(self, phase: Phase, candidates: Candidates, start: int) -> Candidates:
-        """Say when a phase is empty, and how many rules the index skipped once it is done."""
+    def watch(
+        self, phase: Phase, candidates: Candidates, start: int, every: Candidates
+    ) -> Candidates:
+        """Say when a phase is empty, which rules were skipped for a header or cookie the
+        request does not send, and how many others the index skipped once it is done."""
         rules = self.router.phase(phase)
         if not rules:
             self.add(_STAGE[phase], Outcome.EMPTY, "no rules")
             return candidates
-        return self._counted(phase, candidates, start, len(rules))
+        return self._counted(phase, candidates, start, len(rules), every)
 
-    def _counted(self, phase: Phase, candidates: Candidates, start: int, total: int) -> Candidates:
-        """The candidates, then (when they run out) the count of rules never offered."""
+    def _counted(
+        self, phase: Phase, candidates: Candidates, start: int, total: int, every: Candidates
+    ) -> Candidates:
+        """The candidates in order, a step for each rule of `every` among them that the request
+        cannot meet, then (when they run out) the count of rules never offered."""
         if start == 0:
             self._offered = 0
-        for candidate in candidates:
+        upcoming = next(candidates, None)
+        for position, rule in every:
             self._offered += 1
-            yield candidate
+            if upcoming is not None and upcoming[0] == position:
+                yield upcoming
+                upcoming = next(candidates, None)
+                continue
+            self.add(
+                _STAGE[phase],
+                Outcome.SKIPPED,
+                f"{_why_unsent(rule)}: the request does not send it (source not tried)",
+                rule,
+            )
         skipped = total - self._offered
         if skipped > 0:
             self.add(
@@ -360,8 +379,12 @@ class Run(Steps):
 
     def candidates(self, phase: Phase, start: int = 0) -> Candidates:
         """The phase's rules from `start` on that may match the current path, in table order."""
-        found = self.router.indexes[phase].candidates(self.lookup, start, self.host, self.view)
-        return found if self.trace is SILENT else self.trace.watch(phase, found, start)
+        index = self.router.indexes[phase]
+        found = index.candidates(self.lookup, start, self.host, self.view)
+        if self.trace is SILENT:
+            return found
+        every = index.candidates(self.lookup, start, self.host)
+        return self.trace.watch(phase, found, start, every)
 
     def params_for(
         self, rule: Rule, phase: Phase
@@ -849,6 +872,13 @@ def _show(params: Mapping[str, Any]) -> str:
     if not params:
         return "(no params)"
     return "{" + ", ".join(f"{k}: {v!r}" for k, v in params.items()) + "}"
+
+
+def _why_unsent(rule: Rule) -> str:
+    """Which header or cookie a rule skipped by the index needs (`_index.need_key`)."""
+    need = need_key(rule)
+    kind, name = need if need is not None else ("header", "?")
+    return f"has {kind} {name!r} does not hold"
 
 
 def _why_conditions(rule: Rule, view: RequestView, query: Mapping[str, Any]) -> str:

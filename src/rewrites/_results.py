@@ -67,7 +67,8 @@ class Outcome(enum.StrEnum):
 
     #: The phase has no rules.
     EMPTY = "empty"
-    #: The index skipped rules that cannot match this path (or only apply on another host).
+    #: The index skipped rules that cannot match this path (or only apply on another host), or
+    #: (a step naming its rule) one that needs a header or cookie the request does not send.
     SKIPPED = "skipped"
     #: The rule's source did not match the path.
     NO_MATCH = "no-match"
@@ -175,8 +176,10 @@ class Explanation:
         return tuple(_unique(rules))
 
     def exercised(self) -> tuple[Rule, ...]:
-        """Every rule whose source was tried against the request, in the order it was."""
-        return tuple(_unique(s.rule for s in self.steps if s.rule is not None))
+        """Every rule whose source was tried against the request, in the order it was (a rule
+        the index skipped for a header or cookie the request does not send was not)."""
+        tried = (s.rule for s in self.steps if s.outcome is not Outcome.SKIPPED)
+        return tuple(_unique(rule for rule in tried if rule is not None))
 
     def __str__(self) -> str:
         lines = [f"{self.request}"]
