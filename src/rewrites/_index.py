@@ -48,6 +48,7 @@ from ._syntax import Key, Token
 
 __all__ = [
     "Candidates",
+    "Index",
     "PathView",
     "PhaseIndex",
     "PlainIndex",
@@ -121,6 +122,16 @@ class PlainIndex:
         """(position, rule) for every rule at `start` or later."""
         for position in range(start, len(self.rules)):
             yield position, self.rules[position]
+
+    def listed(
+        self,
+        path: PathView,
+        start: int = 0,
+        host: str | None = None,
+        request: RequestView | None = None,
+    ) -> Iterator[tuple[int, Rule]]:
+        """`candidates` (one at a time, as a plain loop goes)."""
+        return self.candidates(path, start)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -594,6 +605,23 @@ class PhaseIndex:
             return iter(())  # most phases, for most paths
         return self._offer(found, low, high)
 
+    def listed(
+        self,
+        path: PathView,
+        start: int = 0,
+        host: str | None = None,
+        request: RequestView | None = None,
+    ) -> Sequence[tuple[int, Rule]]:
+        """`candidates`, all at once (a phase offers a handful: a list costs less to make and
+        to go through than a generator)."""
+        found = self.shared.found(path, host, request)
+        low = bisect_left(found, self.offset + start)
+        high = bisect_left(found, self.end, low)
+        if low == high:
+            return ()
+        rules, offset = self.rules, self.offset
+        return [(p - offset, rules[p - offset]) for p in found[low:high]]
+
     def _offer(self, found: list[int], low: int, high: int) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for the global positions `found[low:high]`."""
         rules, offset = self.rules, self.offset
@@ -800,3 +828,7 @@ def _contained(pattern: str) -> bool:
     except JSRegexError:
         return False
     return True
+
+
+#: An index over one phase's rules: the first-match-preserving one, or the plain loop.
+Index = PhaseIndex | PlainIndex

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._conditions import ConditionError, RequestView, match_conditions
 from ._destination import Rendered, RenderError, compile_non_path
-from ._index import Candidates, PathView, need_key
+from ._index import Candidates, Index, PathView, need_key
 from ._js.node import (
     format_legacy,
     header_refusal,
@@ -377,14 +377,15 @@ class Run(Steps):
 
     # --- matching ----------------------------------------------------------------------------
 
-    def candidates(self, phase: Phase, start: int = 0) -> Candidates:
+    def candidates(self, phase: Phase, start: int = 0) -> Iterable[tuple[int, Rule]]:
         """The phase's rules from `start` on that may match the current path, in table order."""
-        index = self.router.indexes[phase]
-        found = index.candidates(self.lookup, start, self.host, self.view)
+        index: Index = self.router.indexes[phase]
         if self.trace is SILENT:
-            return found
+            return index.listed(self.lookup, start, self.host, self.view)
+        found = index.candidates(self.lookup, start, self.host, self.view)
         every = index.candidates(self.lookup, start, self.host)
-        return self.trace.watch(phase, found, start, every)
+        watched: Candidates = self.trace.watch(phase, found, start, every)
+        return watched
 
     def params_for(
         self, rule: Rule, phase: Phase

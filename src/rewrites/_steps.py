@@ -15,7 +15,7 @@ tracer as a note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -120,7 +120,7 @@ class Steps:
 
         def query_for_has(self) -> dict[str, str | list[str]]: ...
 
-        def candidates(self, phase: Phase, start: int = 0) -> Iterator[tuple[int, Rule]]: ...
+        def candidates(self, phase: Phase, start: int = 0) -> Iterable[tuple[int, Rule]]: ...
 
     # --- i18n --------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import attrs
 
 from ._filesystem import DataRoutes, FileSystem
 from ._i18n import I18n
-from ._index import PhaseIndex, PlainIndex, TableIndex
+from ._index import Index, PhaseIndex, PlainIndex, TableIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
 from ._middleware import Middleware, load_middleware
@@ -28,10 +28,6 @@ from ._steps import Features
 from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["DEFAULT_MATCH_TIMEOUT", "Router"]
-
-#: An index over one phase's rules: the first-match-preserving one, or the plain loop.
-Index = PhaseIndex | PlainIndex
-
 
 @attrs.frozen
 class Router:
