@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import heapq
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ._conditions import PLAIN_VALUE, RequestView
 from ._js.case import CASE_GROUPS
@@ -74,12 +74,11 @@ class PathView:
     """A request path as the indexes look it up: its segments, and the same folded for the
     case-insensitive rules, each worked out once per path whichever phases ask."""
 
-    __slots__ = ("_distinct", "_folded", "_found", "_segments", "text")
+    __slots__ = ("_folded", "_found", "_segments", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._segments: list[str] | None = None
-        self._distinct: set[str] | None = None
         self._folded: PathView | None = None
         #: The last `TableIndex.found` answer for this path: (index, host, request, positions).
         self._found: tuple[object, str | None, object, list[int]] | None = None
@@ -89,12 +88,6 @@ class PathView:
         if self._segments is None:
             self._segments = self.text.split("/")
         return self._segments
-
-    def distinct(self) -> set[str]:
-        """Each segment once."""
-        if self._distinct is None:
-            self._distinct = set(self.segments())
-        return self._distinct
 
     def folded(self) -> PathView:
         """The path folded as JavaScript's case-insensitive matching folds it."""
@@ -138,14 +131,15 @@ class PlainIndex:
 
 
 class _Keyed:
-    """Rules of one case rule, by key: segment at a known position, segment anywhere, whole
+    """Rules of one case rule, by key: a segment (at a known position, or anywhere), whole
     text, literal tail."""
 
-    __slots__ = ("anywhere", "at", "lettered", "tails", "used", "whole")
+    __slots__ = ("lettered", "segments", "tails", "used", "whole")
 
     def __init__(self) -> None:
-        self.at: list[dict[str, list[int]]] = []  # by segment index, then segment text
-        self.anywhere: dict[str, list[int]] = {}
+        #: segment text -> [(its index in the path, or -1 for anywhere; positions), ...]: one
+        #: lookup per segment of a path finds both kinds.
+        self.segments: dict[str, list[tuple[int, list[int]]]] = {}
         self.whole: dict[str, list[int]] = {}
         self.tails: dict[str, list[int]] = {}
         #: Whether any key has a letter (else case folding never changes a lookup).
@@ -156,36 +150,42 @@ class _Keyed:
     def add(self, key: SegmentKey, position: int) -> None:
         """File the rule at `position` under every text of `key`."""
         index, texts = key
-        if index is None:
-            table = self.anywhere
-        else:
-            while len(self.at) <= index:
-                self.at.append({})
-            table = self.at[index]
+        at = -1 if index is None else index
         for text in texts:
-            _append(table, text, position)
+            entries = self.segments.setdefault(text, [])
+            for kept, positions in entries:
+                if kept == at:
+                    if positions[-1] != position:
+                        positions.append(position)
+                    break
+            else:
+                entries.append((at, [position]))
         self.lettered = self.used = True
 
     def walk(self, path: PathView, into: list[list[int]]) -> None:
         """Append the positions lists of the rules keyed by the path's text."""
         pathname = path.text
-        if self.whole:
-            _whole(self.whole, pathname[1:], into)
-        if self.at:
-            segments = path.segments()
-            at = self.at
-            for index in range(min(len(at), len(segments) - 1)):
-                found = at[index].get(segments[index + 1])
+        whole = self.whole
+        if whole:
+            # A route regex also takes one more '/' after the source's end.
+            key = pathname[1:]
+            found = whole.get(key)
+            if found:
+                into.append(found)
+            if key.endswith("/"):
+                found = whole.get(key[:-1])
                 if found:
                     into.append(found)
-        if self.anywhere:
-            anywhere = self.anywhere
-            for segment in path.distinct():
-                found = anywhere.get(segment)
-                if found:
-                    into.append(found)
+        if self.segments:
+            get = self.segments.get
+            # Index -1 is the text before the path's first '/' (no key is empty: never found).
+            for index, segment in enumerate(path.segments(), -1):
+                entries = get(segment)
+                if entries:
+                    for at, positions in entries:
+                        if at < 0 or at == index:
+                            into.append(positions)
         if self.tails:
-            # A route regex also takes one more '/' after the source's end (see `_whole`).
             trimmed = pathname[:-1] if pathname.endswith("/") else pathname
             for tail, positions in self.tails.items():
                 if pathname.endswith(tail) or trimmed.endswith(tail):
@@ -193,15 +193,17 @@ class _Keyed:
 
     def size(self, mine: range) -> int:
         """How many distinct keys file a rule of `mine`."""
-        tables = (*self.at, self.anywhere, self.whole, self.tails)
-        return sum(_meets(positions, mine) for table in tables for positions in table.values())
+        keyed = [positions for entries in self.segments.values() for _, positions in entries]
+        keyed += [*self.whole.values(), *self.tails.values()]
+        return sum(_meets(positions, mine) for positions in keyed)
 
     def depth(self, mine: range) -> int:
         """How many segment positions key a rule of `mine`."""
         levels = [
-            index + 1
-            for index, table in enumerate(self.at)
-            if any(_meets(positions, mine) for positions in table.values())
+            at + 1
+            for entries in self.segments.values()
+            for at, positions in entries
+            if at >= 0 and _meets(positions, mine)
         ]
         return max(levels, default=0)
 
@@ -281,18 +283,6 @@ class _Paths:
         """How many rules of `mine` are filed by their whole text."""
         lists = (*self.exact.whole.values(), *self.folded.whole.values())
         return sum(_within(positions, mine) for positions in lists)
-
-
-def _whole(table: dict[str, list[int]], key: str, into: list[list[int]]) -> None:
-    """The whole literal rules for a path (its text after the first '/'), and for the path
-    without one trailing '/'."""
-    found = table.get(key)
-    if found:
-        into.append(found)
-    if key.endswith("/"):
-        found = table.get(key[:-1])
-        if found:
-            into.append(found)
 
 
 class _Chooser:
@@ -442,21 +432,33 @@ class _Needs:
     def walk(self, request: RequestView, pathname: PathView, into: list[list[int]]) -> None:
         """Append the positions of every rule whose header or cookie the request sends and
         whose source may match `pathname`."""
-        for table, sent in (
-            (self.headers, request.headers),
-            (self.cookies, request.cookies if self.cookies and "cookie" in request.headers else {}),
-        ):
-            if not table or not sent:
-                continue
-            small, large = (table, sent) if len(table) <= len(sent) else (sent, table)
-            for name in small:
-                if name in large:
-                    table[name].walk(pathname, into)
+        sent = request.headers
+        if not sent:
+            return
+        if self.headers:
+            _walk_shared(self.headers, sent, pathname, into)
+        if self.cookies and "cookie" in sent:
+            _walk_shared(self.cookies, request.cookies, pathname, into)
 
     def groups(self) -> Iterator[_Paths]:
         """Every header's and cookie's rules."""
         yield from self.headers.values()
         yield from self.cookies.values()
+
+
+def _walk_shared(
+    table: dict[str, _Paths], sent: Mapping[str, object], pathname: PathView, into: list[list[int]]
+) -> None:
+    """Walk the rules of every name both in `table` and `sent` (going through the smaller)."""
+    if len(table) <= len(sent):
+        for name, paths in table.items():
+            if name in sent:
+                paths.walk(pathname, into)
+    else:
+        for name in sent:
+            found = table.get(name)
+            if found is not None:
+                found.walk(pathname, into)
 
 
 def need_key(rule: Rule) -> tuple[str, str] | None:

@@ -29,6 +29,7 @@ from .errors import ConfigError, Problem, RequestError
 
 __all__ = ["DEFAULT_MATCH_TIMEOUT", "Router"]
 
+
 @attrs.frozen
 class Router:
     """A routing table, resolved exactly as Next.js 16 does.
