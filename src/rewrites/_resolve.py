@@ -47,7 +47,6 @@ __all__ = ["Recorder", "Run", "Tracer", "has_repeated_slashes", "path_has_prefix
 
 
 _STAGE = {phase: Stage(phase.value) for phase in Phase}
-_EVERY_PHASE = frozenset(Phase)
 #: `Run.conditions`' answer for conditions that do not hold (compared by identity).
 _FAILED: Query = {}
 
@@ -257,7 +256,6 @@ class Run(Steps):
         "search",
         "table",
         "trace",
-        "tried",
         "url",
         "view",
     )
@@ -272,8 +270,12 @@ class Run(Steps):
         self.router = router
         self.table = router.table
         self.trace = tracer
-        self.view = RequestView(_headers(headers)) if headers else RequestView({})
-        self.host = self.view.host or ""  # what the index files host-only rules under
+        if headers:
+            self.view = RequestView(_headers(headers))
+            self.host = self.view.host or ""  # what the index files host-only rules under
+        else:
+            self.view = RequestView({})
+            self.host = ""
         self.url = url
         self.res_headers: Params = {}
         #: The pathname as Next.js holds it ('' after a rewrite to a bare query), and the path
@@ -285,7 +287,6 @@ class Run(Steps):
         self.init_query: dict[str, str | list[str]] = {}
         self.search = ""  # the request's search ('?...'), as parsedUrl.search keeps it
         self.last_rewrite: Rule | None = None
-        self.tried = 0  # rules whose source was tried (the index skips the others)
         #: i18n and middleware state (`_steps`), None when the router has neither.
         features = router.features
         self.extra = None if features is None else Extra(features)
@@ -391,7 +392,6 @@ class Run(Steps):
         self, rule: Rule, phase: Phase
     ) -> tuple[dict[str, RenderValue], Sequence[Any]] | None:
         """The rule's params for the current path (source and conditions), or None."""
-        self.tried += 1
         conditioned = bool(rule.has or rule.missing)
         # Not tracing, a rule's conditions are tested before its source, once: they read the
         # request, never the path's params, so a rule whose conditions fail does not apply
@@ -660,23 +660,42 @@ class Run(Steps):
                     f"a header rule's header cannot be sent: {refused} (Next.js answers 500)",
                     status=500,
                 )
-        query = self.query_for_has()
-        text = (_plain_stringify(query) or querystring_stringify(query, escape)) if query else ""
-        url = self.pathname + ("?" + text if text else "")
+        pathname = self.pathname
+        if self.query:
+            query = self.query_for_has()
+            text = (
+                (_plain_stringify(query) or querystring_stringify(query, escape)) if query else ""
+            )
+            url = pathname + "?" + text if text else pathname
+        else:
+            query, url = {}, pathname
+        # Positional arguments: this is every local resolution's last step.
+        if found is None:
+            return Resolution(
+                kind,
+                url,
+                pathname,
+                query,
+                None,
+                {},
+                None,
+                dict(self.res_headers),
+                self.last_rewrite,
+            )
         return Resolution(
             kind,
             url,
-            path=self.pathname,
-            query=query,
-            route=found.route if found else None,
-            params=dict(found.params) if found else {},
-            headers=dict(self.res_headers),
-            rule=self.last_rewrite,
+            pathname,
+            query,
+            found.route,
+            dict(found.params),
+            None,
+            dict(self.res_headers),
+            self.last_rewrite,
         )
 
     def run(self) -> Resolution:
         """The phases in Next.js's order (a phase without rules is only visited when tracing)."""
-        busy = self.router.busy if self.trace is SILENT else _EVERY_PHASE
         extra = self.extra
         try:
             if extra is not None:
@@ -687,21 +706,29 @@ class Run(Steps):
             if extra is not None:
                 self.add_locale()
                 self.next_data()
-            if Phase.HEADERS in busy:
+            if self.trace is not SILENT:
+                headers = redirects = before = after = fallback = True
+            elif extra is None and not self.router.shared.found(self.lookup, self.host, self.view):
+                # No rule of any phase may apply to the path, so none rewrites it: no phase
+                # has anything to try (with i18n or middleware the path may change without one).
+                headers = redirects = before = after = fallback = False
+            else:
+                headers, redirects, before, after, fallback = self.router.plan
+            if headers:
                 self.headers()
-            if Phase.REDIRECTS in busy:
+            if redirects:
                 self.redirects()
             if extra is not None:
                 self.middleware()
-            if Phase.BEFORE_FILES in busy:
+            if before:
                 self.chain(Phase.BEFORE_FILES, check=False)
             found = self.check_fs()
-            if found is None and Phase.AFTER_FILES in busy:
+            if found is None and after:
                 found = self.chain(Phase.AFTER_FILES, check=True)
             if found is None:
                 found = self.check_true()
                 self.trace.page(Stage.DYNAMIC_ROUTES, found, self.pathname)
-            if found is None and Phase.FALLBACK in busy:
+            if found is None and fallback:
                 found = self.chain(Phase.FALLBACK, check=True)
             if found is not None:
                 resolution = self.local(Kind.LOCAL, found)

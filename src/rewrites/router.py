@@ -13,9 +13,10 @@ from typing import Any
 
 import attrs
 
+from ._conditions import RequestView
 from ._filesystem import DataRoutes, FileSystem
 from ._i18n import I18n
-from ._index import Index, PhaseIndex, PlainIndex, TableIndex
+from ._index import Index, PathView, PhaseIndex, PlainIndex, TableIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
 from ._middleware import Middleware, load_middleware
@@ -64,12 +65,21 @@ class Router:
         """One first-match-preserving index over every phase, read per phase."""
         return _phase_indexes(self.table, TableIndex([self.phase(phase) for phase in Phase]))
 
-    #: The phases that have rules (resolve() does not visit the others).
-    busy: frozenset[Phase] = attrs.field(init=False, eq=False, repr=False)
+    #: The index of every phase (the plain loop's stand-in when not indexed): resolve() asks
+    #: it whether any rule may apply to a path at all.
+    shared: TableIndex | _Unindexed = attrs.field(init=False, eq=False, repr=False)
 
-    @busy.default
-    def _busy_phases(self) -> frozenset[Phase]:
-        return frozenset(phase for phase in Phase if self.phase(phase))
+    @shared.default
+    def _shared(self) -> TableIndex | _Unindexed:
+        index = self.indexes[Phase.HEADERS]
+        return index.shared if isinstance(index, PhaseIndex) else _Unindexed()
+
+    #: Whether each phase (in `Phase` order) has rules: resolve() does not visit the others.
+    plan: tuple[bool, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @plan.default
+    def _plan(self) -> tuple[bool, ...]:
+        return tuple(bool(self.phase(phase)) for phase in Phase)
 
     #: i18n, middleware and data routes as resolution takes them (None: none of them).
     features: Features | None = attrs.field(init=False, eq=False, repr=False)
@@ -335,6 +345,13 @@ def _restore(
         data=data,
         build_id=build_id,
     )
+
+
+class _Unindexed:
+    """What a router without an index knows of the rules a path may meet: maybe all."""
+
+    def found(self, path: PathView, host: str | None, request: RequestView | None) -> bool:
+        return True
 
 
 def _phase_indexes(table: Table, shared: TableIndex) -> dict[Phase, Index]:
