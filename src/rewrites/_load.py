@@ -19,12 +19,12 @@ from typing import Any, cast, overload
 import attrs
 
 from ._conditions import PLAIN_VALUE, Condition, ConditionType, check_value, safe_param_name
-from ._destination import Template, is_literal
+from ._destination import Template, is_literal, new_template
 from ._i18n import I18n, load_i18n
 from ._js.regexp import capture_names, to_utf16
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pattern import Pattern, compile_route
-from ._regexp import NEXT_MAX_BUILT_LENGTH, next_built_length, to_js_regex
+from ._regexp import NEXT_MAX_BUILT_LENGTH, NEXT_SHORT_LENGTH, next_built_length, to_js_regex
 from ._rules import Phase, Rule, Table, new_rule
 from ._syntax import Key
 from ._syntax import parse as parse_source
@@ -530,6 +530,8 @@ class _Loader:
         source = item.get("source")
         if type(source) is not str or not source.startswith("/"):
             return None
+        if len(source) > NEXT_SHORT_LENGTH and next_built_length(source) > NEXT_MAX_BUILT_LENGTH:
+            return None
         before = len(self.problems)
         has: tuple[Condition, ...] = ()
         missing: tuple[Condition, ...] = ()
@@ -540,27 +542,31 @@ class _Loader:
             missing, _, _ = self.conditions(item.get("missing"), place, "missing")
         headers: tuple[tuple[str, str], ...] = ()
         status: int | None = None
-        destination = item.get("destination")
-        if kind == "header":
+        restricted: tuple[str, ...] = ()
+        if kind == "redirect":
+            restricted = _NEXT_GUARD  # `route_pattern`'s, with no basePath
+            permanent = item.get("permanent")
+            if type(permanent) is bool and item.get("statusCode") is None:
+                status = 308 if permanent else 307  # `redirect_status`, most redirects
+            else:
+                status = self.redirect_status(item, place)
+        elif kind == "header":
             headers = self.header_items(item.get("headers"), f"{place}.headers")
-        elif kind == "redirect":
-            status = self.redirect_status(item, place)
         if len(self.problems) > before:
             del self.problems[before:]
             return None
         try:
-            pattern = self.route_pattern(source, kind)
+            pattern = compile_route(source, restricted=restricted)
         except PatternError:
             return None
         template = None
         if kind != "header":
+            destination = item.get("destination")
             if type(destination) is not str:
                 return None
             template = self.plain_template(destination, pattern.keys, has_raw, has_params)
             if template is None:
                 return None
-        if next_built_length(source) > NEXT_MAX_BUILT_LENGTH:
-            return None
         return new_rule(
             phase,
             index,
@@ -593,24 +599,32 @@ class _Loader:
             or ("_" in destination and "__esc_colon_" in destination.lower())  # the marker
         ):
             return None
-        internal = destination.startswith("/")
-        named = [k.name for k in keys if isinstance(k.name, str)]
-        if internal:
-            if len(named) < len(keys):
-                return None  # an unnamed group `template` checks the destination for
-            if next_built_length(destination) > NEXT_MAX_BUILT_LENGTH:
-                return None
+        internal = destination[0] == "/"
+        if (
+            internal
+            and len(destination) > NEXT_SHORT_LENGTH
+            and next_built_length(destination) > NEXT_MAX_BUILT_LENGTH
+        ):
+            return None
+        named: list[str] = []
+        positions: tuple[str, ...] = ()
+        if keys:
+            named = [k.name for k in keys if isinstance(k.name, str)]
+            if len(named) == len(keys):
+                positions = tuple(named)
+            elif internal and ":" in destination:
+                return None  # an unnamed group's number, which `template` looks for
+            else:
+                positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
         if ":" in destination:
             allowed = has_raw if internal else has_params
-            repeated = [k.name for k in keys if k.repeat]
             for name, modifier in _PLAIN_DESTINATION_PARAM.findall(destination):
                 if name not in named and name not in allowed:
                     return None  # "not in `source` or `has`"
-                if not modifier and name in repeated:
+                if not modifier and any(k.name == name and k.repeat for k in keys):
                     return None  # "repeats in the source but not in the destination"
         names = tuple(dict.fromkeys([*named, *sorted(has_params)] if has_params else named))
-        positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
-        return Template(destination, names, positions, positional=self.positional_refs)
+        return new_template(destination, names, positions, self.positional_refs)
 
     def header_items(self, value: object, place: str) -> tuple[tuple[str, str], ...]:
         """The `headers` of a header rule: a non-empty list of {key, value} strings."""
@@ -990,6 +1004,8 @@ _PLAIN_DESTINATION = re.compile(
     r"(?:/(?:[A-Za-z0-9_~!&',;=@\-][A-Za-z0-9_~!&',;=@.\-]*|:[A-Za-z0-9_]+[*+]?(?=/|\Z))?)*"
 )
 _PLAIN_DESTINATION_PARAM = re.compile(r":([A-Za-z0-9_]+)([*+]?)")
+#: The paths a redirect may not match with no basePath (`route_pattern`).
+_NEXT_GUARD = ("/_next",)
 
 
 #: One rule as the config holds it: its kind, place, index in its list, the item itself, and

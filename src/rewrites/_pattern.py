@@ -12,7 +12,7 @@ import regex
 
 from ._js.regexp import JSRegexError, from_utf16, to_utf16, translate
 from ._regexp import JsRegex, free_length, modify_route_regex, to_js_regex, translate_js
-from ._syntax import Key, Token, parse
+from ._syntax import Key, Token, parse, parse_whole_segments
 from ._values import ParamValue
 from .errors import PatternError
 
@@ -485,6 +485,29 @@ def compile_route(
             modify,
             tuple(restricted) if modify else (),
         )
+    simple = parse_whole_segments(source)
+    if simple is not None:
+        # '/'-prefixed keys only (none can be "Can not repeat"): `_checked`, in short.
+        tokens, keys, custom = simple
+        last = tokens[-1]
+        pattern = new_pattern(
+            source,
+            tokens,
+            keys,
+            case_sensitive,
+            True,
+            last if isinstance(last, str) and last.isascii() else "",
+            True,
+            True,
+            modify,
+            tuple(restricted) if modify else (),
+        )
+        if custom:
+            for key in keys:  # (the default pattern, '[^\\/]+?', stands on its own)
+                if key.custom and not _self_contained(key.pattern, case_sensitive):
+                    pattern._translated  # noqa: B018  (building it checks the custom groups)
+                    break
+        return pattern
     return _checked(
         source,
         case_sensitive,
@@ -518,17 +541,24 @@ def _checked(
     part of the whole.
     """
     tokens = _tokens(source)
-    keys = tuple(t for t in tokens if isinstance(t, Key) and t.pattern)
+    found: list[Key] = []
+    bare_repeat = custom = False
+    for token in tokens:  # one loop, not a generator per question: a large table asks per rule
+        if isinstance(token, str) or not token.pattern:
+            continue
+        found.append(token)
+        custom = custom or token.custom
+        if token.modifier in _REPEATS and not (token.prefix or token.suffix):
+            bare_repeat = True
+    keys = tuple(found)
     last = tokens[-1] if tokens else None
     tail = last if end and isinstance(last, str) and last.isascii() else ""
     pattern = new_pattern(
         source, tokens, keys, case_sensitive, route, tail, strict, end, modified, restricted
     )
-    if any(k.repeat and not (k.prefix or k.suffix) for k in keys):
+    if bare_repeat:
         pattern._js  # noqa: B018  (building it raises path-to-regexp's "Can not repeat" error)
-    if any(k.custom for k in keys) and not all(
-        _self_contained(k.pattern, case_sensitive) for k in keys
-    ):
+    if custom and not all(_self_contained(k.pattern, case_sensitive) for k in keys):
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
         # The whole regex is checked (and the error is V8's, for the whole regex) unless every
         # group is valid on its own, which makes the whole valid too.
@@ -536,6 +566,8 @@ def _checked(
     return pattern
 
 
+#: The modifiers of a repeated key (`Key.repeat`).
+_REPEATS = ("*", "+")
 #: A prefix `modifyRouteRegex` guards against that reads the same as a regex and as text.
 _PLAIN_PREFIX = re.compile(r"[A-Za-z0-9_/\-]*")
 
