@@ -422,6 +422,13 @@ class _Loader:
             found = self.plain_rule(kind, phase, place, index, item)
             if found is not None:
                 return found
+        return self.general_rule(kind, phase, place, index, item, twin)
+
+    def general_rule(
+        self, kind: str, phase: Phase, place: str, index: int, item: object, twin: int = -1
+    ) -> Rule | None:
+        """`rule` for any rule, reporting each of its problems (`rule` tries `plain_rule`
+        first)."""
         if twin >= 0:
             problems, warnings = len(self.problems), len(self.warnings)
             self.twin = twin
@@ -607,23 +614,29 @@ class _Loader:
         ):
             return None
         named: list[str] = []
-        positions: tuple[str, ...] = ()
-        if keys:
-            named = [k.name for k in keys if isinstance(k.name, str)]
-            if len(named) == len(keys):
-                positions = tuple(named)
-            elif internal and ":" in destination:
-                return None  # an unnamed group's number, which `template` looks for
-            else:
-                positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
+        repeated: list[str | int] = []
+        for key in keys:  # one loop, not a comprehension per question: asked per rule
+            if isinstance(key.name, str):
+                named.append(key.name)
+            if key.modifier in _REPEATS:
+                repeated.append(key.name)
+        if len(named) == len(keys):
+            positions = tuple(named)
+        elif internal and ":" in destination:
+            return None  # an unnamed group's number, which `template` looks for
+        else:
+            positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
         if ":" in destination:
             allowed = has_raw if internal else has_params
             for name, modifier in _PLAIN_DESTINATION_PARAM.findall(destination):
                 if name not in named and name not in allowed:
                     return None  # "not in `source` or `has`"
-                if not modifier and any(k.name == name and k.repeat for k in keys):
+                if not modifier and name in repeated:
                     return None  # "repeats in the source but not in the destination"
-        names = tuple(dict.fromkeys([*named, *sorted(has_params)] if has_params else named))
+        if has_params:
+            names = tuple(dict.fromkeys([*named, *sorted(has_params)]))
+        else:
+            names = tuple(named) if len(named) < 2 else tuple(dict.fromkeys(named))
         return new_template(destination, names, positions, self.positional_refs)
 
     def header_items(self, value: object, place: str) -> tuple[tuple[str, str], ...]:
@@ -959,10 +972,17 @@ def load_table(
     loader.settings()
     built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
     for phase, entries in _entries(loader, config).items():
+        rules = built[phase]
+        plain = phase in loader.plain_phases
         for kind, place, index, item, twin in entries:
-            rule = loader.rule(kind, phase, place, index, item, twin)
+            # `loader.rule`, with its question asked once per phase.
+            rule = None
+            if plain and twin < 0 and type(item) is dict:
+                rule = loader.plain_rule(kind, phase, place, index, item)
+            if rule is None:
+                rule = loader.general_rule(kind, phase, place, index, item, twin)
             if rule is not None:
-                built[phase].append(rule)
+                rules.append(rule)
     asset = _asset_prefix_rewrite(loader, config)
     if asset is not None:
         built[Phase.BEFORE_FILES].insert(0, asset)
@@ -1004,6 +1024,8 @@ _PLAIN_DESTINATION = re.compile(
     r"(?:/(?:[A-Za-z0-9_~!&',;=@\-][A-Za-z0-9_~!&',;=@.\-]*|:[A-Za-z0-9_]+[*+]?(?=/|\Z))?)*"
 )
 _PLAIN_DESTINATION_PARAM = re.compile(r":([A-Za-z0-9_]+)([*+]?)")
+#: The modifiers of a repeated key (`Key.repeat`).
+_REPEATS = ("*", "+")
 #: The paths a redirect may not match with no basePath (`route_pattern`).
 _NEXT_GUARD = ("/_next",)
 
@@ -1047,14 +1069,20 @@ def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Ent
                 "https://nextjs.org/docs/messages/routes-must-be-array",
             )
     kinds = {Phase.REDIRECTS: "redirect", Phase.HEADERS: "header"}
-    return {
-        phase: [
-            (kinds.get(phase, "rewrite"), place, index, item, twin)
-            for index, (place, item) in enumerate(items)
-            for twin in _twins(loader.i18n, phase, item)
-        ]
-        for phase, items in lists.items()
-    }
+    entries: dict[Phase, list[Entry]] = {}
+    for phase, items in lists.items():
+        kind = kinds.get(phase, "rewrite")
+        if loader.i18n is None or phase is not Phase.REDIRECTS:
+            entries[phase] = [
+                (kind, place, index, item, -1) for index, (place, item) in enumerate(items)
+            ]
+        else:
+            entries[phase] = [
+                (kind, place, index, item, twin)
+                for index, (place, item) in enumerate(items)
+                for twin in _twins(loader.i18n, phase, item)
+            ]
+    return entries
 
 
 def _twins(i18n: I18n | None, phase: Phase, item: object) -> tuple[int, ...]:
