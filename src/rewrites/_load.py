@@ -8,22 +8,24 @@ redirects) and server/lib/router-utils/filesystem.js (`buildCustomRoute`): see Â
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, cast, overload
 
 import attrs
 
 from ._conditions import PLAIN_VALUE, Condition, ConditionType, check_value, safe_param_name
-from ._destination import Template, is_literal
+from ._destination import Template, is_literal, new_template
 from ._i18n import I18n, load_i18n
 from ._js.regexp import capture_names, to_utf16
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pattern import Pattern, compile_route
-from ._regexp import NEXT_MAX_BUILT_LENGTH, next_built_length, to_js_regex
-from ._rules import Phase, Rule, Table
+from ._regexp import NEXT_MAX_BUILT_LENGTH, NEXT_SHORT_LENGTH, next_built_length, to_js_regex
+from ._rules import Phase, Rule, Table, new_rule
 from ._syntax import Key
 from ._syntax import parse as parse_source
 from .errors import ConfigError, PatternError, Problem
@@ -236,6 +238,9 @@ class _Loader:
         self.trailing = js_truthy(config.get("trailingSlash"))
         #: The default-locale copy of a redirect `build` makes (-1: the redirect itself).
         self.twin = -1
+        #: The phases whose rules `plain_rule` may build (`settings` sets them): those with no
+        #: basePath, i18n or case-sensitivity to apply.
+        self.plain_phases: frozenset[Phase] = frozenset()
 
     def problem(self, place: str, message: str) -> None:
         """Record one problem."""
@@ -323,6 +328,11 @@ class _Loader:
         self.case_sensitive = (
             config.get("caseSensitiveRoutes", experimental.get("caseSensitiveRoutes")) is True
         )
+        if self.i18n is None and not self.base_path:
+            # beforeFiles rewrites are built without `caseSensitive` (filesystem.js).
+            self.plain_phases = (
+                frozenset({Phase.BEFORE_FILES}) if self.case_sensitive else frozenset(Phase)
+            )
 
     def rule_list(self, value: object, place: str) -> list[tuple[str, Any]]:
         """The items of one rule list with their places; a non-list is a problem."""
@@ -335,14 +345,14 @@ class _Loader:
 
     def conditions(
         self, items: object, rule_place: str, field: str
-    ) -> tuple[tuple[Condition, ...], set[str], set[str]]:
+    ) -> tuple[tuple[Condition, ...], AbstractSet[str], AbstractSet[str]]:
         """`has`/`missing` items; also the names they capture, raw (Next's check) and as params."""
         if items is None:
-            return (), set(), set()
+            return (), _NONE, _NONE
         place = f"{rule_place}.{field}"
         if not isinstance(items, list | tuple):
             self.problem(place, f"must be an array of conditions, got {_js(items)}")
-            return (), set(), set()
+            return (), _NONE, _NONE
         out: list[Condition] = []
         raw: set[str] = set()
         params: set[str] = set()
@@ -376,7 +386,7 @@ class _Loader:
                     f"unknown field(s) {extra}" + did_you_mean(extra, ("type", "key", "value")),
                 )
             if isinstance(value, str) and value:
-                reason = check_value(value)
+                reason, names = _value_facts(value)
                 if reason is not None:
                     self.problem(
                         f"{where}.value",
@@ -392,8 +402,7 @@ class _Loader:
                 raw.add(key_text)
                 params.add(safe_param_name(key_text.lower() if type_ == "header" else key_text))
             if value:
-                if not PLAIN_VALUE.fullmatch(value):  # a plain value has no named group
-                    names = set(capture_names(to_utf16("^" + value + "$")).values())
+                if names:
                     raw |= {n for n in names if n.isascii() and n.isalnum() and n[0].isalpha()}
                     params |= names
                 if type_ == "host":
@@ -409,6 +418,17 @@ class _Loader:
         With i18n, `twin` picks one of the default-locale copies `processRoutes` adds before a
         redirect (its problems are reported once, by the redirect itself: `twin` -1).
         """
+        if twin < 0 and type(item) is dict and phase in self.plain_phases:
+            found = self.plain_rule(kind, phase, place, index, item)
+            if found is not None:
+                return found
+        return self.general_rule(kind, phase, place, index, item, twin)
+
+    def general_rule(
+        self, kind: str, phase: Phase, place: str, index: int, item: object, twin: int = -1
+    ) -> Rule | None:
+        """`rule` for any rule, reporting each of its problems (`rule` tries `plain_rule`
+        first)."""
         if twin >= 0:
             problems, warnings = len(self.problems), len(self.warnings)
             self.twin = twin
@@ -499,6 +519,126 @@ class _Loader:
             status=status,
         )
 
+    def plain_rule(
+        self, kind: str, phase: Phase, place: str, index: int, item: dict[str, Any]
+    ) -> Rule | None:
+        """`rule` for the commonest shape of rule, in a phase of `plain_phases`: the rule it
+        builds, or None to go the general way (which also reports every problem).
+
+        The shape: only the fields of `_PLAIN_FIELDS`, a source that compiles, and a
+        destination of `_PLAIN_DESTINATION` whose parameters the source or `has` provides. Such
+        a rule has no problem and no warning, and builds as `build` would build it with no
+        basePath, i18n or case-sensitivity to apply (tests/test_load_fast.py compares both ways).
+        """
+        fields = _PLAIN_FIELDS[kind]
+        for field in item:
+            if field not in fields:
+                return None
+        source = item.get("source")
+        if type(source) is not str or not source.startswith("/"):
+            return None
+        if len(source) > NEXT_SHORT_LENGTH and next_built_length(source) > NEXT_MAX_BUILT_LENGTH:
+            return None
+        before = len(self.problems)
+        has: tuple[Condition, ...] = ()
+        missing: tuple[Condition, ...] = ()
+        has_raw: AbstractSet[str] = _NONE
+        has_params: AbstractSet[str] = _NONE
+        if "has" in item or "missing" in item:
+            has, has_raw, has_params = self.conditions(item.get("has"), place, "has")
+            missing, _, _ = self.conditions(item.get("missing"), place, "missing")
+        headers: tuple[tuple[str, str], ...] = ()
+        status: int | None = None
+        restricted: tuple[str, ...] = ()
+        if kind == "redirect":
+            restricted = _NEXT_GUARD  # `route_pattern`'s, with no basePath
+            permanent = item.get("permanent")
+            if type(permanent) is bool and item.get("statusCode") is None:
+                status = 308 if permanent else 307  # `redirect_status`, most redirects
+            else:
+                status = self.redirect_status(item, place)
+        elif kind == "header":
+            headers = self.header_items(item.get("headers"), f"{place}.headers")
+        if len(self.problems) > before:
+            del self.problems[before:]
+            return None
+        try:
+            pattern = compile_route(source, restricted=restricted)
+        except PatternError:
+            return None
+        template = None
+        if kind != "header":
+            destination = item.get("destination")
+            if type(destination) is not str:
+                return None
+            template = self.plain_template(destination, pattern.keys, has_raw, has_params)
+            if template is None:
+                return None
+        return new_rule(
+            phase,
+            index,
+            place,
+            source,
+            pattern,
+            template,
+            has,
+            missing,
+            headers,
+            status,
+            False,
+            item,
+        )
+
+    def plain_template(
+        self,
+        destination: str,
+        keys: tuple[Key, ...],
+        has_raw: AbstractSet[str],
+        has_params: AbstractSet[str],
+    ) -> Template | None:
+        """`template` for a destination of `_PLAIN_DESTINATION` that it accepts without a
+        problem or warning (within Next.js's length limit too), else None."""
+        if (
+            not destination
+            or destination.startswith("//")  # the limit check reads it as a host
+            or not _PLAIN_DESTINATION.fullmatch(destination)
+            or "xn--" in destination  # punycode: the URL parser checks it
+            or ("_" in destination and "__esc_colon_" in destination.lower())  # the marker
+        ):
+            return None
+        internal = destination[0] == "/"
+        if (
+            internal
+            and len(destination) > NEXT_SHORT_LENGTH
+            and next_built_length(destination) > NEXT_MAX_BUILT_LENGTH
+        ):
+            return None
+        named: list[str] = []
+        repeated: list[str | int] = []
+        for key in keys:  # one loop, not a comprehension per question: asked per rule
+            if isinstance(key.name, str):
+                named.append(key.name)
+            if key.modifier in _REPEATS:
+                repeated.append(key.name)
+        if len(named) == len(keys):
+            positions = tuple(named)
+        elif internal and ":" in destination:
+            return None  # an unnamed group's number, which `template` looks for
+        else:
+            positions = tuple(k.name if isinstance(k.name, str) else "" for k in keys)
+        if ":" in destination:
+            allowed = has_raw if internal else has_params
+            for name, modifier in _PLAIN_DESTINATION_PARAM.findall(destination):
+                if name not in named and name not in allowed:
+                    return None  # "not in `source` or `has`"
+                if not modifier and name in repeated:
+                    return None  # "repeats in the source but not in the destination"
+        if has_params:
+            names = tuple(dict.fromkeys([*named, *sorted(has_params)]))
+        else:
+            names = tuple(named) if len(named) < 2 else tuple(dict.fromkeys(named))
+        return new_template(destination, names, positions, self.positional_refs)
+
     def header_items(self, value: object, place: str) -> tuple[tuple[str, str], ...]:
         """The `headers` of a header rule: a non-empty list of {key, value} strings."""
         if not isinstance(value, list | tuple):
@@ -554,8 +694,8 @@ class _Loader:
         self,
         destination: str,
         keys: tuple[Key, ...],
-        has_raw: set[str],
-        has_params: set[str],
+        has_raw: AbstractSet[str],
+        has_params: AbstractSet[str],
         place: str,
     ) -> Template | None:
         """The destination as a template, refused when it can never render (checked early).
@@ -791,6 +931,20 @@ class _Loader:
         )
 
 
+#: No names (what a rule without `has` captures).
+_NONE: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=1024)
+def _value_facts(value: str) -> tuple[str | None, frozenset[str]]:
+    """A condition value's `check_value` reason and, when it is valid, the names of its groups
+    (cached: large tables repeat the same few values)."""
+    reason = check_value(value)
+    if reason is not None or PLAIN_VALUE.fullmatch(value):  # a plain value has no named group
+        return reason, _NONE
+    return None, frozenset(capture_names(to_utf16("^" + value + "$")).values())
+
+
 def _based_unnamed(destination: str) -> bool:
     """Whether an internal destination (basePath applied) has path-to-regexp's unnamed group 0,
     which Next.js's segment check cannot find in any source (`filter(Boolean)` drops the name
@@ -818,10 +972,17 @@ def load_table(
     loader.settings()
     built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
     for phase, entries in _entries(loader, config).items():
+        rules = built[phase]
+        plain = phase in loader.plain_phases
         for kind, place, index, item, twin in entries:
-            rule = loader.rule(kind, phase, place, index, item, twin)
+            # `loader.rule`, with its question asked once per phase.
+            rule = None
+            if plain and twin < 0 and type(item) is dict:
+                rule = loader.plain_rule(kind, phase, place, index, item)
+            if rule is None:
+                rule = loader.general_rule(kind, phase, place, index, item, twin)
             if rule is not None:
-                built[phase].append(rule)
+                rules.append(rule)
     asset = _asset_prefix_rewrite(loader, config)
     if asset is not None:
         built[Phase.BEFORE_FILES].insert(0, asset)
@@ -849,6 +1010,24 @@ def load_table(
 
 #: A path the URL parser leaves as it is (no query or fragment; dot segments checked apart).
 _PLAIN_PATH = re.compile(rf"/(?!/)[{UNCHANGED_PATH_CHARS}]*")
+
+
+#: The fields of a rule `_Loader.plain_rule` builds (no `basePath`, no `locale`).
+_PLAIN_FIELDS = {kind: fields - {"basePath", "locale"} for kind, fields in _ALLOWED_FIELDS.items()}
+#: A destination `_Loader.plain_rule` takes (most of a large table's): a path of whole segments,
+#: each literal text or one `:name` (`*` or `+` allowed), alone or after a plain http(s) origin.
+#: It is a subset of what `_destination` renders without the URL parser (its `_plain`) and what
+#: the limit check takes as it is (`_PLAIN_PATH`, no dot segment: no segment starts with '.'),
+#: and path-to-regexp parses each `:name` to a key with prefix '/'. No `$`, `?`, `%` or `#`.
+_PLAIN_DESTINATION = re.compile(
+    r"(?:https?://[a-z][a-z0-9\-]*(?:\.[a-z][a-z0-9\-]*)*(?=/|\Z))?"
+    r"(?:/(?:[A-Za-z0-9_~!&',;=@\-][A-Za-z0-9_~!&',;=@.\-]*|:[A-Za-z0-9_]+[*+]?(?=/|\Z))?)*"
+)
+_PLAIN_DESTINATION_PARAM = re.compile(r":([A-Za-z0-9_]+)([*+]?)")
+#: The modifiers of a repeated key (`Key.repeat`).
+_REPEATS = ("*", "+")
+#: The paths a redirect may not match with no basePath (`route_pattern`).
+_NEXT_GUARD = ("/_next",)
 
 
 #: One rule as the config holds it: its kind, place, index in its list, the item itself, and
@@ -890,14 +1069,20 @@ def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Ent
                 "https://nextjs.org/docs/messages/routes-must-be-array",
             )
     kinds = {Phase.REDIRECTS: "redirect", Phase.HEADERS: "header"}
-    return {
-        phase: [
-            (kinds.get(phase, "rewrite"), place, index, item, twin)
-            for index, (place, item) in enumerate(items)
-            for twin in _twins(loader.i18n, phase, item)
-        ]
-        for phase, items in lists.items()
-    }
+    entries: dict[Phase, list[Entry]] = {}
+    for phase, items in lists.items():
+        kind = kinds.get(phase, "rewrite")
+        if loader.i18n is None or phase is not Phase.REDIRECTS:
+            entries[phase] = [
+                (kind, place, index, item, -1) for index, (place, item) in enumerate(items)
+            ]
+        else:
+            entries[phase] = [
+                (kind, place, index, item, twin)
+                for index, (place, item) in enumerate(items)
+                for twin in _twins(loader.i18n, phase, item)
+            ]
+    return entries
 
 
 def _twins(i18n: I18n | None, phase: Phase, item: object) -> tuple[int, ...]:

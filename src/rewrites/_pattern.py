@@ -12,7 +12,7 @@ import regex
 
 from ._js.regexp import JSRegexError, from_utf16, to_utf16, translate
 from ._regexp import JsRegex, free_length, modify_route_regex, to_js_regex, translate_js
-from ._syntax import Key, Token, parse
+from ._syntax import Key, Token, parse, parse_whole_segments
 from ._values import ParamValue
 from .errors import PatternError
 
@@ -353,6 +353,64 @@ class Pattern:
         return PatternError(message, self.source, key.span, js_message=js_message)
 
 
+_PATTERN_FIELDS = (
+    "source",
+    "tokens",
+    "keys",
+    "case_sensitive",
+    "route",
+    "tail",
+    "strict",
+    "end",
+    "modified",
+    "restricted",
+    "_built",
+)
+assert tuple(field.name for field in attrs.fields(Pattern)) == _PATTERN_FIELDS
+(
+    _set_source,
+    _set_tokens,
+    _set_keys,
+    _set_case_sensitive,
+    _set_route,
+    _set_tail,
+    _set_strict,
+    _set_end,
+    _set_modified,
+    _set_restricted,
+    _set_built,
+) = (getattr(Pattern, name).__set__ for name in _PATTERN_FIELDS)
+
+
+def new_pattern(
+    source: str,
+    tokens: tuple[Token, ...],
+    keys: tuple[Key, ...],
+    case_sensitive: bool,
+    route: bool,
+    tail: str,
+    strict: bool,
+    end: bool,
+    modified: bool,
+    restricted: tuple[str, ...],
+) -> Pattern:
+    """`Pattern(...)` with every field given by position: the same pattern, made in about half
+    the time of attrs' `__init__`, which a large table pays per rule (see `_rules.new_rule`)."""
+    pattern: Pattern = object.__new__(Pattern)
+    _set_source(pattern, source)
+    _set_tokens(pattern, tokens)
+    _set_keys(pattern, keys)
+    _set_case_sensitive(pattern, case_sensitive)
+    _set_route(pattern, route)
+    _set_tail(pattern, tail)
+    _set_strict(pattern, strict)
+    _set_end(pattern, end)
+    _set_modified(pattern, modified)
+    _set_restricted(pattern, restricted)
+    _set_built(pattern, None)
+    return pattern
+
+
 class _Built:
     """What a `Pattern` builds on first use, in one holder in one slot of the frozen pattern.
 
@@ -413,6 +471,43 @@ def compile_route(
 ) -> Pattern:
     """`compile(source, case_sensitive=...).as_route(...)` in one step, and uncached: the matcher
     a table's rule gets, built once per rule while loading."""
+    if source and not _SYNTAX.search(source):
+        # Plain text (most sources of a large table): one literal token, nothing to check.
+        return new_pattern(
+            source,
+            (source,),
+            (),
+            case_sensitive,
+            True,
+            source if source.isascii() else "",
+            True,
+            True,
+            modify,
+            tuple(restricted) if modify else (),
+        )
+    simple = parse_whole_segments(source)
+    if simple is not None:
+        # '/'-prefixed keys only (none can be "Can not repeat"): `_checked`, in short.
+        tokens, keys, custom = simple
+        last = tokens[-1]
+        pattern = new_pattern(
+            source,
+            tokens,
+            keys,
+            case_sensitive,
+            True,
+            last if isinstance(last, str) and last.isascii() else "",
+            True,
+            True,
+            modify,
+            tuple(restricted) if modify else (),
+        )
+        if custom:
+            for key in keys:  # (the default pattern, '[^\\/]+?', stands on its own)
+                if key.custom and not _self_contained(key.pattern, case_sensitive):
+                    pattern._translated  # noqa: B018  (building it checks the custom groups)
+                    break
+        return pattern
     return _checked(
         source,
         case_sensitive,
@@ -446,26 +541,24 @@ def _checked(
     part of the whole.
     """
     tokens = _tokens(source)
-    keys = tuple(t for t in tokens if isinstance(t, Key) and t.pattern)
+    found: list[Key] = []
+    bare_repeat = custom = False
+    for token in tokens:  # one loop, not a generator per question: a large table asks per rule
+        if isinstance(token, str) or not token.pattern:
+            continue
+        found.append(token)
+        custom = custom or token.custom
+        if token.modifier in _REPEATS and not (token.prefix or token.suffix):
+            bare_repeat = True
+    keys = tuple(found)
     last = tokens[-1] if tokens else None
     tail = last if end and isinstance(last, str) and last.isascii() else ""
-    pattern = Pattern(
-        source=source,
-        tokens=tokens,
-        keys=keys,
-        case_sensitive=case_sensitive,
-        route=route,
-        tail=tail,
-        strict=strict,
-        end=end,
-        modified=modified,
-        restricted=restricted,
+    pattern = new_pattern(
+        source, tokens, keys, case_sensitive, route, tail, strict, end, modified, restricted
     )
-    if any(k.repeat and not (k.prefix or k.suffix) for k in keys):
+    if bare_repeat:
         pattern._js  # noqa: B018  (building it raises path-to-regexp's "Can not repeat" error)
-    if any(k.custom for k in keys) and not all(
-        _self_contained(k.pattern, case_sensitive) for k in keys
-    ):
+    if custom and not all(_self_contained(k.pattern, case_sensitive) for k in keys):
         # A user's custom group is JavaScript: check it now, so that matching can never fail later.
         # The whole regex is checked (and the error is V8's, for the whole regex) unless every
         # group is valid on its own, which makes the whole valid too.
@@ -473,6 +566,8 @@ def _checked(
     return pattern
 
 
+#: The modifiers of a repeated key (`Key.repeat`).
+_REPEATS = ("*", "+")
 #: A prefix `modifyRouteRegex` guards against that reads the same as a regex and as text.
 _PLAIN_PREFIX = re.compile(r"[A-Za-z0-9_/\-]*")
 
@@ -482,6 +577,7 @@ _PLAIN_PREFIX = re.compile(r"[A-Za-z0-9_/\-]*")
 _CONTEXTUAL = re.compile(r"\\[1-9]|\(\?<(?![=!])|\\k")
 
 
+@functools.lru_cache(maxsize=1024)
 def _self_contained(pattern: str, case_sensitive: bool) -> bool:
     """Whether a custom group is valid JavaScript on its own, as `(?:pattern)`, and means the same
     wherever it stands: balanced (so it cannot reach into its neighbours) and context-free."""

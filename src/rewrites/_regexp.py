@@ -36,6 +36,8 @@ from .errors import PatternError
 __all__ = [
     "ALWAYS",
     "NEVER",
+    "NEXT_MAX_BUILT_LENGTH",
+    "NEXT_SHORT_LENGTH",
     "POLYNOMIAL_FREE_LENGTH",
     "JsRegex",
     "backtracking_degree",
@@ -364,6 +366,9 @@ _DEFAULT_DELIMITER = "/#?"
 #: tests/test_fuzz.py checks the bound on random sources.
 _SHORT_FACTOR = 32
 _SHORT_SLACK = 16
+#: A text of at most this many characters (each at most 2 UTF-16 units) is short: its regex
+#: cannot reach the limit, and `next_built_length` gives 0 for it.
+NEXT_SHORT_LENGTH = (NEXT_MAX_BUILT_LENGTH - _SHORT_SLACK) // (2 * _SHORT_FACTOR)
 
 
 def next_built_length(text: str) -> int:

@@ -14,7 +14,16 @@ import attrs
 
 from .errors import PatternError
 
-__all__ = ["DELIMITER", "PREFIXES", "Key", "Token", "escape_js", "js_index", "parse"]
+__all__ = [
+    "DELIMITER",
+    "PREFIXES",
+    "Key",
+    "Token",
+    "escape_js",
+    "js_index",
+    "parse",
+    "parse_whole_segments",
+]
 
 #: Next.js compiles custom routes with `delimiter: '/'` and the default prefixes `./`.
 DELIMITER = "/"
@@ -408,8 +417,21 @@ def parse(source: str, delimiter: str = DELIMITER) -> tuple[Token, ...]:
     ('/blog', Key(name='slug', prefix='/', suffix='', pattern='[^\\\\/]+?', modifier=''))
     """
     if delimiter == DELIMITER and _SIMPLE_SOURCE.fullmatch(source):
-        return _parse_simple(source)
+        return _parse_simple(source)[0]
     return tuple(_Parser(source, delimiter).parse())
+
+
+def parse_whole_segments(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool] | None:
+    """`parse` for a source made of whole segments (each literal text or one '/:name', maybe with
+    a pattern and a modifier; most real sources): its tokens, its keys (every key is '/'-prefixed
+    and has a pattern), and whether any pattern is the user's own. None for any other source.
+
+    >>> parse_whole_segments("/blog/:id(\\d+)")[1:]
+    ((Key(name='id', prefix='/', suffix='', pattern='\\d+', modifier=''),), True)
+    """
+    if not _SIMPLE_SOURCE.fullmatch(source):
+        return None
+    return _parse_simple(source)
 
 
 # Whole segments only: plain text, or ':name' with an optional pattern free of groups and an
@@ -423,30 +445,48 @@ _SIMPLE_KEY = re.compile(f"/{_SIMPLE_PARAM}", re.S)
 _DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
 
 
-def _parse_simple(source: str) -> tuple[Token, ...]:
-    """`parse` for sources made of whole segments: what the full parser gives, without it.
+#: The keys `_parse_simple` made, by name, pattern, modifier and where they start: a large table
+#: has many sources that differ only in their literal text, and a key is a value.
+_SIMPLE_KEYS: dict[tuple[str, str | None, str, int], Key] = {}
+
+
+def _parse_simple(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool]:
+    """`parse_whole_segments` once the source is known to be of whole segments: what the full
+    parser gives, without it.
 
     A '/:name' segment is a key with prefix '/' (so its default pattern is the plain one); the
     text between keys is one literal token.
     """
-    tokens: list[Token] = []
-    at = 0
-    for found in _SIMPLE_KEY.finditer(source):
-        if found.start() > at:
-            tokens.append(source[at : found.start()])
-        name, pattern, modifier = found.groups()
-        tokens.append(
-            Key(
+    # [text, name, pattern, modifier, text, name, ...]: the spans follow from the lengths.
+    parts = _SIMPLE_KEY.split(source)
+    text = parts[0]
+    tokens: list[Token] = [text] if text else []
+    found: list[Key] = []
+    custom = False
+    at = len(text)
+    made = _SIMPLE_KEYS
+    for i in range(1, len(parts), 4):
+        name, pattern, modifier, text = parts[i : i + 4]
+        key = made.get((name, pattern, modifier, at))
+        if key is None:
+            size = 2 + len(name) + len(modifier) + (0 if pattern is None else len(pattern) + 2)
+            key = Key(
                 name,
                 "/",
                 "",
                 pattern or _DEFAULT_PATTERN,
                 modifier,
-                span=found.span(),
+                span=(at, at + size),
                 custom=pattern is not None,
             )
-        )
-        at = found.end()
-    if at < len(source):
-        tokens.append(source[at:])
-    return tuple(tokens)
+            if len(made) >= 4096:
+                made.clear()
+            made[name, pattern, modifier, at] = key
+        tokens.append(key)
+        found.append(key)
+        custom = custom or pattern is not None
+        at = key.span[1]
+        if text:
+            tokens.append(text)
+            at += len(text)
+    return tuple(tokens), tuple(found), custom
