@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import re
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites._js.regexp import to_utf16
+from rewrites._pattern import _re_twin
 from tests.cases import REDOS_SHAPES
 
 
@@ -281,6 +283,51 @@ def test_format_of_matched_params_matches_again(source: str, data: st.DataObject
     assert again.params == found.params
 
 
+#: Paths with the letters whose case folding differs between engines, and their neighbours.
+FOLD_PATHS = st.lists(
+    st.sampled_from(["/", "a", "S", "k", "I", "ı", "İ", "ſ", "\u212a", "é", "É", "1", "-", "x"]),
+    max_size=12,
+).map(lambda chars: "/" + "".join(chars))
+
+
+@settings(max_examples=400)
+@given(sources(), st.booleans(), st.one_of(FOLD_PATHS, st.text(max_size=12).map(lambda t: "/" + t)))
+def test_the_re_twin_matches_as_the_regex_pattern(source: str, sensitive: bool, path: str) -> None:
+    """Where a pattern has an `re` twin, it gives the `regex` pattern's answer, groups and all."""
+    try:
+        pattern = rewrites.compile(source, case_sensitive=sensitive).as_route()
+        translated = pattern.regex.pattern
+    except rewrites.PatternError:
+        assume(False)
+        return
+    twin = _re_twin(translated)
+    assume(twin is not None)
+    assert twin is not None
+    subject = to_utf16(path)
+    mine, theirs = twin.match(subject), pattern.regex.match(subject)
+    assert (mine is None) == (theirs is None), (translated, path)
+    if mine is not None and theirs is not None:
+        assert mine.groups() == theirs.groups()
+
+
+@pytest.mark.parametrize(
+    ("source", "folded", "ascii"),
+    [
+        ("/kilo/:p", "/\u212aILO/p", "/KILO/p"),
+        ("/sis/:p", "/ſIS/p", "/SIS/p"),
+        ("/bit/:p", "/BıT/p", "/BIT/p"),
+        ("/:x([a-z]+)", "/ı", "/I"),
+    ],
+)
+def test_letters_re_folds_further_never_match(source: str, folded: str, ascii: str) -> None:
+    """`ſ`, `ı` and the Kelvin sign are not ASCII letters to JavaScript's case folding: the
+    pattern (matched by its `re` twin) takes the ASCII capitals and refuses them."""
+    pattern = rewrites.compile(source).as_route()
+    assert pattern.match(ascii) is not None
+    assert pattern._built is not None and isinstance(pattern._built.matcher, re.Pattern)
+    assert pattern.match(folded) is None
+
+
 @given(st.text(), sources())
 def test_matching_never_raises(path: str, source: str) -> None:
     """No path makes match() raise, whatever the pattern."""
@@ -384,4 +431,4 @@ def test_literal_sources_need_no_regex() -> None:
     assert plain._built is None or plain._built.regex is None
     param = rewrites.compile("/old/:slug").as_route()
     assert param.match("/old/x") is not None
-    assert param._built is not None and param._built.regex is not None
+    assert param._built is not None and param._built.matcher is not None
