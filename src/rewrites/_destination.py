@@ -445,17 +445,30 @@ class Template:
     #: ':' a request hides depends on its params and query keys, but a key hides a ':' whatever
     #: else it names ('a', 'ab' and 'abc' all hide ':abc'), so the marked text is the key.
     _cache: dict[str, _Parsed] = attrs.field(factory=dict, init=False, repr=False, eq=False)
-    #: `text` and `refs`, worked out on first use (every render reads them).
-    _encoded: tuple[str, tuple[int, ...]] | None = attrs.field(
+    #: `text` and `refs`, and the one parse of a destination that every request parses alike
+    #: (see `_encode`), worked out on first use (every render reads them).
+    _encoded: tuple[str, tuple[int, ...], _Parsed | None] | None = attrs.field(
         default=None, init=False, repr=False, eq=False
     )
 
-    def _encode(self) -> tuple[str, tuple[int, ...]]:
-        """The destination with `$N` swapped for sentinels, and the numbers it uses."""
+    def _encode(self) -> tuple[str, tuple[int, ...], _Parsed | None]:
+        """The destination with `$N` swapped for sentinels, the numbers it uses, and its parse
+        when no request can change it: a destination the URL parser leaves as it is (`_plain`)
+        with no `$` is parsed without marking any name, so which names a request hides does
+        not matter."""
         encoded = self._encoded
         if encoded is None:
-            encoded = encode_refs(self.destination) if self.positional else (self.destination, ())
+            text, refs = (
+                encode_refs(self.destination) if self.positional else (self.destination, ())
+            )
+            encoded = text, refs, None
             object.__setattr__(self, "_encoded", encoded)  # a frozen value's own cache
+            if "$" not in text and _plain(text) is not None:
+                try:
+                    encoded = text, refs, self._parse(text)  # (which reads `text`)
+                except (URLError, PatternError):
+                    return encoded  # `render` reports it, as for any other destination
+                object.__setattr__(self, "_encoded", encoded)
         return encoded
 
     @property
@@ -561,7 +574,9 @@ class Template:
         request `query`; `append` copies unused params into the query (rewrites, not redirects)."""
         if self.broken is not None:
             raise RenderError(self.broken)
-        text = self.text
+        text, _, fixed = self._encoded or self._encode()
+        if fixed is not None:
+            return _render_fixed(fixed, params, query, append)
         named = [name for name in params if ":" + name in text]
         named += [name for name in query if ":" + name in text and name not in params]
         try:
@@ -647,6 +662,46 @@ def new_template(
     _set_cache(template, {})
     _set_encoded(template, None)
     return template
+
+
+def _render_fixed(
+    parsed: _Parsed,
+    params: Mapping[str, RenderValue],
+    query: Mapping[str, QueryValue | None],
+    append: bool,
+) -> Rendered:
+    """`Template.render` for a destination every request parses alike (`Template._encode`): a
+    plain path or URL with no query, no hash and no `$N`, so only its path (and host) take the
+    params."""
+    path = parsed.path.render(params, None)
+    hash_ = ""
+    if "#" in path:
+        # A param's value may hold '#': JS `split('#', 2)`, so a second one and what follows
+        # it are dropped.
+        path, _, rest = path.partition("#")
+        rest = rest.split("#", 1)[0]
+        hash_ = f"#{rest}" if rest else ""
+    hostname = parsed.host.render(params, None, encode=True) if parsed.host else None
+    merged: Query = dict(query)
+    if append and params:
+        keys = [k for k in params if k != "nextInternalLocale"]
+        used = parsed.dest_params
+        if not any(k in used for k in keys):
+            for key in keys:
+                # `key in destQuery`: a name every object inherits is there already.
+                if not inherits(key):
+                    merged[key] = js_value(params[key])
+    return Rendered(
+        parsed.external,
+        parsed.protocol,
+        None,
+        hostname,
+        parsed.port,
+        path,
+        hash_,
+        merged,
+        "",
+    )
 
 
 def _ref_text(value: ParamValue | None) -> str:
