@@ -491,8 +491,8 @@ class Run(Steps):
                     self.res_headers[key] = value
             self.trace.headers_added(rule, params)
 
-    def redirects(self) -> None:
-        """The first matching redirect finishes the request."""
+    def redirects(self) -> Resolution | None:
+        """The first matching redirect finishes the request: its resolution."""
         extra = self.extra
         candidates = (
             self.candidates(Phase.REDIRECTS)
@@ -505,17 +505,24 @@ class Run(Steps):
                 continue
             params, groups = got
             dest = self.render(rule, params, groups, append=False)
-            search = self.stringify(dest.query)
-            location = format_legacy(
-                protocol=dest.protocol,
-                slashes=True if dest.external else None,
-                auth=dest.auth,
-                hostname=dest.hostname,
-                port=dest.port,
-                pathname=_normalize_repeated_slashes(dest.pathname),
-                search=search and "?" + search,
-                hash=dest.hash,
-            )
+            search = self.stringify(dest.query) if dest.query else ""
+            pathname = dest.pathname
+            if "//" in pathname or "\\" in pathname:
+                pathname = _normalize_repeated_slashes(pathname)
+            if not dest.external and not _LEGACY_ESCAPED.search(pathname + search):
+                # url.format of a bare path: nothing to add, nothing it escapes.
+                location = pathname + ("?" + search if search else "") + dest.hash
+            else:
+                location = format_legacy(
+                    protocol=dest.protocol,
+                    slashes=True if dest.external else None,
+                    auth=dest.auth,
+                    hostname=dest.hostname,
+                    port=dest.port,
+                    pathname=pathname,
+                    search=search and "?" + search,
+                    hash=dest.hash,
+                )
             refused = header_refusal("location", location)
             if refused is not None:
                 raise RequestError(
@@ -524,10 +531,12 @@ class Run(Steps):
                     status=500,
                 )
             self.trace.redirected(rule, params, location)
-            raise _Done(Resolution(Kind.REDIRECT, location, status=rule.status, rule=rule))
+            return Resolution(_REDIRECT, location, None, {}, None, {}, rule.status, {}, rule)
+        return None
 
-    def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | None:
-        """Apply one rewrite rule if it matches; with `check`, look for a page afterwards."""
+    def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
+        """Apply one rewrite rule if it matches; with `check`, look for a page afterwards. A
+        proxied request is finished: its resolution."""
         got = self.params_for(rule, phase)
         if got is None:
             return None
@@ -536,7 +545,7 @@ class Run(Steps):
         if dest.external:
             url = self.proxy_url(dest)
             self.trace.proxied(phase, rule, params, url)
-            raise _Done(Resolution(Kind.PROXIED, url, rule=rule))
+            return Resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
         before = self.pathname
         if self.view.headers.get("rsc") == "1":
             # resolve-routes.js: an RSC request is told where an internal rewrite took it (an
@@ -557,8 +566,9 @@ class Run(Steps):
         self.trace.checked(phase, rule, found, self.pathname)
         return found
 
-    def chain(self, phase: Phase, check: bool) -> RouteMatch | None:
-        """A rewrite phase in order; each rule sees the path as the rules before it left it."""
+    def chain(self, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
+        """A rewrite phase in order; each rule sees the path as the rules before it left it.
+        The page found (with `check`), or the resolution of a proxied request."""
         start = 0
         while True:
             path = self.path
@@ -717,12 +727,16 @@ class Run(Steps):
             if headers:
                 self.headers()
             if redirects:
-                self.redirects()
+                done = self.redirects()
+                if done is not None:
+                    return done if extra is None else self.finish(done)
             if extra is not None:
                 self.middleware()
+            found: RouteMatch | Resolution | None = None
             if before:
-                self.chain(Phase.BEFORE_FILES, check=False)
-            found = self.check_fs()
+                found = self.chain(Phase.BEFORE_FILES, check=False)
+            if found is None:
+                found = self.check_fs()
             if found is None and after:
                 found = self.chain(Phase.AFTER_FILES, check=True)
             if found is None:
@@ -730,6 +744,8 @@ class Run(Steps):
                 self.trace.page(Stage.DYNAMIC_ROUTES, found, self.pathname)
             if found is None and fallback:
                 found = self.chain(Phase.FALLBACK, check=True)
+            if isinstance(found, Resolution):
+                return found if extra is None else self.finish(found)  # proxied
             if found is not None:
                 resolution = self.local(Kind.LOCAL, found)
                 return resolution if extra is None else self.finish(resolution)
@@ -738,6 +754,11 @@ class Run(Steps):
         kind = Kind.LOCAL if self.router.routes is None else Kind.NOT_FOUND
         resolution = self.local(kind, None)
         return resolution if extra is None else self.finish(resolution)
+
+
+_REDIRECT, _PROXIED = Kind.REDIRECT, Kind.PROXIED
+#: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
+_LEGACY_ESCAPED = re.compile(r"[#?]")
 
 
 # A request target the WHATWG URL parser leaves as it is: no character of the path (or special
