@@ -10,11 +10,17 @@ from test_index import ROUTES, configs
 from test_index import requests as index_requests
 
 import rewrites
-from rewrites._js.node import initial_query_encoder, query_object, querystring_stringify
+from rewrites._destination import Rendered
+from rewrites._js.node import (
+    format_legacy,
+    initial_query_encoder,
+    query_object,
+    querystring_stringify,
+)
 from rewrites._js.uri import decode_uri_component, escape
 from rewrites._js.url import URLError, parse_url
 from rewrites._pages import _UNCHANGED_BY_URI_FUNCTIONS, _encode_uri_path
-from rewrites._resolve import _PLAIN_TARGET, _plain_query, _plain_stringify, _plain_url
+from rewrites._resolve import _PLAIN_TARGET, _format, _plain_query, _plain_stringify, _plain_url
 
 HOSTS = (
     "localhost",
@@ -95,6 +101,42 @@ QUERY_TEXT = st.text("ab0_.~-=&%+ é", max_size=14) | st.sampled_from(
 
 
 @settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from((None, "http:", "https:", "ftp:", "mailto:")),
+    st.sampled_from((None, "", "up.example", "UP.Example", "::1", "[::1]")),
+    st.sampled_from((None, "8080")),
+    st.sampled_from((None, "u:p")),
+    st.text("ab/#?é%", max_size=6),
+    st.text("a=1&#?", max_size=5),
+    st.sampled_from(("", "#x")),
+)
+def test_a_destination_is_formatted_as_url_format_does(
+    protocol: str | None,
+    hostname: str | None,
+    port: str | None,
+    auth: str | None,
+    pathname: str,
+    search: str,
+    hash_: str,
+) -> None:
+    """`_format` writes what Node's legacy url.format writes, shortcut or not (an internal
+    destination has no host, port or credentials)."""
+    external = protocol is not None
+    if not external:
+        hostname = port = auth = None
+    dest = Rendered(external, protocol, auth, hostname, port, pathname, hash_, {}, "")
+    assert _format(dest, pathname, search) == format_legacy(
+        protocol=protocol,
+        slashes=True if external else None,
+        auth=auth,
+        hostname=hostname,
+        port=port,
+        pathname=pathname,
+        search=search and "?" + search,
+        hash=hash_,
+    )
+
+
 @given(QUERY_TEXT)
 def test_a_plain_query_parses_as_next_does(text: str) -> None:
     """Where the one-pass parse takes a query, it gives Next's query object."""

@@ -681,7 +681,7 @@ def _render_fixed(
         path, _, rest = path.partition("#")
         rest = rest.split("#", 1)[0]
         hash_ = f"#{rest}" if rest else ""
-    hostname = parsed.host.render(params, None, encode=True) if parsed.host else None
+    hostname = parsed.hostname  # a plain host: no params in it
     merged: Query = dict(query)
     if append and params:
         keys = [k for k in params if k != "nextInternalLocale"]

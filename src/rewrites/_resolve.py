@@ -509,20 +509,7 @@ class Run(Steps):
             pathname = dest.pathname
             if "//" in pathname or "\\" in pathname:
                 pathname = _normalize_repeated_slashes(pathname)
-            if not dest.external and not _LEGACY_ESCAPED.search(pathname + search):
-                # url.format of a bare path: nothing to add, nothing it escapes.
-                location = pathname + ("?" + search if search else "") + dest.hash
-            else:
-                location = format_legacy(
-                    protocol=dest.protocol,
-                    slashes=True if dest.external else None,
-                    auth=dest.auth,
-                    hostname=dest.hostname,
-                    port=dest.port,
-                    pathname=pathname,
-                    search=search and "?" + search,
-                    hash=dest.hash,
-                )
+            location = _format(dest, pathname, search)
             refused = header_refusal("location", location)
             if refused is not None:
                 raise RequestError(
@@ -640,17 +627,8 @@ class Run(Steps):
 
     def proxy_url(self, dest: Rendered) -> str:
         """The upstream URL as proxy-request.js builds it (`new URL(url.format(parsedUrl))`)."""
-        search = self.stringify(dest.query)
-        text = format_legacy(
-            protocol=dest.protocol,
-            slashes=True,
-            auth=dest.auth,
-            hostname=dest.hostname,
-            port=dest.port,
-            pathname=dest.pathname,
-            search=search and "?" + search,
-            hash=dest.hash,
-        )
+        search = self.stringify(dest.query) if dest.query else ""
+        text = _format(dest, dest.pathname, search)
         if _plain_url(text):
             return text  # what the URL parser would give back unchanged: skip it
         try:
@@ -759,6 +737,36 @@ class Run(Steps):
 _REDIRECT, _PROXIED = Kind.REDIRECT, Kind.PROXIED
 #: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
 _LEGACY_ESCAPED = re.compile(r"[#?]")
+
+
+def _format(dest: Rendered, pathname: str, search: str) -> str:
+    """Node's legacy `url.format` of a rendered destination with this pathname and search (as
+    `stringifyQuery` wrote it): `//` after an external destination's protocol. A bare path, or
+    an http(s) URL with a plain host and no credentials, with nothing url.format escapes, is
+    written directly."""
+    if not _LEGACY_ESCAPED.search(pathname) and "#" not in search:
+        tail = ("?" + search if search else "") + dest.hash
+        if not dest.external:
+            return pathname + tail
+        host, protocol = dest.hostname, dest.protocol
+        if dest.auth is None and host and ":" not in host and protocol in _WEB_PROTOCOLS:
+            if pathname and not pathname.startswith("/"):
+                pathname = "/" + pathname
+            port = ":" + dest.port if dest.port else ""
+            return f"{protocol}//{host}{port}{pathname}{tail}"
+    return format_legacy(
+        protocol=dest.protocol,
+        slashes=True if dest.external else None,
+        auth=dest.auth,
+        hostname=dest.hostname,
+        port=dest.port,
+        pathname=pathname,
+        search=search and "?" + search,
+        hash=dest.hash,
+    )
+
+
+_WEB_PROTOCOLS = frozenset({"http:", "https:"})
 
 
 # A request target the WHATWG URL parser leaves as it is: no character of the path (or special
