@@ -472,7 +472,9 @@ def _parse_simple(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool
     unnamed = 0  # the number the next unnamed group gets
     at = len(text)
     made = _SIMPLE_KEYS
-    for named, pattern, alone, modifier, text in zip(parts, parts, parts, parts, parts):
+    for named, pattern, alone, modifier, text in zip(
+        parts, parts, parts, parts, parts, strict=True
+    ):
         name: str | int = named
         if named is None:  # '/(pattern)'
             name, pattern = unnamed, alone
