@@ -422,14 +422,15 @@ def parse(source: str, delimiter: str = DELIMITER) -> tuple[Token, ...]:
 
 
 def parse_whole_segments(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool] | None:
-    """`parse` for a source made of whole segments (each literal text or one '/:name', maybe with
-    a pattern and a modifier; most real sources): its tokens, its keys (every key is '/'-prefixed
-    and has a pattern), and whether any pattern is the user's own. None for any other source.
+    """`parse` for a source made of whole segments (each literal text, or one '/:name' or
+    '/(pattern)', maybe with a pattern and a modifier; most real sources): its tokens, its keys
+    (every key is '/'-prefixed and has a pattern), and whether any pattern is the user's own.
+    None for any other source.
 
     >>> parse_whole_segments("/blog/:id(\\d+)")[1:]
     ((Key(name='id', prefix='/', suffix='', pattern='\\d+', modifier=''),), True)
     """
-    if not _SIMPLE_SOURCE.fullmatch(source):
+    if not _WHOLE_SEGMENTS.fullmatch(source):
         return None
     return _parse_simple(source)
 
@@ -437,17 +438,22 @@ def parse_whole_segments(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...
 # Whole segments only: plain text, or ':name' with an optional pattern free of groups and an
 # optional modifier (most real sources). The pattern's alternatives are the lexer's: an escape pair
 # or any character but a parenthesis, not starting with '?'.
-_SIMPLE_PARAM = r":([A-Za-z0-9_]+)(?:\((?!\?)((?:\\.|[^()\\])+)\))?([*+?]?)"
+_SIMPLE_BODY = r"\((?!\?)((?:\\.|[^()\\])+)\)"
+_SIMPLE_PARAM = rf":([A-Za-z0-9_]+)(?:{_SIMPLE_BODY})?([*+?]?)"
 _SIMPLE_SOURCE = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_SIMPLE_PARAM})+", re.S)
-# In such a source '/:' only starts a key (text segments hold no ':', and a key's pattern is
-# consumed with it), so the keys can be found directly.
-_SIMPLE_KEY = re.compile(f"/{_SIMPLE_PARAM}", re.S)
+# The same with unnamed groups too (such a pattern alone, '/(.*)'): what `parse_whole_segments`
+# takes. (`parse` leaves those to the parser.)
+_WHOLE_PARAM = rf"(?::([A-Za-z0-9_]+)(?:{_SIMPLE_BODY})?|{_SIMPLE_BODY})([*+?]?)"
+_WHOLE_SEGMENTS = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_WHOLE_PARAM})+", re.S)
+# In such a source '/:' and '/(' only start a key (text segments hold neither ':' nor '(', and a
+# key's pattern is consumed with it), so the keys can be found directly.
+_WHOLE_KEY = re.compile(f"/{_WHOLE_PARAM}", re.S)
 _DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
 
 
 #: The keys `_parse_simple` made, by name, pattern, modifier and where they start: a large table
 #: has many sources that differ only in their literal text, and a key is a value.
-_SIMPLE_KEYS: dict[tuple[str, str | None, str, int], Key] = {}
+_SIMPLE_KEYS: dict[tuple[str | int, str | None, str, int], Key] = {}
 
 
 def _parse_simple(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool]:
@@ -457,26 +463,32 @@ def _parse_simple(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool
     A '/:name' segment is a key with prefix '/' (so its default pattern is the plain one); the
     text between keys is one literal token.
     """
-    # [text, name, pattern, modifier, text, name, ...]: the spans follow from the lengths.
-    parts = _SIMPLE_KEY.split(source)
-    text = parts[0]
+    # [text, name, pattern, unnamed pattern, modifier, text, ...]: spans follow from lengths.
+    parts = iter(_WHOLE_KEY.split(source))
+    text = next(parts)
     tokens: list[Token] = [text] if text else []
     found: list[Key] = []
     custom = False
+    unnamed = 0  # the number the next unnamed group gets
     at = len(text)
     made = _SIMPLE_KEYS
-    for i in range(1, len(parts), 4):
-        name, pattern, modifier, text = parts[i : i + 4]
+    for named, pattern, alone, modifier, text in zip(
+        parts, parts, parts, parts, parts, strict=True
+    ):
+        name: str | int = named
+        if named is None:  # '/(pattern)'
+            name, pattern = unnamed, alone
+            unnamed += 1
         key = made.get((name, pattern, modifier, at))
         if key is None:
-            size = 2 + len(name) + len(modifier) + (0 if pattern is None else len(pattern) + 2)
+            size = 1 + len(modifier) + (0 if pattern is None else len(pattern) + 2)
             key = Key(
                 name,
                 "/",
                 "",
                 pattern or _DEFAULT_PATTERN,
                 modifier,
-                span=(at, at + size),
+                span=(at, at + size + (0 if named is None else 1 + len(named))),
                 custom=pattern is not None,
             )
             if len(made) >= 4096:
