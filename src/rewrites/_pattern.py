@@ -13,7 +13,7 @@ import regex
 from ._js.regexp import JSRegexError, from_utf16, to_utf16, translate
 from ._regexp import NEVER, JsRegex, free_length, modify_route_regex, to_js_regex, translate_js
 from ._syntax import Key, Token, parse, parse_whole_segments
-from ._values import ParamValue
+from ._values import ParamValue, RenderValue
 from .errors import PatternError
 
 __all__ = ["DEFAULT_MATCH_TIMEOUT", "Match", "ParamValue", "Pattern", "compile", "compile_route"]
@@ -202,7 +202,9 @@ class Pattern:
         built.literal = found
         return found
 
-    def _match_literal(self, path: str, text: str, refused: tuple[str, ...]) -> Match | None:
+    def _match_literal(
+        self, path: str, text: str, refused: tuple[str, ...]
+    ) -> tuple[str, list[ParamValue | None]] | None:
         """`match` for a `_literal` pattern: the text, and one '/' more when it may follow.
 
         Without the `i` flag the comparison is exact. With it, JavaScript folds ASCII letters and
@@ -216,7 +218,7 @@ class Pattern:
         if refused and subject.startswith(refused):
             return None
         if subject == text or (self.tail_slash and subject == text + "/"):
-            return Match(path, {}, ())
+            return path, []
         return None
 
     def _tail_ok(self, path: str) -> bool:
@@ -247,6 +249,48 @@ class Pattern:
         """
         if not isinstance(path, str):
             raise TypeError(f"got path={path!r} ({type(path).__name__}); expected a str")
+        found = self._values(path, timeout)
+        if found is None:
+            return None
+        matched, values = found
+        params: dict[str | int, ParamValue] = {}
+        for key, value in zip(self.keys, values, strict=True):
+            if value is not None and not (self.route and isinstance(key.name, int)):
+                params[key.name] = value
+        return Match(matched, params, tuple(values))
+
+    def route_params(
+        self, path: str, *, timeout: float | None = DEFAULT_MATCH_TIMEOUT
+    ) -> tuple[dict[str, RenderValue], list[ParamValue | None]] | None:
+        """`match` as resolution uses it, without building a `Match`: the named params (a
+        repeated value as a new list, as JavaScript holds it) and every key's value by position
+        (for `$N`), or None when the path does not match."""
+        found = self._values(path, timeout)
+        if found is None:
+            return None
+        values = found[1]
+        params: dict[str, RenderValue] = {}
+        if values:
+            for name, value in zip(self._names(), values, strict=True):
+                if value is not None and name is not None:
+                    params[name] = value if type(value) is str else list(value)
+        return params, values
+
+    def _names(self) -> tuple[str | None, ...]:
+        """Each key's name as `params` holds it (None for an unnamed group of a route)."""
+        built = self._keep()
+        names = built.names
+        if names is None:
+            names = built.names = tuple(
+                None if self.route and isinstance(key.name, int) else str(key.name)
+                for key in self.keys
+            )
+        return names
+
+    def _values(
+        self, path: str, timeout: float | None
+    ) -> tuple[str, list[ParamValue | None]] | None:
+        """The matched text and each key's value (None where it took no part), or None."""
         # The built values read straight from their holder: this is the hot path.
         built = self._built or self._keep()
         literal = self._literal if built.literal is False else built.literal
@@ -264,25 +308,23 @@ class Pattern:
             found = matcher.match(subject)
         if found is None:
             return None
+        keys = self.keys
+        if not keys:
+            return (found.group(0) if ascii_only else from_utf16(found.group(0))), []
+        raw = found.groups()
         count = (built.translation or self._translated)[1]
-        params: dict[str | int, ParamValue] = {}
-        groups: list[ParamValue | None] = []
-        for index, key in enumerate(self.keys, 1):
-            raw = found.group(index) if index <= count else None
-            if raw is None:
-                groups.append(None)
-                continue
-            value: ParamValue
-            if key.repeat:
-                parts = raw.split(key.prefix + key.suffix)
-                value = tuple(parts if ascii_only else map(from_utf16, parts))
+        values: list[ParamValue | None] = []
+        for index, key in enumerate(keys):
+            text = raw[index] if index < count else None
+            if text is None:
+                values.append(None)
+            elif key.repeat:
+                parts = text.split(key.prefix + key.suffix)
+                values.append(tuple(parts if ascii_only else map(from_utf16, parts)))
             else:
-                value = raw if ascii_only else from_utf16(raw)
-            groups.append(value)
-            if not (self.route and isinstance(key.name, int)):
-                params[key.name] = value
+                values.append(text if ascii_only else from_utf16(text))
         matched = found.group(0)
-        return Match(matched if ascii_only else from_utf16(matched), params, tuple(groups))
+        return (matched if ascii_only else from_utf16(matched)), values
 
     def format(self, params: Mapping[str | int, object] | None = None) -> str:
         """Build a path from parameter values (path-to-regexp's `compile`, validating).
@@ -442,6 +484,7 @@ class _Built:
         "js_regex",
         "literal",
         "matcher",
+        "names",
         "regex",
         "translation",
         "validators",
@@ -452,6 +495,8 @@ class _Built:
         self.js_regex: str | None = None
         self.translation: tuple[str, int] | None = None
         self.regex: Compiled | None = None
+        #: Each key's name as params hold it (`Pattern._names`).
+        self.names: tuple[str | None, ...] | None = None
         #: What untimed matches use: `regex`, or its `re` twin (`Pattern._matcher`).
         self.matcher: Compiled | re.Pattern[str] | None = None
         #: From which path length a match needs the time bound (`_regexp.free_length`; set with

@@ -37,7 +37,7 @@ from ._pages import RouteMatch
 from ._results import Kind, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule
 from ._steps import Extra, Steps
-from ._values import Params, Query, RenderValue, js_value
+from ._values import Params, Query, RenderValue
 from .errors import RequestError
 
 if TYPE_CHECKING:
@@ -402,7 +402,7 @@ class Run(Steps):
         timeout = self.router.match_timeout
         try:
             path = self.path if not rule.internal or self.extra is None else self.internal_path()
-            found = rule.pattern.match(path, timeout=timeout)
+            found = rule.pattern.route_params(path, timeout=timeout)
         except TimeoutError:
             raise RequestError(
                 f"{rule.place} {rule.source!r}: matching the path ({len(self.path)} characters) "
@@ -413,7 +413,7 @@ class Run(Steps):
         if found is None:
             self.trace.no_match(phase, rule)
             return None
-        params: dict[str, RenderValue] = {str(k): js_value(v) for k, v in found.params.items()}
+        params, groups = found
         if conditioned:
             if captured is None:
                 try:
@@ -426,7 +426,7 @@ class Run(Steps):
                     self.trace.conditions_failed(phase, rule, params, self)
                     return None
             params.update(captured)
-        return params, found.groups
+        return params, groups
 
     def conditions(self, rule: Rule) -> Query | None:
         """What a rule's `has`/`missing` conditions capture when they hold, `_FAILED` when they
