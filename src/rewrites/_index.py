@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import heapq
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ._conditions import PLAIN_VALUE, RequestView
@@ -147,21 +148,6 @@ class _Keyed:
         #: Whether any rule is filed here at all.
         self.used = False
 
-    def add(self, key: SegmentKey, position: int) -> None:
-        """File the rule at `position` under every text of `key`."""
-        index, texts = key
-        at = -1 if index is None else index
-        for text in texts:
-            entries = self.segments.setdefault(text, [])
-            for kept, positions in entries:
-                if kept == at:
-                    if positions[-1] != position:
-                        positions.append(position)
-                    break
-            else:
-                entries.append((at, [position]))
-        self.lettered = self.used = True
-
     def walk(self, path: PathView, into: list[list[int]]) -> None:
         """Append the positions lists of the rules keyed by the path's text."""
         pathname = path.text
@@ -214,15 +200,6 @@ def _meets(positions: list[int], mine: range) -> bool:
     return at < len(positions) and positions[at] < mine.stop
 
 
-def _append(table: dict[str, list[int]], text: str, position: int) -> None:
-    """Add `position` to the list under `text` (positions come in ascending order)."""
-    found = table.get(text)
-    if found is None:
-        table[text] = [position]
-    elif found[-1] != position:
-        found.append(position)
-
-
 class _Paths:
     """Rules keyed by their literals (case-sensitive rules as written, the others in ASCII lower
     case), and the rules with no literal at all."""
@@ -233,27 +210,6 @@ class _Paths:
         self.exact = _Keyed()
         self.folded = _Keyed()
         self.always: list[int] = []
-
-    def add(self, rule: Rule, position: int, choose: _Chooser) -> None:
-        """File a rule (positions must come in ascending order)."""
-        pattern = rule.pattern
-        keyed = self.exact if pattern.case_sensitive else self.folded
-        whole = choose.wholes.get(id(pattern))
-        if whole is not None:
-            _append(keyed.whole, whole, position)
-            keyed.lettered = keyed.used = True
-            return
-        key = choose(pattern)
-        if key is not None:
-            keyed.add(key, position)
-            return
-        tail = _literal_tail(pattern)
-        if tail is not None:
-            _append(keyed.tails, tail, position)
-            keyed.lettered = keyed.lettered or tail.upper() != tail
-            keyed.used = True
-        else:
-            self.always.append(position)  # no literal: a candidate for every path
 
     def walk(self, path: PathView, into: list[list[int]]) -> None:
         """Append the positions lists of every rule that may match the path."""
@@ -285,48 +241,6 @@ class _Paths:
         return sum(_within(positions, mine) for positions in lists)
 
 
-class _Chooser:
-    """Picks each rule's most selective key: the one the fewest rules of the phase share."""
-
-    __slots__ = ("counts", "options", "wholes")
-
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.options: dict[int, list[SegmentKey]] = {}
-        self.counts: dict[tuple[int | None, str], int] = {}
-        #: The whole text of each source that is nothing but literal segments, by pattern.
-        self.wholes: dict[int, str] = {}
-        for rule in rules:
-            whole = _whole_text(rule.pattern)
-            if whole is not None:
-                self.wholes[id(rule.pattern)] = whole
-                continue  # filed by its whole text, never under a segment
-            options = segment_keys(rule.pattern)
-            self.options[id(rule.pattern)] = options
-            for index, texts in options:
-                for text in texts:
-                    self.counts[index, text] = self.counts.get((index, text), 0) + 1
-
-    def __call__(self, pattern: Pattern) -> SegmentKey | None:
-        options = self.options.get(id(pattern))
-        if options is None:
-            options = segment_keys(pattern)
-        if not options:
-            return None
-        if len(options) == 1:
-            return options[0]
-        counts = self.counts
-        # Fewest rules sharing the key; on a tie a known position (fewer lookups hit it), then
-        # the deeper segment (sections near the root are shared by more of the site's paths).
-        return min(
-            options,
-            key=lambda o: (
-                sum(counts.get((o[0], t), 1) for t in o[1]),
-                o[0] is None,
-                -(o[0] or 0),
-            ),
-        )
-
-
 class _Hosts:
     """Rules that only apply on one host, by host: those with a `has` host value that is plain
     text (`acme.example.com`, `acme\\.example\\.com`), which would otherwise be tried on every
@@ -346,18 +260,20 @@ class _Hosts:
         self.tables: dict[int, dict[tuple[int, ...], dict[str, _Paths]]] = {}
         self.every: list[int] = []  # every rule filed here, ascending
 
-    def add(
-        self, value: tuple[str, tuple[int, ...]], rule: Rule, position: int, choose: _Chooser
-    ) -> None:
-        """File the rule at `position` under its masked host value, then by its path."""
+    def add(self, value: tuple[str, tuple[int, ...]], position: int) -> _Paths:
+        """Count the rule at `position` as one of the host's: its rules, to file it in by path."""
         text, wild = value
-        by_wild = self.tables.setdefault(len(text), {})
-        by_key = by_wild.setdefault(wild, {})
+        by_wild = self.tables.get(len(text))
+        if by_wild is None:
+            by_wild = self.tables[len(text)] = {}
+        by_key = by_wild.get(wild)
+        if by_key is None:
+            by_key = by_wild[wild] = {}
         paths = by_key.get(text)
         if paths is None:
             paths = by_key[text] = _Paths()
-        paths.add(rule, position, choose)
         self.every.append(position)
+        return paths
 
     def walk(self, host: str, pathname: PathView, into: list[list[int]]) -> None:
         """Append the positions of every rule whose host value may match `host` and whose
@@ -419,15 +335,16 @@ class _Needs:
         self.cookies: dict[str, _Paths] = {}  # cookie name -> its rules, by path
         self.every: list[int] = []  # every rule filed here, ascending
 
-    def add(self, need: tuple[str, str], rule: Rule, position: int, choose: _Chooser) -> None:
-        """File the rule at `position` under the header or cookie it needs, then by its path."""
+    def add(self, need: tuple[str, str], position: int) -> _Paths:
+        """Count the rule at `position` as needing the header or cookie: its rules, to file it
+        in by path."""
         kind, name = need
         table = self.headers if kind == "header" else self.cookies
         paths = table.get(name)
         if paths is None:
             paths = table[name] = _Paths()
-        paths.add(rule, position, choose)
         self.every.append(position)
+        return paths
 
     def walk(self, request: RequestView, pathname: PathView, into: list[list[int]]) -> None:
         """Append the positions of every rule whose header or cookie the request sends and
@@ -494,29 +411,15 @@ class TableIndex:
 
     def __init__(self, phases: Sequence[Sequence[Rule]]) -> None:
         rules: list[Rule] = []
-        self.offsets: tuple[int, ...] = ()
         offsets = []
         for phase_rules in phases:
             offsets.append(len(rules))
             rules.extend(phase_rules)
-        self.offsets = tuple(offsets)
+        self.offsets: tuple[int, ...] = tuple(offsets)
         self.paths = _Paths()  # the rules of every request
         self.hosts = _Hosts()  # those that only apply on one host, by host and then by path
         self.needs = _Needs()  # those that need a header or cookie, by it and then by path
-        choose = _Chooser(rules)
-        for position, rule in enumerate(rules):
-            if not rule.has:
-                self.paths.add(rule, position, choose)
-                continue
-            host = host_key(rule)
-            if host is not None:
-                self.hosts.add(host, rule, position, choose)
-                continue
-            need = need_key(rule)
-            if need is not None:
-                self.needs.add(need, rule, position, choose)
-            else:
-                self.paths.add(rule, position, choose)
+        _build(self, rules)
 
     def found(
         self, path: PathView, host: str | None = None, request: RequestView | None = None
@@ -715,6 +618,110 @@ def _keyed_text(text: str, case_sensitive: bool) -> str:
     return text if case_sensitive else _js_fold(text)
 
 
+#: A key as the build works it out: the segment's index in the path (-1: anywhere) and its texts.
+_Option = tuple[int, tuple[str, ...]]
+
+
+def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
+    """File every rule of the table in the (empty) groups of `index`.
+
+    A source that is nothing but literal segments is filed by its whole text, and one with no key
+    by its literal tail or for every path, as it comes. The others wait until every rule's keys
+    are counted, and are then filed in order under their most selective key (`_chosen`).
+    """
+    common, hosts, needs = index.paths, index.hosts, index.needs
+    fold = _JS_FOLD
+    pending: list[tuple[int, _Keyed, list[_Option]]] = []
+    every_option: list[_Option] = []
+    for position, rule in enumerate(rules):
+        paths = common
+        if rule.has:
+            host = host_key(rule)
+            if host is not None:
+                paths = hosts.add(host, position)
+            else:
+                need = need_key(rule)
+                if need is not None:
+                    paths = needs.add(need, position)
+        pattern = rule.pattern
+        tokens = pattern.tokens
+        sensitive = pattern.case_sensitive
+        keyed = paths.exact if sensitive else paths.folded
+        if len(tokens) == 1:
+            text = tokens[0]
+            if isinstance(text, str) and text[:1] == "/":
+                # Nothing but literal segments: filed by its text after the first '/'.
+                if not sensitive:
+                    text = text.lower() if text.isascii() else text.translate(fold)
+                text = text[1:]
+                found = keyed.whole.get(text)
+                if found is None:
+                    keyed.whole[text] = [position]
+                else:
+                    found.append(position)
+                keyed.lettered = keyed.used = True
+                continue
+        options = _segment_options(tokens, sensitive)
+        if options:
+            pending.append((position, keyed, options))
+            every_option += options
+            continue
+        tail = _literal_tail(pattern)
+        if tail is None:
+            paths.always.append(position)  # no literal: a candidate for every path
+            continue
+        found = keyed.tails.get(tail)
+        if found is None:
+            keyed.tails[tail] = [position]
+        else:
+            found.append(position)
+        keyed.lettered = keyed.lettered or tail.upper() != tail
+        keyed.used = True
+    counts = _counts(every_option)
+    for position, keyed, options in pending:
+        at, texts = options[0] if len(options) == 1 else _chosen(options, counts)
+        segments = keyed.segments
+        for text in texts:
+            entries = segments.get(text)
+            if entries is None:
+                segments[text] = [(at, [position])]
+                continue
+            for kept, positions in entries:
+                if kept == at:
+                    positions.append(position)
+                    break
+            else:
+                entries.append((at, [position]))
+        keyed.lettered = keyed.used = True
+
+
+def _counts(options: list[_Option]) -> dict[_Option, int]:
+    """How many rules have each key: by (index, (text,)) for each text of every option."""
+    counts: dict[_Option, int] = Counter(options)
+    for (at, texts), count in list(counts.items()):
+        if len(texts) > 1:  # an alternation counts for each of its texts
+            for text in texts:
+                one = (at, (text,))
+                counts[one] = counts.get(one, 0) + count
+    return counts
+
+
+def _chosen(options: list[_Option], counts: dict[_Option, int]) -> _Option:
+    """The option the fewest rules share; on a tie a known position (fewer lookups hit it), then
+    the deeper segment (sections near the root are shared by more of the site's paths), then the
+    first."""
+    best = options[0]
+    best_count = -1
+    best_at = 0
+    for option in options:
+        at, texts = option
+        # An alternation is shared by the rules sharing any of its texts.
+        count = counts[option] if len(texts) == 1 else sum([counts[at, (t,)] for t in texts])
+        if best_count < 0 or count < best_count or (count == best_count and at > best_at):
+            best, best_count, best_at = option, count, at
+    return best
+
+
 def segment_keys(pattern: Pattern) -> list[SegmentKey]:
     """Every key a source could be filed under: its whole literal segments (with their segment
     index when it is fixed) and its whole-segment literal alternations.
@@ -723,40 +730,63 @@ def segment_keys(pattern: Pattern) -> list[SegmentKey]:
     [(None, ('amp-42',))]; `/:locale(en|fr)/x` gives [(0, ('en', 'fr')), (1, ('x',))]. A
     segment is whole when literal '/' comes before it and a '/' or the end must follow.
     """
-    tokens = pattern.tokens
-    if not tokens or (len(tokens) > 1 and not _groups_contained(tokens)):
-        return []
-    sensitive = pattern.case_sensitive
-    keys: list[SegmentKey] = []
-    segment: int | None = -1  # the index of the segment the text so far ends in
+    return [
+        (None if at < 0 else at, texts)
+        for at, texts in _segment_options(pattern.tokens, pattern.case_sensitive)
+    ]
+
+
+def _segment_options(tokens: Sequence[Token], sensitive: bool) -> list[_Option]:
+    """`segment_keys` of a source's tokens, with -1 for a segment anywhere."""
+    keys: list[_Option] = []
+    segment: int | None = -1  # the index of the segment the text so far ends in (None: unknown)
     last = len(tokens) - 1
     for at, token in enumerate(tokens):
         if isinstance(token, str):
+            if not sensitive:
+                token = token.lower() if token.isascii() else token.translate(_JS_FOLD)
             parts = token.split("/")
-            for offset in range(1, len(parts)):
-                text = parts[offset]
-                if not text or (offset == len(parts) - 1 and not _segment_ends(tokens, at + 1)):
-                    continue
-                index = None if segment is None else segment + offset
-                keys.append((index, (_keyed_text(text, sensitive),)))
+            count = len(parts) - 1
+            if not count:
+                continue
+            if count > 1:  # the segments between two of its '/'
+                for offset in range(1, count):
+                    text = parts[offset]
+                    if text:
+                        keys.append((-1 if segment is None else segment + offset, (text,)))
+            text = parts[count]
+            if text and (at == last or _segment_ends(tokens, at + 1)):
+                keys.append((-1 if segment is None else segment + count, (text,)))
             if segment is not None:
-                segment += len(parts) - 1
+                segment += count
             continue
-        texts = _alternatives(token, sensitive)
-        if texts is not None and (at == last or _segment_ends(tokens, at + 1)):
-            keys.append((None if segment is None else segment + 1, texts))
-        if segment is not None:
-            segment = _after(token, segment)
+        custom = token.custom
+        if custom and last and not _contained(token.pattern):
+            return []  # a group that may reach outside its parentheses: never keyed
+        if token.prefix == "/" and not token.suffix and not token.modifier:
+            # '/:id', exactly the next segment (path-to-regexp's own pattern never spans a '/').
+            if custom:
+                texts = _alternatives(token.pattern, sensitive)
+                if texts is None:
+                    segment = None  # a custom pattern may span a '/'
+                    continue
+                if at == last or _segment_ends(tokens, at + 1):
+                    keys.append((-1 if segment is None else segment + 1, texts))
+            if segment is not None:
+                segment += 1
+        elif segment is not None and (
+            custom or token.modifier not in ("", "?") or "/" in token.prefix or "/" in token.suffix
+        ):
+            segment = None  # unless ':id' stays inside a segment ('/api-:id')
     return keys
 
 
-def _alternatives(key: Key, sensitive: bool) -> tuple[str, ...] | None:
-    """The texts of a required whole-segment parameter that is a finite alternation of literals
-    (`/:locale(en|fr|de)`), keyed for the rule's case rule."""
-    if key.prefix != "/" or key.suffix or key.modifier or not key.custom:
-        return None
+@functools.lru_cache(maxsize=1024)
+def _alternatives(pattern: str, sensitive: bool) -> tuple[str, ...] | None:
+    """The texts of a custom pattern that is a finite alternation of literals (`en|fr|de`),
+    keyed for the rule's case rule."""
     texts = []
-    for alternative in key.pattern.split("|"):
+    for alternative in pattern.split("|"):
         if not alternative or not _LITERAL_CHARS.issuperset(alternative):
             return None
         texts.append(_keyed_text(alternative, sensitive))
@@ -767,42 +797,24 @@ def _alternatives(key: Key, sensitive: bool) -> tuple[str, ...] | None:
 _LITERAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_~")
 
 
-def _after(key: Key, segment: int) -> int | None:
-    """The segment index after a parameter, when it is fixed."""
-    if not key.custom or _alternatives(key, True) is not None:
-        # path-to-regexp's own patterns (`[^\/]+?`) and literal alternations never span a '/'.
-        if key.prefix == "/" and not key.suffix and not key.modifier:
-            return segment + 1  # '/:id': exactly the next segment
-        if "/" not in key.prefix + key.suffix and key.modifier in ("", "?"):
-            return segment  # ':id' inside a segment ('/api-:id'): the same segment
-    return None
-
-
-def _whole_text(pattern: Pattern) -> str | None:
-    """The text after the first '/' of a source that is nothing but literal segments."""
-    tokens = pattern.tokens
-    if len(tokens) != 1 or not isinstance(tokens[0], str) or not tokens[0].startswith("/"):
-        return None
-    return _keyed_text(tokens[0], pattern.case_sensitive)[1:]
-
-
 def _literal_tail(pattern: Pattern) -> str | None:
     """The literal text every path the source matches ends with (the source's last token), in
     the rule's case rule; None when the source does not end in literal text."""
     tokens = pattern.tokens
-    if len(tokens) < 2 or not isinstance(tokens[-1], str) or not _groups_contained(tokens):
+    tail = tokens[-1] if len(tokens) > 1 else None
+    if not isinstance(tail, str) or not _groups_contained(tokens):
         return None
-    return _keyed_text(tokens[-1], pattern.case_sensitive)
+    return _keyed_text(tail, pattern.case_sensitive)
 
 
 def _segment_ends(tokens: Sequence[Token], at: int) -> bool:
     """Whether a '/' or the end of the path must follow the tokens before `at`."""
     for token in tokens[at:]:
         if isinstance(token, str):
-            return token.startswith("/")
-        if not token.prefix.startswith("/"):
+            return token[:1] == "/"
+        if token.prefix[:1] != "/":
             return False
-        if not token.optional:
+        if token.modifier not in ("?", "*"):
             return True
         # '/:a?' may be absent: what follows it decides.
     return True
