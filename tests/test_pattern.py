@@ -310,6 +310,42 @@ def test_the_re_twin_matches_as_the_regex_pattern(source: str, sensitive: bool, 
         assert mine.groups() == theirs.groups()
 
 
+#: Paths of the sources' own words, so that matches are common.
+WORD_PATHS = st.lists(
+    st.sampled_from(["api", "blog", "docs", "v1", "a-b", "x.y", "é", "", "AUTH", "1"]), max_size=5
+).map(lambda words: "/" + "/".join(words))
+
+
+@settings(max_examples=400)
+@given(sources(), st.booleans(), st.one_of(WORD_PATHS, FOLD_PATHS))
+def test_what_untimed_matches_use_answers_as_the_regex_pattern(
+    source: str, slash: bool, path: str
+) -> None:
+    """The pattern untimed matches use (an `re` twin, with greedy whole segments where every
+    parameter is one) gives the `regex` pattern's match and groups."""
+    try:
+        pattern = rewrites.compile(source).as_route()
+        regex_pattern = pattern.regex
+    except rewrites.PatternError:
+        assume(False)
+        return
+    subject = to_utf16(path + ("/" if slash else ""))
+    mine, theirs = pattern._matcher().match(subject), regex_pattern.match(subject)
+    assert (mine is None) == (theirs is None), (pattern._matcher().pattern, path)
+    if mine is not None and theirs is not None:
+        assert mine.group(0) == theirs.group(0)
+        assert mine.groups() == theirs.groups()
+
+
+def test_whole_segments_match_greedily() -> None:
+    """`/:path*` and `/blog/:slug` match with greedy segments; `/:a-:b` keeps its lazy split."""
+    for source, greedy in [("/:path*", True), ("/blog/:slug", True), ("/:a-:b", False)]:
+        matcher = rewrites.compile(source).as_route()._matcher()
+        assert ("+?" not in matcher.pattern) is greedy, source
+    split = rewrites.compile("/:a-:b").as_route()
+    assert split._matcher().match("/x-y-z").groups() == split.regex.match("/x-y-z").groups()
+
+
 @pytest.mark.parametrize(
     ("source", "folded", "ascii"),
     [

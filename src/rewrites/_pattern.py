@@ -11,7 +11,15 @@ import attrs
 import regex
 
 from ._js.regexp import JSRegexError, from_utf16, to_utf16, translate
-from ._regexp import NEVER, JsRegex, free_length, modify_route_regex, to_js_regex, translate_js
+from ._regexp import (
+    NEVER,
+    JsRegex,
+    default_whole_segments,
+    free_length,
+    modify_route_regex,
+    to_js_regex,
+    translate_js,
+)
 from ._syntax import Key, Token, parse, parse_whole_segments
 from ._values import ParamValue, RenderValue
 from .errors import PatternError
@@ -144,7 +152,11 @@ class Pattern:
         A pattern that is never timed (`free` is `NEVER`) needs no `regex` pattern at all."""
         built = self._keep()
         if built.matcher is None:
-            twin = _re_twin(self._translated[0])
+            translated = self._translated[0]
+            if _LAZY_SEGMENT in translated and default_whole_segments(self.tokens):
+                # One place to stop either way: greedy gets there without trying each character.
+                translated = translated.replace(_LAZY_SEGMENT, _GREEDY_SEGMENT)
+            twin = _re_twin(translated)
             free = free_length(self.tokens)
             if twin is None or free != NEVER:
                 built.matcher = twin or self.regex
@@ -531,6 +543,9 @@ def _re_twin(translated: str) -> re.Pattern[str] | None:
         return None
 
 
+#: path-to-regexp's own parameter pattern as translated, and the same taking all it can.
+_LAZY_SEGMENT = r"(?:[^\x2f])+?"
+_GREEDY_SEGMENT = r"(?:[^\x2f])+"
 #: A `(?i:...)` run with no group inside, and what may be in one for `re` to agree.
 _FOLDED_RUN = re.compile(r"\(\?i:([^()]*)\)")
 _UNSAFE_FOLD = re.compile(r"[^A-HJL-RT-Za-hjl-rt-z0-9_\-]")

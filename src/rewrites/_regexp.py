@@ -41,6 +41,7 @@ __all__ = [
     "POLYNOMIAL_FREE_LENGTH",
     "JsRegex",
     "backtracking_degree",
+    "default_whole_segments",
     "degree_free_length",
     "free_length",
     "modify_route_regex",
@@ -334,6 +335,16 @@ def free_length(tokens: Sequence[Token]) -> int:
             own = 0 if _whole_segment(tokens, at) else 1
         degree += own + (1 if token.repeat else 0)
     return degree_free_length(degree)
+
+
+def default_whole_segments(tokens: Sequence[Token]) -> bool:
+    """Whether every parameter has path-to-regexp's own pattern and matches whole segments
+    (`/blog/:slug`, `/:path*`): then each lazy `[^/]+?` of the regex has one place to stop, the
+    next '/' or the end, and a greedy one finds the same match."""
+    return all(
+        isinstance(token, str) or (not token.custom and _whole_segment(tokens, at))
+        for at, token in enumerate(tokens)
+    )
 
 
 def _whole_segment(tokens: Sequence[Token], at: int) -> bool:
