@@ -175,6 +175,10 @@ class _Compiled:
         multi_match_error: bool = True,
     ) -> str:
         """path-to-regexp's `tokensToFunction` with validation off (§3.1 step 3)."""
+        if refs is None and not encode:
+            plain = self._render_plain(params)
+            if plain is not None:
+                return plain
         out: list[str] = []
         for token in self.tokens:
             if isinstance(token, str):
@@ -210,6 +214,30 @@ class _Compiled:
                 continue
             kind = "an array" if token.repeat else "a string"
             raise RenderError(f'Expected "{token.name}" to be {kind}')
+        return "".join(out)
+
+    def _render_plain(self, params: Mapping[str, RenderValue]) -> str | None:
+        """`render` without `$N` or encoding where every param it takes is a string, or a
+        non-empty list of strings for a repeated one (the usual request); None otherwise, for
+        `render` to say what is wrong or to skip what is optional."""
+        out: list[str] = []
+        for token in self.tokens:
+            if type(token) is str:
+                out.append(token)
+                continue
+            assert isinstance(token, Key)
+            name = token.name
+            value = params.get(name if type(name) is str else str(name)) if name != "" else None
+            if type(value) is str:
+                out.append(token.prefix + value + token.suffix)
+            elif type(value) is list and value and token.repeat:
+                prefix, suffix = token.prefix, token.suffix
+                for item in value:
+                    if type(item) is not str:
+                        return None
+                    out.append(prefix + item + suffix)
+            else:
+                return None
         return "".join(out)
 
 

@@ -618,8 +618,9 @@ def _keyed_text(text: str, case_sensitive: bool) -> str:
     return text if case_sensitive else _js_fold(text)
 
 
-#: A key as the build works it out: the segment's index in the path (-1: anywhere) and its texts.
-_Option = tuple[int, tuple[str, ...]]
+#: A key as the build works it out: the segment's index in the path (-1: anywhere) and its text,
+#: or the tuple of its texts for an alternation.
+_Option = tuple[int, str | tuple[str, ...]]
 
 
 def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
@@ -631,8 +632,10 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
     """
     common, hosts, needs = index.paths, index.hosts, index.needs
     fold = _JS_FOLD
-    pending: list[tuple[int, _Keyed, list[_Option]]] = []
-    every_option: list[_Option] = []
+    # (position, where, its one key or its keys), in order, for the rules filed by a key.
+    pending: list[tuple[int, _Keyed, _Option | list[_Option]]] = []
+    every: list[_Option] = []  # every key of every such rule (an alternation, once)
+    alternations: list[_Option] = []
     for position, rule in enumerate(rules):
         paths = common
         if rule.has:
@@ -659,12 +662,16 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
                     keyed.whole[text] = [position]
                 else:
                     found.append(position)
-                keyed.lettered = keyed.used = True
                 continue
-        options = _segment_options(tokens, sensitive)
+        options = _segment_options(tokens, sensitive, alternations)
+        if len(options) == 1:
+            option = options[0]
+            pending.append((position, keyed, option))
+            every.append(option)
+            continue
         if options:
             pending.append((position, keyed, options))
-            every_option += options
+            every += options
             continue
         tail = _literal_tail(pattern)
         if tail is None:
@@ -677,14 +684,16 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
             found.append(position)
         keyed.lettered = keyed.lettered or tail.upper() != tail
         keyed.used = True
-    counts = _counts(every_option)
-    for position, keyed, options in pending:
-        at, texts = options[0] if len(options) == 1 else _chosen(options, counts)
+    counts = _counts(every, alternations) if len(every) > len(pending) else {}
+    for position, keyed, chosen in pending:
+        if isinstance(chosen, list):
+            chosen = _chosen(chosen, counts)
+        at, texts = chosen
         segments = keyed.segments
-        for text in texts:
-            entries = segments.get(text)
+        for key in (texts,) if isinstance(texts, str) else texts:
+            entries = segments.get(key)
             if entries is None:
-                segments[text] = [(at, [position])]
+                segments[key] = [(at, [position])]
                 continue
             for kept, positions in entries:
                 if kept == at:
@@ -692,17 +701,18 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
                     break
             else:
                 entries.append((at, [position]))
-        keyed.lettered = keyed.used = True
+    for paths in index.groups():
+        for keyed in (paths.exact, paths.folded):
+            if keyed.segments or keyed.whole:
+                keyed.lettered = keyed.used = True
 
 
-def _counts(options: list[_Option]) -> dict[_Option, int]:
-    """How many rules have each key: by (index, (text,)) for each text of every option."""
-    counts: dict[_Option, int] = Counter(options)
-    for (at, texts), count in list(counts.items()):
-        if len(texts) > 1:  # an alternation counts for each of its texts
-            for text in texts:
-                one = (at, (text,))
-                counts[one] = counts.get(one, 0) + count
+def _counts(every: list[_Option], alternations: list[_Option]) -> dict[_Option, int]:
+    """How many rules have each key, by (index, text) (an alternation's texts each count)."""
+    counts: dict[_Option, int] = Counter(every)
+    for at, texts in alternations:
+        for text in texts:
+            counts[at, text] = counts.get((at, text), 0) + 1
     return counts
 
 
@@ -716,7 +726,7 @@ def _chosen(options: list[_Option], counts: dict[_Option, int]) -> _Option:
     for option in options:
         at, texts = option
         # An alternation is shared by the rules sharing any of its texts.
-        count = counts[option] if len(texts) == 1 else sum([counts[at, (t,)] for t in texts])
+        count = counts[option] if texts.__class__ is str else sum([counts[at, t] for t in texts])
         if best_count < 0 or count < best_count or (count == best_count and at > best_at):
             best, best_count, best_at = option, count, at
     return best
@@ -731,17 +741,28 @@ def segment_keys(pattern: Pattern) -> list[SegmentKey]:
     segment is whole when literal '/' comes before it and a '/' or the end must follow.
     """
     return [
-        (None if at < 0 else at, texts)
-        for at, texts in _segment_options(pattern.tokens, pattern.case_sensitive)
+        (None if at < 0 else at, (texts,) if isinstance(texts, str) else texts)
+        for at, texts in _segment_options(pattern.tokens, pattern.case_sensitive, [])
     ]
 
 
-def _segment_options(tokens: Sequence[Token], sensitive: bool) -> list[_Option]:
-    """`segment_keys` of a source's tokens, with -1 for a segment anywhere."""
+def _segment_options(
+    tokens: Sequence[Token], sensitive: bool, alternations: list[_Option]
+) -> list[_Option]:
+    """`segment_keys` of a source's tokens, with -1 for a segment anywhere; its alternations are
+    also added to `alternations`."""
+    size = len(tokens)
+    if 1 < size < 4:
+        options = _literal_and_key(tokens, sensitive)
+        if options is not None:
+            return options
     keys: list[_Option] = []
     segment: int | None = -1  # the index of the segment the text so far ends in (None: unknown)
-    last = len(tokens) - 1
-    for at, token in enumerate(tokens):
+    last = size - 1
+    at = -1
+    alternated = False
+    for token in tokens:
+        at += 1
         if isinstance(token, str):
             if not sensitive:
                 token = token.lower() if token.isascii() else token.translate(_JS_FOLD)
@@ -753,32 +774,75 @@ def _segment_options(tokens: Sequence[Token], sensitive: bool) -> list[_Option]:
                 for offset in range(1, count):
                     text = parts[offset]
                     if text:
-                        keys.append((-1 if segment is None else segment + offset, (text,)))
+                        keys.append((-1 if segment is None else segment + offset, text))
             text = parts[count]
             if text and (at == last or _segment_ends(tokens, at + 1)):
-                keys.append((-1 if segment is None else segment + count, (text,)))
+                keys.append((-1 if segment is None else segment + count, text))
             if segment is not None:
                 segment += count
             continue
-        custom = token.custom
-        if custom and last and not _contained(token.pattern):
+        if token.custom and last and not _contained(token.pattern):
             return []  # a group that may reach outside its parentheses: never keyed
         if token.prefix == "/" and not token.suffix and not token.modifier:
             # '/:id', exactly the next segment (path-to-regexp's own pattern never spans a '/').
-            if custom:
+            if token.custom:
                 texts = _alternatives(token.pattern, sensitive)
                 if texts is None:
                     segment = None  # a custom pattern may span a '/'
                     continue
                 if at == last or _segment_ends(tokens, at + 1):
                     keys.append((-1 if segment is None else segment + 1, texts))
+                    alternated = True
             if segment is not None:
                 segment += 1
         elif segment is not None and (
-            custom or token.modifier not in ("", "?") or "/" in token.prefix or "/" in token.suffix
+            token.custom
+            or token.modifier not in ("", "?")
+            or "/" in token.prefix
+            or "/" in token.suffix
         ):
             segment = None  # unless ':id' stays inside a segment ('/api-:id')
+    if alternated:
+        alternations += [key for key in keys if not isinstance(key[1], str)]
     return keys
+
+
+def _literal_and_key(tokens: Sequence[Token], sensitive: bool) -> list[_Option] | None:
+    """`_segment_options` of the commonest sources: a literal with a key of path-to-regexp's own
+    pattern before or after it (`/:locale/docs`, `/blog/:slug`), maybe with another after them
+    (`/:locale/docs/:slug`). None for any other source."""
+    first, second = tokens[0], tokens[1]
+    if len(tokens) == 3:
+        third = tokens[2]
+        if isinstance(third, str) or third.custom or third.prefix[:1] != "/":
+            return None
+        # Nothing after the two then but a '/' (or, for an optional key, the end).
+    if isinstance(first, str):
+        if isinstance(second, str) or second.custom or second.prefix[:1] != "/":
+            return None
+        literal = first
+        shift = -1  # the literal starts the path; its last segment ends at the key's '/'
+    else:
+        if not isinstance(second, str) or first.custom:
+            return None
+        literal = second
+        if first.prefix == "/" and not first.suffix and not first.modifier:
+            shift = 0  # '/:id': the literal starts after the first segment
+        elif first.modifier not in ("", "?") or "/" in first.prefix or "/" in first.suffix:
+            shift = -2  # anywhere
+        else:
+            shift = -1  # ':id' inside the first segment
+    if not sensitive:
+        literal = literal.lower() if literal.isascii() else literal.translate(_JS_FOLD)
+    parts = literal.split("/")
+    if len(parts) == 2:
+        text = parts[1]
+        if not text:
+            return []
+        return [(-1 if shift < -1 else shift + 1, text)]
+    if shift < -1:
+        return [(-1, text) for text in parts[1:] if text]
+    return [(offset + shift, text) for offset, text in enumerate(parts) if offset and text]
 
 
 @functools.lru_cache(maxsize=1024)
