@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import operator
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -628,7 +629,7 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
 
     A source that is nothing but literal segments is filed by its whole text, and one with no key
     by its literal tail or for every path, as it comes. The others wait until every rule's keys
-    are counted, and are then filed in order under their most selective key (`_chosen`).
+    are counted, and are then filed in order under their most selective key (`_counts`).
     """
     common, hosts, needs = index.paths, index.hosts, index.needs
     fold = _JS_FOLD
@@ -670,7 +671,10 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
             every.append(option)
             continue
         if options:
-            pending.append((position, keyed, options))
+            # In the order ties go (`_counts`): the deepest known segment first.
+            pending.append(
+                (position, keyed, options[::-1] if options[-1][0] >= 0 else _preferred(options))
+            )
             every += options
             continue
         tail = _literal_tail(pattern)
@@ -684,10 +688,10 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
             found.append(position)
         keyed.lettered = keyed.lettered or tail.upper() != tail
         keyed.used = True
-    counts = _counts(every, alternations) if len(every) > len(pending) else {}
+    count = _counts(every, alternations).__getitem__ if len(every) > len(pending) else None
     for position, keyed, chosen in pending:
         if isinstance(chosen, list):
-            chosen = _chosen(chosen, counts)
+            chosen = min(chosen, key=count)
         at, texts = chosen
         segments = keyed.segments
         for key in (texts,) if isinstance(texts, str) else texts:
@@ -708,28 +712,32 @@ def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
 
 
 def _counts(every: list[_Option], alternations: list[_Option]) -> dict[_Option, int]:
-    """How many rules have each key, by (index, text) (an alternation's texts each count)."""
+    """How many rules share each key (its index and text; an alternation is shared by the rules
+    sharing any of its texts).
+
+    A rule takes the key the fewest share, so a table of `/:locale/page-N` rules files each under
+    its own `page-N`; on a tie a known position (fewer lookups hit it), then the deeper segment
+    (sections near the root are shared by more of the site's paths), then the first in the
+    source: the first of its keys in that order (`_preferred`).
+    """
     counts: dict[_Option, int] = Counter(every)
-    for at, texts in alternations:
-        for text in texts:
-            counts[at, text] = counts.get((at, text), 0) + 1
+    if alternations:
+        for at, texts in alternations:
+            for text in texts:
+                counts[at, text] = counts.get((at, text), 0) + 1
+        for option in alternations:
+            at, texts = option
+            counts[option] = sum([counts[at, text] for text in texts])
     return counts
 
 
-def _chosen(options: list[_Option], counts: dict[_Option, int]) -> _Option:
-    """The option the fewest rules share; on a tie a known position (fewer lookups hit it), then
-    the deeper segment (sections near the root are shared by more of the site's paths), then the
-    first."""
-    best = options[0]
-    best_count = -1
-    best_at = 0
-    for option in options:
-        at, texts = option
-        # An alternation is shared by the rules sharing any of its texts.
-        count = counts[option] if texts.__class__ is str else sum([counts[at, t] for t in texts])
-        if best_count < 0 or count < best_count or (count == best_count and at > best_at):
-            best, best_count, best_at = option, count, at
-    return best
+def _preferred(options: list[_Option]) -> list[_Option]:
+    """A rule's keys in the order ties go: the deepest known segment first, then those anywhere
+    in source order."""
+    return sorted(options, key=_DEPTH, reverse=True)  # a stable sort, even reversed
+
+
+_DEPTH = operator.itemgetter(0)
 
 
 def segment_keys(pattern: Pattern) -> list[SegmentKey]:
@@ -808,9 +816,10 @@ def _segment_options(
 
 
 def _literal_and_key(tokens: Sequence[Token], sensitive: bool) -> list[_Option] | None:
-    """`_segment_options` of the commonest sources: a literal with a key of path-to-regexp's own
-    pattern before or after it (`/:locale/docs`, `/blog/:slug`), maybe with another after them
-    (`/:locale/docs/:slug`). None for any other source."""
+    """`_segment_options` of the commonest sources: a literal with a key before or after it
+    (`/:locale/docs`, `/blog/:slug`, `/posts/:id(\\d+)`), maybe with a key of path-to-regexp's
+    own pattern after them (`/:locale/docs/:slug`). None for any other source, and for a key
+    that is an alternation."""
     first, second = tokens[0], tokens[1]
     if len(tokens) == 3:
         third = tokens[2]
@@ -818,20 +827,32 @@ def _literal_and_key(tokens: Sequence[Token], sensitive: bool) -> list[_Option] 
             return None
         # Nothing after the two then but a '/' (or, for an optional key, the end).
     if isinstance(first, str):
-        if isinstance(second, str) or second.custom or second.prefix[:1] != "/":
+        if isinstance(second, str) or second.prefix[:1] != "/":
             return None
-        literal = first
+        key, literal = second, first
         shift = -1  # the literal starts the path; its last segment ends at the key's '/'
-    else:
-        if not isinstance(second, str) or first.custom:
-            return None
-        literal = second
-        if first.prefix == "/" and not first.suffix and not first.modifier:
+    elif isinstance(second, str):
+        key, literal = first, second
+        if key.custom:
+            shift = -2  # anywhere: a custom pattern may span a '/'
+        elif key.prefix == "/" and not key.suffix and not key.modifier:
             shift = 0  # '/:id': the literal starts after the first segment
-        elif first.modifier not in ("", "?") or "/" in first.prefix or "/" in first.suffix:
-            shift = -2  # anywhere
+        elif key.modifier not in ("", "?") or "/" in key.prefix or "/" in key.suffix:
+            shift = -2
         else:
             shift = -1  # ':id' inside the first segment
+    else:
+        return None
+    if key.custom:
+        if not _contained(key.pattern):
+            return []  # a group that may reach outside its parentheses: never keyed
+        if (
+            key.prefix == "/"
+            and not key.suffix
+            and not key.modifier
+            and _alternatives(key.pattern, sensitive) is not None
+        ):
+            return None
     if not sensitive:
         literal = literal.lower() if literal.isascii() else literal.translate(_JS_FOLD)
     parts = literal.split("/")

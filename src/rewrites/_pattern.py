@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 import regex
@@ -35,6 +35,8 @@ DEFAULT_MATCH_TIMEOUT = 0.05
 
 #: A compiled `regex` pattern (named here: inside `Pattern`, `regex` is the property).
 Compiled: TypeAlias = "regex.Pattern[str]"
+if TYPE_CHECKING:
+    from regex._main import Match as _RegexMatch
 
 
 @attrs.frozen
@@ -299,10 +301,16 @@ class Pattern:
             )
         return names
 
-    def _values(
+    def matches(self, path: str, *, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> bool:
+        """Whether `match` would match, without taking the params out (a header rule whose
+        headers use no param needs no more)."""
+        return self._run(path, timeout) is not None
+
+    def _run(
         self, path: str, timeout: float | None
-    ) -> tuple[str, list[ParamValue | None]] | None:
-        """The matched text and each key's value (None where it took no part), or None."""
+    ) -> _RegexMatch[str] | re.Match[str] | tuple[str, list[ParamValue | None]] | None:
+        """The regex match of the path, the answer of a literal pattern (which needs no regex),
+        or None when it does not match."""
         # The built values read straight from their holder: this is the hot path.
         built = self._built or self._keep()
         literal = self._literal if built.literal is False else built.literal
@@ -310,24 +318,29 @@ class Pattern:
             return self._match_literal(path, *literal)
         if self.tail and not self._tail_ok(path):
             return None
-        ascii_only = path.isascii()
-        subject = path if ascii_only else to_utf16(path)
-        matcher = built.matcher or self._matcher()
-        found: regex.Match[str] | re.Match[str] | None
+        subject = path if path.isascii() else to_utf16(path)
+        matcher = built.matcher or self._matcher()  # (which sets `free`)
         if timeout is not None and len(subject) >= built.free:
-            found = (built.regex or self.regex).match(subject, timeout=timeout)
-        else:
-            found = matcher.match(subject)
-        if found is None:
-            return None
+            return (built.regex or self.regex).match(subject, timeout=timeout)
+        return matcher.match(subject)
+
+    def _values(
+        self, path: str, timeout: float | None
+    ) -> tuple[str, list[ParamValue | None]] | None:
+        """The matched text and each key's value (None where it took no part), or None."""
+        found = self._run(path, timeout)
+        if found is None or type(found) is tuple:
+            return found
+        assert not isinstance(found, tuple)
+        ascii_only = path.isascii()
         keys = self.keys
         if not keys:
             return (found.group(0) if ascii_only else from_utf16(found.group(0))), []
         raw = found.groups()
-        count = (built.translation or self._translated)[1]
+        count = (self._built or self._keep()).translation or self._translated
         values: list[ParamValue | None] = []
         for index, key in enumerate(keys):
-            text = raw[index] if index < count else None
+            text = raw[index] if index < count[1] else None
             if text is None:
                 values.append(None)
             elif key.repeat:

@@ -389,9 +389,10 @@ class Run(Steps):
         return watched
 
     def params_for(
-        self, rule: Rule, phase: Phase
+        self, rule: Rule, phase: Phase, values: bool = True
     ) -> tuple[dict[str, RenderValue], Sequence[Any]] | None:
-        """The rule's params for the current path (source and conditions), or None."""
+        """The rule's params for the current path (source and conditions), or None. Without
+        `values` the source's are not taken out (the caller uses none): only its conditions'."""
         conditioned = bool(rule.has or rule.missing)
         # Not tracing, a rule's conditions are tested before its source, once: they read the
         # request, never the path's params, so a rule whose conditions fail does not apply
@@ -400,9 +401,13 @@ class Run(Steps):
         if captured is _FAILED:
             return None
         timeout = self.router.match_timeout
+        found: tuple[dict[str, RenderValue], Sequence[Any]] | None
         try:
             path = self.path if not rule.internal or self.extra is None else self.internal_path()
-            found = rule.pattern.route_params(path, timeout=timeout)
+            if values:
+                found = rule.pattern.route_params(path, timeout=timeout)
+            else:
+                found = ({}, ()) if rule.pattern.matches(path, timeout=timeout) else None
         except TimeoutError:
             raise RequestError(
                 f"{rule.place} {rule.source!r}: matching the path ({len(self.path)} characters) "
@@ -462,8 +467,11 @@ class Run(Steps):
 
     def headers(self) -> None:
         """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
+        silent = self.trace is SILENT
         for _, rule in self.candidates(Phase.HEADERS):
-            got = self.params_for(rule, Phase.HEADERS)
+            # Headers that name no param (most: security headers on `/:path*`) need no values.
+            named = not silent or any(":" in k or ":" in v for k, v in rule.headers)
+            got = self.params_for(rule, Phase.HEADERS, named)
             if got is None:
                 continue
             params, _ = got
