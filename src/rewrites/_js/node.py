@@ -476,6 +476,8 @@ def header_refusal(name: str, value: str | Sequence[str]) -> str | None:
     if not _HTTP_TOKEN.fullmatch(name):
         return f"Invalid header name {name!r} (ERR_INVALID_HTTP_TOKEN)"
     for item in [value] if isinstance(value, str) else value:
+        if item.isascii() and item.isprintable():
+            continue  # ' ' to '~' only: nothing Node refuses
         bad = _INVALID_HEADER_CHAR.search(item)
         if bad is not None:
             return (
