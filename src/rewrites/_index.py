@@ -627,88 +627,184 @@ _Option = tuple[int, str | tuple[str, ...]]
 def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
     """File every rule of the table in the (empty) groups of `index`.
 
-    A source that is nothing but literal segments is filed by its whole text, and one with no key
-    by its literal tail or for every path, as it comes. The others wait until every rule's keys
-    are counted, and are then filed in order under their most selective key (`_counts`).
+    A source that is nothing but literal segments is filed by its whole text, one with no key by
+    its literal tail or for every path; the others once every rule's keys are counted, under the
+    key the fewest share (`_counts`). The rules of every request (most of a table) are gathered
+    in columns, one per case rule, and filed at once at the end (`_file_wholes`, `_file_keys`);
+    those of a host, header or cookie one at a time.
     """
     common, hosts, needs = index.paths, index.hosts, index.needs
-    fold = _JS_FOLD
-    # (position, where, its one key or its keys), in order, for the rules filed by a key.
+    # The rules of other groups filed by a key: (position, where, its one key or its keys).
     pending: list[tuple[int, _Keyed, _Option | list[_Option]]] = []
-    every: list[_Option] = []  # every key of every such rule (an alternation, once)
-    alternations: list[_Option] = []
+    every: list[_Option] = []  # every key of every rule filed by a key
+    alternations: list[_Option] = []  # those that are alternations
+    # The columns of the common group, case-insensitive rules first: whole texts and their
+    # positions, keys (or a rule's keys, to choose from) and theirs, where keys are to choose.
+    whole_texts: tuple[list[str], list[str]] = ([], [])
+    whole_positions: tuple[list[int], list[int]] = ([], [])
+    key_options: tuple[list[_Option | list[_Option]], ...] = ([], [])
+    key_positions: tuple[list[int], list[int]] = ([], [])
+    choices: tuple[list[int], list[int]] = ([], [])
     for position, rule in enumerate(rules):
-        paths = common
-        if rule.has:
-            host = host_key(rule)
-            if host is not None:
-                paths = hosts.add(host, position)
-            else:
-                need = need_key(rule)
-                if need is not None:
-                    paths = needs.add(need, position)
         pattern = rule.pattern
         tokens = pattern.tokens
         sensitive = pattern.case_sensitive
-        keyed = paths.exact if sensitive else paths.folded
+        if rule.has:
+            host = host_key(rule)
+            need = None if host is not None else need_key(rule)
+            if host is not None or need is not None:
+                paths = hosts.add(host, position) if host is not None else needs.add(need, position)  # type: ignore[arg-type]
+                options = _file_one(paths, pattern, position, alternations)
+                if options is not None:
+                    pending.append((position, options[0], options[1]))
+                    every += options[2]
+                continue
         if len(tokens) == 1:
             text = tokens[0]
             if isinstance(text, str) and text[:1] == "/":
-                # Nothing but literal segments: filed by its text after the first '/'.
-                if not sensitive:
-                    text = text.lower() if text.isascii() else text.translate(fold)
-                text = text[1:]
-                found = keyed.whole.get(text)
-                if found is None:
-                    keyed.whole[text] = [position]
-                else:
-                    found.append(position)
+                whole_texts[sensitive].append(text)
+                whole_positions[sensitive].append(position)
                 continue
         options = _segment_options(tokens, sensitive, alternations)
         if len(options) == 1:
             option = options[0]
-            pending.append((position, keyed, option))
+            key_options[sensitive].append(option)
+            key_positions[sensitive].append(position)
             every.append(option)
-            continue
-        if options:
+        elif options:
+            chosen = key_options[sensitive]
+            choices[sensitive].append(len(chosen))
             # In the order ties go (`_counts`): the deepest known segment first.
-            pending.append(
-                (position, keyed, options[::-1] if options[-1][0] >= 0 else _preferred(options))
-            )
+            chosen.append(options[::-1] if options[-1][0] >= 0 else _preferred(options))
+            key_positions[sensitive].append(position)
             every += options
-            continue
-        tail = _literal_tail(pattern)
-        if tail is None:
-            paths.always.append(position)  # no literal: a candidate for every path
-            continue
-        found = keyed.tails.get(tail)
-        if found is None:
-            keyed.tails[tail] = [position]
         else:
-            found.append(position)
-        keyed.lettered = keyed.lettered or tail.upper() != tail
-        keyed.used = True
-    count = _counts(every, alternations).__getitem__ if len(every) > len(pending) else None
-    for position, keyed, chosen in pending:
-        if isinstance(chosen, list):
-            chosen = min(chosen, key=count)
-        at, texts = chosen
-        segments = keyed.segments
-        for key in (texts,) if isinstance(texts, str) else texts:
-            entries = segments.get(key)
-            if entries is None:
-                segments[key] = [(at, [position])]
-                continue
-            for kept, positions in entries:
-                if kept == at:
-                    positions.append(position)
-                    break
-            else:
-                entries.append((at, [position]))
+            _file_unkeyed(common, pattern, position)
+    count = _counts(every, alternations).__getitem__ if every else None
+    for sensitive, keyed in ((False, common.folded), (True, common.exact)):
+        _file_wholes(keyed, whole_texts[sensitive], whole_positions[sensitive], sensitive)
+        chosen = key_options[sensitive]
+        for at in choices[sensitive]:
+            chosen[at] = min(chosen[at], key=count)  # type: ignore[arg-type]
+        _file_keys(keyed, chosen, key_positions[sensitive], not alternations)  # type: ignore[arg-type]
+    for position, keyed, option in pending:
+        if isinstance(option, list):
+            option = min(option, key=count)  # type: ignore[arg-type]
+        _file_key(keyed.segments, option, position)
     for paths in index.groups():
         for keyed in (paths.exact, paths.folded):
             if keyed.segments or keyed.whole:
                 keyed.lettered = keyed.used = True
+
+
+def _file_one(
+    paths: _Paths, pattern: Pattern, position: int, alternations: list[_Option]
+) -> tuple[_Keyed, _Option | list[_Option], list[_Option]] | None:
+    """File the rule at `position` in `paths` by its whole text, tail or for every path; else
+    where to file it, its key or its keys to choose from, and all its keys."""
+    sensitive = pattern.case_sensitive
+    keyed = paths.exact if sensitive else paths.folded
+    text = _whole_text(pattern)
+    if text is not None:
+        found = keyed.whole.get(text)
+        if found is None:
+            keyed.whole[text] = [position]
+        else:
+            found.append(position)
+        return None
+    options = _segment_options(pattern.tokens, sensitive, alternations)
+    if len(options) == 1:
+        return keyed, options[0], options
+    if options:
+        return keyed, options[::-1] if options[-1][0] >= 0 else _preferred(options), options
+    _file_unkeyed(paths, pattern, position)
+    return None
+
+
+def _whole_text(pattern: Pattern) -> str | None:
+    """The text after the first '/' of a source that is nothing but literal segments."""
+    tokens = pattern.tokens
+    if len(tokens) != 1 or not isinstance(tokens[0], str) or tokens[0][:1] != "/":
+        return None
+    return _keyed_text(tokens[0], pattern.case_sensitive)[1:]
+
+
+def _file_unkeyed(paths: _Paths, pattern: Pattern, position: int) -> None:
+    """File a rule with no key by its literal tail, or for every path."""
+    tail = _literal_tail(pattern)
+    if tail is None:
+        paths.always.append(position)  # no literal: a candidate for every path
+        return
+    keyed = paths.exact if pattern.case_sensitive else paths.folded
+    found = keyed.tails.get(tail)
+    if found is None:
+        keyed.tails[tail] = [position]
+    else:
+        found.append(position)
+    keyed.lettered = keyed.lettered or tail.upper() != tail
+    keyed.used = True
+
+
+def _file_wholes(keyed: _Keyed, texts: list[str], positions: list[int], sensitive: bool) -> None:
+    """File rules by their whole texts ('/' first), in order, in `keyed` (which has none yet)."""
+    if not texts:
+        return
+    joined = "\x00".join(texts)
+    if joined.count("\x00") == len(texts) - 1:  # no text has a NUL: fold and cut them at once
+        if not sensitive:
+            joined = _js_fold(joined)
+        names = joined[1:].split("\x00/")
+        whole = dict(zip(names, map(list, zip(positions))))
+        if len(whole) == len(names):  # each text once (else some lists have more positions)
+            keyed.whole = whole
+            return
+    else:
+        names = [_keyed_text(text, sensitive)[1:] for text in texts]
+    table = keyed.whole
+    for name, position in zip(names, positions):
+        found = table.get(name)
+        if found is None:
+            table[name] = [position]
+        else:
+            found.append(position)
+
+
+def _file_keys(keyed: _Keyed, options: list[_Option], positions: list[int], single: bool) -> None:
+    """File rules under their chosen keys, in order, in `keyed` (which has none yet); `single`
+    tells that no key is an alternation."""
+    if not options:
+        return
+    if single:
+        names = list(map(_TEXT, options))
+        entries = map(list, zip(zip(map(_DEPTH, options), map(list, zip(positions)))))
+        segments = dict(zip(names, entries))
+        if len(segments) == len(names):  # each text once: one entry each, of one position
+            keyed.segments = segments  # type: ignore[assignment]
+            return
+    segments = keyed.segments
+    for option, position in zip(options, positions):
+        _file_key(segments, option, position)
+
+
+def _file_key(
+    segments: dict[str, list[tuple[int, list[int]]]], option: _Option, position: int
+) -> None:
+    """File the rule at `position` under each text of its key."""
+    at, texts = option
+    for text in (texts,) if isinstance(texts, str) else texts:
+        entries = segments.get(text)
+        if entries is None:
+            segments[text] = [(at, [position])]
+            continue
+        for kept, positions in entries:
+            if kept == at:
+                positions.append(position)
+                break
+        else:
+            entries.append((at, [position]))
+
+
+_TEXT = operator.itemgetter(1)
 
 
 def _counts(every: list[_Option], alternations: list[_Option]) -> dict[_Option, int]:
