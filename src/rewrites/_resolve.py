@@ -236,6 +236,8 @@ class Recorder(Tracer):
 
 #: The tracer of `resolve()`: it hears everything and keeps nothing.
 SILENT = Tracer()
+#: A request without headers (and so without cookies), shared: nothing changes it.
+_NO_HEADERS = RequestView({})
 
 
 class Run(Steps):
@@ -274,7 +276,7 @@ class Run(Steps):
             self.view = RequestView(_headers(headers))
             self.host = self.view.host or ""  # what the index files host-only rules under
         else:
-            self.view = RequestView({})
+            self.view = _NO_HEADERS
             self.host = ""
         self.url = url
         self.res_headers: Params = {}
