@@ -34,7 +34,7 @@ from ._js.node import (
 from ._js.uri import escape
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pages import RouteMatch
-from ._results import Kind, Outcome, Resolution, Stage, Step
+from ._results import Kind, Outcome, Resolution, Stage, Step, new_resolution
 from ._rules import Phase, Rule
 from ._steps import Extra, Steps
 from ._values import Params, Query, RenderValue
@@ -528,7 +528,7 @@ class Run(Steps):
                     status=500,
                 )
             self.trace.redirected(rule, params, location)
-            return Resolution(_REDIRECT, location, None, {}, None, {}, rule.status, {}, rule)
+            return new_resolution(_REDIRECT, location, None, {}, None, {}, rule.status, {}, rule)
         return None
 
     def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
@@ -542,7 +542,7 @@ class Run(Steps):
         if dest.external:
             url = self.proxy_url(dest)
             self.trace.proxied(phase, rule, params, url)
-            return Resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
+            return new_resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
         before = self.pathname
         if self.view.headers.get("rsc") == "1":
             # resolve-routes.js: an RSC request is told where an internal rewrite took it (an
@@ -659,38 +659,14 @@ class Run(Steps):
                     status=500,
                 )
         pathname = self.pathname
-        if self.query:
-            query = self.query_for_has()
-            text = (
-                (_plain_stringify(query) or querystring_stringify(query, escape)) if query else ""
-            )
+        query = self.query_for_has() if self.query else {}
+        url = pathname
+        if query:
+            text = _plain_stringify(query) or querystring_stringify(query, escape)
             url = pathname + "?" + text if text else pathname
-        else:
-            query, url = {}, pathname
-        # Positional arguments: this is every local resolution's last step.
-        if found is None:
-            return Resolution(
-                kind,
-                url,
-                pathname,
-                query,
-                None,
-                {},
-                None,
-                dict(self.res_headers),
-                self.last_rewrite,
-            )
-        return Resolution(
-            kind,
-            url,
-            pathname,
-            query,
-            found.route,
-            dict(found.params),
-            None,
-            dict(self.res_headers),
-            self.last_rewrite,
-        )
+        route, params = (None, {}) if found is None else (found.route, dict(found.params))
+        headers, rule = dict(self.res_headers), self.last_rewrite
+        return new_resolution(kind, url, pathname, query, route, params, None, headers, rule)
 
     def run(self) -> Resolution:
         """The phases in Next.js's order (a phase without rules is only visited when tracing)."""
