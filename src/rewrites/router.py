@@ -226,7 +226,8 @@ class Router:
         Raises RequestError where Next.js answers an error status (a header Node's parser
         refuses is a 400), and TypeError for arguments of the wrong type.
         """
-        _check_request(url, headers)
+        if type(url) is not str or headers is not None:
+            _check_request(url, headers)
         return Run(self, url, headers).run()
 
     def explain(self, url: str, headers: Mapping[str, Any] | None = None) -> Explanation:
