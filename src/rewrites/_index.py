@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import operator
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -619,221 +618,108 @@ def _keyed_text(text: str, case_sensitive: bool) -> str:
     return text if case_sensitive else _js_fold(text)
 
 
-#: A key as the build works it out: the segment's index in the path (-1: anywhere) and its text,
-#: or the tuple of its texts for an alternation.
-_Option = tuple[int, str | tuple[str, ...]]
+#: A key as the build works it out: the segment's index in the path (-1: anywhere) and its texts.
+_Option = tuple[int, tuple[str, ...]]
 
 
 def _build(index: TableIndex, rules: Sequence[Rule]) -> None:
     """File every rule of the table in the (empty) groups of `index`.
 
-    A source that is nothing but literal segments is filed by its whole text, one with no key by
-    its literal tail or for every path; the others once every rule's keys are counted, under the
-    key the fewest share (`_counts`). The rules of every request (most of a table) are gathered
-    in columns, one per case rule, and filed at once at the end (`_file_wholes`, `_file_keys`);
-    those of a host, header or cookie one at a time.
+    A source that is nothing but literal segments is filed by its whole text, and one with no key
+    by its literal tail or for every path, as it comes. The others wait until every rule's keys
+    are counted, and are then filed in order under their most selective key (`_chosen`).
     """
     common, hosts, needs = index.paths, index.hosts, index.needs
-    # The rules of other groups filed by a key: (position, where, its one key or its keys).
-    pending: list[tuple[int, _Keyed, _Option | list[_Option]]] = []
-    every: list[_Option] = []  # every key of every rule filed by a key
-    alternations: list[_Option] = []  # those that are alternations
-    # The columns of the common group, case-insensitive rules first: whole texts and their
-    # positions, keys (or a rule's keys, to choose from) and theirs, where keys are to choose.
-    whole_texts: tuple[list[str], list[str]] = ([], [])
-    whole_positions: tuple[list[int], list[int]] = ([], [])
-    key_options: tuple[list[_Option | list[_Option]], ...] = ([], [])
-    key_positions: tuple[list[int], list[int]] = ([], [])
-    choices: tuple[list[int], list[int]] = ([], [])
+    fold = _JS_FOLD
+    pending: list[tuple[int, _Keyed, list[_Option]]] = []
+    every_option: list[_Option] = []
     for position, rule in enumerate(rules):
+        paths = common
+        if rule.has:
+            host = host_key(rule)
+            if host is not None:
+                paths = hosts.add(host, position)
+            else:
+                need = need_key(rule)
+                if need is not None:
+                    paths = needs.add(need, position)
         pattern = rule.pattern
         tokens = pattern.tokens
         sensitive = pattern.case_sensitive
-        if rule.has:
-            host = host_key(rule)
-            need = None if host is not None else need_key(rule)
-            if host is not None or need is not None:
-                paths = hosts.add(host, position) if host is not None else needs.add(need, position)  # type: ignore[arg-type]
-                options = _file_one(paths, pattern, position, alternations)
-                if options is not None:
-                    pending.append((position, options[0], options[1]))
-                    every += options[2]
-                continue
+        keyed = paths.exact if sensitive else paths.folded
         if len(tokens) == 1:
             text = tokens[0]
             if isinstance(text, str) and text[:1] == "/":
-                whole_texts[sensitive].append(text)
-                whole_positions[sensitive].append(position)
-                continue
-        options = _segment_options(tokens, sensitive, alternations)
-        if len(options) == 1:
-            option = options[0]
-            key_options[sensitive].append(option)
-            key_positions[sensitive].append(position)
-            every.append(option)
-        elif options:
-            chosen = key_options[sensitive]
-            choices[sensitive].append(len(chosen))
-            # In the order ties go (`_counts`): the deepest known segment first.
-            chosen.append(options[::-1] if options[-1][0] >= 0 else _preferred(options))
-            key_positions[sensitive].append(position)
-            every += options
-        else:
-            _file_unkeyed(common, pattern, position)
-    count = _counts(every, alternations).__getitem__ if every else None
-    for sensitive, keyed in ((False, common.folded), (True, common.exact)):
-        _file_wholes(keyed, whole_texts[sensitive], whole_positions[sensitive], sensitive)
-        chosen = key_options[sensitive]
-        for at in choices[sensitive]:
-            chosen[at] = min(chosen[at], key=count)  # type: ignore[arg-type]
-        _file_keys(keyed, chosen, key_positions[sensitive], not alternations)  # type: ignore[arg-type]
-    for position, keyed, option in pending:
-        if isinstance(option, list):
-            option = min(option, key=count)  # type: ignore[arg-type]
-        _file_key(keyed.segments, option, position)
-    for paths in index.groups():
-        for keyed in (paths.exact, paths.folded):
-            if keyed.segments or keyed.whole:
+                # Nothing but literal segments: filed by its text after the first '/'.
+                if not sensitive:
+                    text = text.lower() if text.isascii() else text.translate(fold)
+                text = text[1:]
+                found = keyed.whole.get(text)
+                if found is None:
+                    keyed.whole[text] = [position]
+                else:
+                    found.append(position)
                 keyed.lettered = keyed.used = True
-
-
-def _file_one(
-    paths: _Paths, pattern: Pattern, position: int, alternations: list[_Option]
-) -> tuple[_Keyed, _Option | list[_Option], list[_Option]] | None:
-    """File the rule at `position` in `paths` by its whole text, tail or for every path; else
-    where to file it, its key or its keys to choose from, and all its keys."""
-    sensitive = pattern.case_sensitive
-    keyed = paths.exact if sensitive else paths.folded
-    text = _whole_text(pattern)
-    if text is not None:
-        found = keyed.whole.get(text)
-        if found is None:
-            keyed.whole[text] = [position]
-        else:
-            found.append(position)
-        return None
-    options = _segment_options(pattern.tokens, sensitive, alternations)
-    if len(options) == 1:
-        return keyed, options[0], options
-    if options:
-        return keyed, options[::-1] if options[-1][0] >= 0 else _preferred(options), options
-    _file_unkeyed(paths, pattern, position)
-    return None
-
-
-def _whole_text(pattern: Pattern) -> str | None:
-    """The text after the first '/' of a source that is nothing but literal segments."""
-    tokens = pattern.tokens
-    if len(tokens) != 1 or not isinstance(tokens[0], str) or tokens[0][:1] != "/":
-        return None
-    return _keyed_text(tokens[0], pattern.case_sensitive)[1:]
-
-
-def _file_unkeyed(paths: _Paths, pattern: Pattern, position: int) -> None:
-    """File a rule with no key by its literal tail, or for every path."""
-    tail = _literal_tail(pattern)
-    if tail is None:
-        paths.always.append(position)  # no literal: a candidate for every path
-        return
-    keyed = paths.exact if pattern.case_sensitive else paths.folded
-    found = keyed.tails.get(tail)
-    if found is None:
-        keyed.tails[tail] = [position]
-    else:
-        found.append(position)
-    keyed.lettered = keyed.lettered or tail.upper() != tail
-    keyed.used = True
-
-
-def _file_wholes(keyed: _Keyed, texts: list[str], positions: list[int], sensitive: bool) -> None:
-    """File rules by their whole texts ('/' first), in order, in `keyed` (which has none yet)."""
-    if not texts:
-        return
-    joined = "\x00".join(texts)
-    if joined.count("\x00") == len(texts) - 1:  # no text has a NUL: fold and cut them at once
-        if not sensitive:
-            joined = _js_fold(joined)
-        names = joined[1:].split("\x00/")
-        whole = dict(zip(names, map(list, zip(positions))))
-        if len(whole) == len(names):  # each text once (else some lists have more positions)
-            keyed.whole = whole
-            return
-    else:
-        names = [_keyed_text(text, sensitive)[1:] for text in texts]
-    table = keyed.whole
-    for name, position in zip(names, positions):
-        found = table.get(name)
-        if found is None:
-            table[name] = [position]
-        else:
-            found.append(position)
-
-
-def _file_keys(keyed: _Keyed, options: list[_Option], positions: list[int], single: bool) -> None:
-    """File rules under their chosen keys, in order, in `keyed` (which has none yet); `single`
-    tells that no key is an alternation."""
-    if not options:
-        return
-    if single:
-        names = list(map(_TEXT, options))
-        entries = map(list, zip(zip(map(_DEPTH, options), map(list, zip(positions)))))
-        segments = dict(zip(names, entries))
-        if len(segments) == len(names):  # each text once: one entry each, of one position
-            keyed.segments = segments  # type: ignore[assignment]
-            return
-    segments = keyed.segments
-    for option, position in zip(options, positions):
-        _file_key(segments, option, position)
-
-
-def _file_key(
-    segments: dict[str, list[tuple[int, list[int]]]], option: _Option, position: int
-) -> None:
-    """File the rule at `position` under each text of its key."""
-    at, texts = option
-    for text in (texts,) if isinstance(texts, str) else texts:
-        entries = segments.get(text)
-        if entries is None:
-            segments[text] = [(at, [position])]
+                continue
+        options = _segment_options(tokens, sensitive)
+        if options:
+            pending.append((position, keyed, options))
+            every_option += options
             continue
-        for kept, positions in entries:
-            if kept == at:
-                positions.append(position)
-                break
+        tail = _literal_tail(pattern)
+        if tail is None:
+            paths.always.append(position)  # no literal: a candidate for every path
+            continue
+        found = keyed.tails.get(tail)
+        if found is None:
+            keyed.tails[tail] = [position]
         else:
-            entries.append((at, [position]))
+            found.append(position)
+        keyed.lettered = keyed.lettered or tail.upper() != tail
+        keyed.used = True
+    counts = _counts(every_option)
+    for position, keyed, options in pending:
+        at, texts = options[0] if len(options) == 1 else _chosen(options, counts)
+        segments = keyed.segments
+        for text in texts:
+            entries = segments.get(text)
+            if entries is None:
+                segments[text] = [(at, [position])]
+                continue
+            for kept, positions in entries:
+                if kept == at:
+                    positions.append(position)
+                    break
+            else:
+                entries.append((at, [position]))
+        keyed.lettered = keyed.used = True
 
 
-_TEXT = operator.itemgetter(1)
-
-
-def _counts(every: list[_Option], alternations: list[_Option]) -> dict[_Option, int]:
-    """How many rules share each key (its index and text; an alternation is shared by the rules
-    sharing any of its texts).
-
-    A rule takes the key the fewest share, so a table of `/:locale/page-N` rules files each under
-    its own `page-N`; on a tie a known position (fewer lookups hit it), then the deeper segment
-    (sections near the root are shared by more of the site's paths), then the first in the
-    source: the first of its keys in that order (`_preferred`).
-    """
-    counts: dict[_Option, int] = Counter(every)
-    if alternations:
-        for at, texts in alternations:
+def _counts(options: list[_Option]) -> dict[_Option, int]:
+    """How many rules have each key: by (index, (text,)) for each text of every option."""
+    counts: dict[_Option, int] = Counter(options)
+    for (at, texts), count in list(counts.items()):
+        if len(texts) > 1:  # an alternation counts for each of its texts
             for text in texts:
-                counts[at, text] = counts.get((at, text), 0) + 1
-        for option in alternations:
-            at, texts = option
-            counts[option] = sum([counts[at, text] for text in texts])
+                one = (at, (text,))
+                counts[one] = counts.get(one, 0) + count
     return counts
 
 
-def _preferred(options: list[_Option]) -> list[_Option]:
-    """A rule's keys in the order ties go: the deepest known segment first, then those anywhere
-    in source order."""
-    return sorted(options, key=_DEPTH, reverse=True)  # a stable sort, even reversed
-
-
-_DEPTH = operator.itemgetter(0)
+def _chosen(options: list[_Option], counts: dict[_Option, int]) -> _Option:
+    """The option the fewest rules share; on a tie a known position (fewer lookups hit it), then
+    the deeper segment (sections near the root are shared by more of the site's paths), then the
+    first."""
+    best = options[0]
+    best_count = -1
+    best_at = 0
+    for option in options:
+        at, texts = option
+        # An alternation is shared by the rules sharing any of its texts.
+        count = counts[option] if len(texts) == 1 else sum([counts[at, (t,)] for t in texts])
+        if best_count < 0 or count < best_count or (count == best_count and at > best_at):
+            best, best_count, best_at = option, count, at
+    return best
 
 
 def segment_keys(pattern: Pattern) -> list[SegmentKey]:
@@ -845,28 +731,17 @@ def segment_keys(pattern: Pattern) -> list[SegmentKey]:
     segment is whole when literal '/' comes before it and a '/' or the end must follow.
     """
     return [
-        (None if at < 0 else at, (texts,) if isinstance(texts, str) else texts)
-        for at, texts in _segment_options(pattern.tokens, pattern.case_sensitive, [])
+        (None if at < 0 else at, texts)
+        for at, texts in _segment_options(pattern.tokens, pattern.case_sensitive)
     ]
 
 
-def _segment_options(
-    tokens: Sequence[Token], sensitive: bool, alternations: list[_Option]
-) -> list[_Option]:
-    """`segment_keys` of a source's tokens, with -1 for a segment anywhere; its alternations are
-    also added to `alternations`."""
-    size = len(tokens)
-    if 1 < size < 4:
-        options = _literal_and_key(tokens, sensitive)
-        if options is not None:
-            return options
+def _segment_options(tokens: Sequence[Token], sensitive: bool) -> list[_Option]:
+    """`segment_keys` of a source's tokens, with -1 for a segment anywhere."""
     keys: list[_Option] = []
     segment: int | None = -1  # the index of the segment the text so far ends in (None: unknown)
-    last = size - 1
-    at = -1
-    alternated = False
-    for token in tokens:
-        at += 1
+    last = len(tokens) - 1
+    for at, token in enumerate(tokens):
         if isinstance(token, str):
             if not sensitive:
                 token = token.lower() if token.isascii() else token.translate(_JS_FOLD)
@@ -878,88 +753,32 @@ def _segment_options(
                 for offset in range(1, count):
                     text = parts[offset]
                     if text:
-                        keys.append((-1 if segment is None else segment + offset, text))
+                        keys.append((-1 if segment is None else segment + offset, (text,)))
             text = parts[count]
             if text and (at == last or _segment_ends(tokens, at + 1)):
-                keys.append((-1 if segment is None else segment + count, text))
+                keys.append((-1 if segment is None else segment + count, (text,)))
             if segment is not None:
                 segment += count
             continue
-        if token.custom and last and not _contained(token.pattern):
+        custom = token.custom
+        if custom and last and not _contained(token.pattern):
             return []  # a group that may reach outside its parentheses: never keyed
         if token.prefix == "/" and not token.suffix and not token.modifier:
             # '/:id', exactly the next segment (path-to-regexp's own pattern never spans a '/').
-            if token.custom:
+            if custom:
                 texts = _alternatives(token.pattern, sensitive)
                 if texts is None:
                     segment = None  # a custom pattern may span a '/'
                     continue
                 if at == last or _segment_ends(tokens, at + 1):
                     keys.append((-1 if segment is None else segment + 1, texts))
-                    alternated = True
             if segment is not None:
                 segment += 1
         elif segment is not None and (
-            token.custom
-            or token.modifier not in ("", "?")
-            or "/" in token.prefix
-            or "/" in token.suffix
+            custom or token.modifier not in ("", "?") or "/" in token.prefix or "/" in token.suffix
         ):
             segment = None  # unless ':id' stays inside a segment ('/api-:id')
-    if alternated:
-        alternations += [key for key in keys if not isinstance(key[1], str)]
     return keys
-
-
-def _literal_and_key(tokens: Sequence[Token], sensitive: bool) -> list[_Option] | None:
-    """`_segment_options` of the commonest sources: a literal with a key before or after it
-    (`/:locale/docs`, `/blog/:slug`, `/posts/:id(\\d+)`), maybe with a key of path-to-regexp's
-    own pattern after them (`/:locale/docs/:slug`). None for any other source, and for a key
-    that is an alternation."""
-    first, second = tokens[0], tokens[1]
-    if len(tokens) == 3:
-        third = tokens[2]
-        if isinstance(third, str) or third.custom or third.prefix[:1] != "/":
-            return None
-        # Nothing after the two then but a '/' (or, for an optional key, the end).
-    if isinstance(first, str):
-        if isinstance(second, str) or second.prefix[:1] != "/":
-            return None
-        key, literal = second, first
-        shift = -1  # the literal starts the path; its last segment ends at the key's '/'
-    elif isinstance(second, str):
-        key, literal = first, second
-        if key.custom:
-            shift = -2  # anywhere: a custom pattern may span a '/'
-        elif key.prefix == "/" and not key.suffix and not key.modifier:
-            shift = 0  # '/:id': the literal starts after the first segment
-        elif key.modifier not in ("", "?") or "/" in key.prefix or "/" in key.suffix:
-            shift = -2
-        else:
-            shift = -1  # ':id' inside the first segment
-    else:
-        return None
-    if key.custom:
-        if not _contained(key.pattern):
-            return []  # a group that may reach outside its parentheses: never keyed
-        if (
-            key.prefix == "/"
-            and not key.suffix
-            and not key.modifier
-            and _alternatives(key.pattern, sensitive) is not None
-        ):
-            return None
-    if not sensitive:
-        literal = literal.lower() if literal.isascii() else literal.translate(_JS_FOLD)
-    parts = literal.split("/")
-    if len(parts) == 2:
-        text = parts[1]
-        if not text:
-            return []
-        return [(-1 if shift < -1 else shift + 1, text)]
-    if shift < -1:
-        return [(-1, text) for text in parts[1:] if text]
-    return [(offset + shift, text) for offset, text in enumerate(parts) if offset and text]
 
 
 @functools.lru_cache(maxsize=1024)
