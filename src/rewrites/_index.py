@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
@@ -81,8 +81,9 @@ class PathView:
         self.text = text
         self._segments: list[str] | None = None
         self._folded: PathView | None = None
-        #: The last `TableIndex.found` answer for this path: (index, host, request, positions).
-        self._found: tuple[object, str | None, object, list[int]] | None = None
+        #: The last `TableIndex.found` answer for this path: (index, host, request, positions,
+        #: and the same split by phase once `TableIndex.split` asks).
+        self._found: _Kept | None = None
 
     def segments(self) -> list[str]:
         """The text split at '/' (the first piece is what comes before the first '/')."""
@@ -407,9 +408,11 @@ class TableIndex:
     `has` needs (`_Needs`), else by its path alone (`_Paths`); within each, by its key.
     """
 
-    __slots__ = ("hosts", "needs", "offsets", "paths")
+    __slots__ = ("hosts", "needs", "offsets", "paths", "phases")
 
     def __init__(self, phases: Sequence[Sequence[Rule]]) -> None:
+        #: Each phase's rules (a restored index gets them again: `attach`).
+        self.phases: tuple[Sequence[Rule], ...] = tuple(phases)
         rules: list[Rule] = []
         offsets = []
         for phase_rules in phases:
@@ -434,6 +437,34 @@ class TableIndex:
         kept = path._found
         if kept is not None and kept[0] is self and kept[1] == host and kept[2] is request:
             return kept[3]
+        return self._look_up(path, host, request)[3]
+
+    def split(
+        self, path: PathView, host: str | None = None, request: RequestView | None = None
+    ) -> tuple[Sequence[tuple[int, Rule]], ...]:
+        """`found` by phase: for each phase, (position in the phase, rule) of its candidates.
+        Kept on the path too: each phase of a request asks once."""
+        kept = path._found
+        if kept is None or kept[0] is not self or kept[1] != host or kept[2] is not request:
+            kept = self._look_up(path, host, request)
+        split = kept[4]
+        if split is None:
+            found = kept[3]
+            if not found:
+                split = ((),) * len(self.offsets)
+            else:
+                lists: list[list[tuple[int, Rule]]] = [[] for _ in self.offsets]
+                offsets, phases = self.offsets, self.phases
+                for position in found:
+                    number = bisect_right(offsets, position) - 1
+                    local = position - offsets[number]
+                    lists[number].append((local, phases[number][local]))
+                split = tuple(lists)
+            path._found = (*kept[:4], split)
+        return split
+
+    def _look_up(self, path: PathView, host: str | None, request: RequestView | None) -> _Kept:
+        """Walk the index for the path (see `found`), and keep the answer on it."""
         lists: list[list[int]] = []
         self.paths.walk(path, lists)
         if self.hosts.every:
@@ -447,9 +478,9 @@ class TableIndex:
                     paths.walk(path, lists)
             else:
                 self.needs.walk(request, path, lists)
-        found = _merged(lists)
-        path._found = (self, host, request, found)
-        return found
+        kept: _Kept = (self, host, request, _merged(lists), None)
+        path._found = kept
+        return kept
 
     def groups(self) -> Iterator[_Paths]:
         """Every group of rules keyed by path: the common one, then per host, header, cookie."""
@@ -458,10 +489,17 @@ class TableIndex:
         yield from self.needs.groups()
 
     def __getstate__(self) -> tuple[_Paths, _Hosts, _Needs, tuple[int, ...]]:
+        """The keys, not the rules (see `attach`)."""
         return self.paths, self.hosts, self.needs, self.offsets
 
     def __setstate__(self, state: tuple[_Paths, _Hosts, _Needs, tuple[int, ...]]) -> None:
         self.paths, self.hosts, self.needs, self.offsets = state
+        self.phases = ()
+
+    def attach(self, phases: Sequence[Sequence[Rule]]) -> TableIndex:
+        """This unpickled index with its phases' rules again."""
+        self.phases = tuple(phases)
+        return self
 
 
 class PhaseIndex:
@@ -478,15 +516,16 @@ class PhaseIndex:
     ['/:path+/', '/:path*/amp']
     """
 
-    __slots__ = ("end", "offset", "rules", "shared")
+    __slots__ = ("end", "number", "offset", "rules", "shared")
 
     def __init__(
-        self, rules: Sequence[Rule], shared: TableIndex | None = None, offset: int = 0
+        self, rules: Sequence[Rule], shared: TableIndex | None = None, number: int = 0
     ) -> None:
         self.rules = rules
         self.shared = TableIndex([rules]) if shared is None else shared
-        self.offset = offset
-        self.end = offset + len(rules)
+        self.number = number  # the phase's place among the shared index's phases
+        self.offset = self.shared.offsets[number]
+        self.end = self.offset + len(rules)
 
     def candidates(
         self,
@@ -518,14 +557,9 @@ class PhaseIndex:
         request: RequestView | None = None,
     ) -> Sequence[tuple[int, Rule]]:
         """`candidates`, all at once (a phase offers a handful: a list costs less to make and
-        to go through than a generator)."""
-        found = self.shared.found(path, host, request)
-        low = bisect_left(found, self.offset + start)
-        high = bisect_left(found, self.end, low)
-        if low == high:
-            return ()
-        rules, offset = self.rules, self.offset
-        return [(p - offset, rules[p - offset]) for p in found[low:high]]
+        to go through than a generator), split once per path for every phase."""
+        mine = self.shared.split(path, host, request)[self.number]
+        return [c for c in mine if c[0] >= start] if start and mine else mine
 
     def _offer(self, found: list[int], low: int, high: int) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for the global positions `found[low:high]`."""
@@ -573,6 +607,15 @@ def _merged(lists: list[list[int]]) -> list[int]:
 
 
 _NONE: list[int] = []
+#: What a path keeps of `TableIndex.found`: the index, host and request it was asked for, the
+#: positions, and (once asked) the same split by phase.
+_Kept = tuple[
+    "TableIndex",
+    str | None,
+    object,
+    list[int],
+    "tuple[Sequence[tuple[int, Rule]], ...] | None",
+]
 
 
 def _once(positions: Iterable[int]) -> Iterator[int]:

@@ -300,9 +300,8 @@ class Steps:
         """`setIsNextDataRequest`: the request header `x-nextjs-data: 1` (conditions see it)."""
         assert self.extra is not None
         self.extra.next_data = True
-        headers = dict(self.view.headers)
-        headers["x-nextjs-data"] = "1"
-        self.view.headers = headers
+        # A new view (a run may share one without headers; the index asks by identity).
+        self.view = RequestView({**self.view.headers, "x-nextjs-data": "1"})
 
     # --- middleware ------------------------------------------------------------------------------
 

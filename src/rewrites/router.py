@@ -331,7 +331,7 @@ def _restore(
     else:
         shared = TableIndex.__new__(TableIndex)
         shared.__setstate__(state)
-        indexes = _phase_indexes(table, shared)
+        indexes = _phase_indexes(table, shared.attach([table.phase(phase) for phase in Phase]))
     files = None if public is None else PublicFiles(public)
     local = None if pages is None else LocalRoutes(pages)
     found, _ = load_middleware(middleware, i18n=table.i18n, base_path=table.base_path)
@@ -358,8 +358,7 @@ class _Unindexed:
 def _phase_indexes(table: Table, shared: TableIndex) -> dict[Phase, Index]:
     """Each phase's range of the table's index."""
     return {
-        phase: PhaseIndex(table.phase(phase), shared, offset)
-        for phase, offset in zip(Phase, shared.offsets, strict=True)
+        phase: PhaseIndex(table.phase(phase), shared, number) for number, phase in enumerate(Phase)
     }
 
 
