@@ -382,6 +382,12 @@ class Run(Steps):
 
     def candidates(self, phase: Phase, start: int = 0) -> Iterable[tuple[int, Rule]]:
         """The phase's rules from `start` on that may match the current path, in table order."""
+        if self.trace is SILENT:
+            shared = self.router.shared
+            if shared is not None:
+                # The path's candidates of every phase, split once (kept on the path).
+                mine = shared.split(self.lookup, self.host, self.view)[_NUMBER[phase]]
+                return [c for c in mine if c[0] >= start] if start and mine else mine
         index: Index = self.router.indexes[phase]
         if self.trace is SILENT:
             return index.listed(self.lookup, start, self.host, self.view)
@@ -682,7 +688,11 @@ class Run(Steps):
                 self.next_data()
             if self.trace is not SILENT:
                 headers = redirects = before = after = fallback = True
-            elif extra is None and not self.router.shared.found(self.lookup, self.host, self.view):
+            elif (
+                extra is None
+                and self.router.shared is not None
+                and not self.router.shared.found(self.lookup, self.host, self.view)
+            ):
                 # No rule of any phase may apply to the path, so none rewrites it: no phase
                 # has anything to try (with i18n or middleware the path may change without one).
                 headers = redirects = before = after = fallback = False
@@ -726,6 +736,8 @@ _HEADERS, _REDIRECTS, _FALLBACK = Phase.HEADERS, Phase.REDIRECTS, Phase.FALLBACK
 _BEFORE_FILES, _AFTER_FILES = Phase.BEFORE_FILES, Phase.AFTER_FILES
 _LOCAL, _NOT_FOUND, _REDIRECT, _PROXIED = Kind.LOCAL, Kind.NOT_FOUND, Kind.REDIRECT, Kind.PROXIED
 _CHECK_FS, _DYNAMIC_ROUTES = Stage.CHECK_FS, Stage.DYNAMIC_ROUTES
+#: Each phase's place in `Phase` (and in `TableIndex.split`).
+_NUMBER = {phase: number for number, phase in enumerate(Phase)}
 
 #: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
 _LEGACY_ESCAPED = re.compile(r"[#?]")

@@ -13,10 +13,9 @@ from typing import Any
 
 import attrs
 
-from ._conditions import RequestView
 from ._filesystem import DataRoutes, FileSystem
 from ._i18n import I18n
-from ._index import Index, PathView, PhaseIndex, PlainIndex, TableIndex
+from ._index import Index, PhaseIndex, PlainIndex, TableIndex
 from ._js.url import URLError, parse_url
 from ._load import lazy_table, load_table
 from ._middleware import Middleware, load_middleware
@@ -67,12 +66,12 @@ class Router:
 
     #: The index of every phase (the plain loop's stand-in when not indexed): resolve() asks
     #: it whether any rule may apply to a path at all.
-    shared: TableIndex | _Unindexed = attrs.field(init=False, eq=False, repr=False)
+    shared: TableIndex | None = attrs.field(init=False, eq=False, repr=False)
 
     @shared.default
-    def _shared(self) -> TableIndex | _Unindexed:
+    def _shared(self) -> TableIndex | None:
         index = self.indexes[Phase.HEADERS]
-        return index.shared if isinstance(index, PhaseIndex) else _Unindexed()
+        return index.shared if isinstance(index, PhaseIndex) else None
 
     #: Whether each phase (in `Phase` order) has rules: resolve() does not visit the others.
     plan: tuple[bool, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -346,13 +345,6 @@ def _restore(
         data=data,
         build_id=build_id,
     )
-
-
-class _Unindexed:
-    """What a router without an index knows of the rules a path may meet: maybe all."""
-
-    def found(self, path: PathView, host: str | None, request: RequestView | None) -> bool:
-        return True
 
 
 def _phase_indexes(table: Table, shared: TableIndex) -> dict[Phase, Index]:
