@@ -441,26 +441,26 @@ class TableIndex:
 
     def split(
         self, path: PathView, host: str | None = None, request: RequestView | None = None
-    ) -> tuple[Sequence[tuple[int, Rule]], ...]:
-        """`found` by phase: for each phase, (position in the phase, rule) of its candidates.
-        Kept on the path too: each phase of a request asks once."""
+    ) -> dict[int, list[tuple[int, Rule]]]:
+        """`found` by phase: the number of each phase with candidates (its place in `Phase`) →
+        (position in the phase, rule) of each. Kept on the path too: each phase of a request
+        asks once."""
         kept = path._found
         if kept is None or kept[0] is not self or kept[1] != host or kept[2] is not request:
             kept = self._look_up(path, host, request)
         split = kept[4]
         if split is None:
-            found = kept[3]
-            if not found:
-                split = ((),) * len(self.offsets)
-            else:
-                lists: list[list[tuple[int, Rule]]] = [[] for _ in self.offsets]
-                offsets, phases = self.offsets, self.phases
-                for position in found:
-                    number = bisect_right(offsets, position) - 1
-                    local = position - offsets[number]
-                    lists[number].append((local, phases[number][local]))
-                split = tuple(lists)
-            path._found = (*kept[:4], split)
+            split = {}
+            offsets, phases = self.offsets, self.phases
+            for position in kept[3]:
+                number = bisect_right(offsets, position) - 1
+                local = position - offsets[number]
+                mine = split.get(number)
+                if mine is None:
+                    split[number] = [(local, phases[number][local])]
+                else:
+                    mine.append((local, phases[number][local]))
+            path._found = (kept[0], kept[1], kept[2], kept[3], split)
         return split
 
     def _look_up(self, path: PathView, host: str | None, request: RequestView | None) -> _Kept:
@@ -558,8 +558,10 @@ class PhaseIndex:
     ) -> Sequence[tuple[int, Rule]]:
         """`candidates`, all at once (a phase offers a handful: a list costs less to make and
         to go through than a generator), split once per path for every phase."""
-        mine = self.shared.split(path, host, request)[self.number]
-        return [c for c in mine if c[0] >= start] if start and mine else mine
+        mine = self.shared.split(path, host, request).get(self.number)
+        if mine is None:
+            return ()
+        return [c for c in mine if c[0] >= start] if start else mine
 
     def _offer(self, found: list[int], low: int, high: int) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for the global positions `found[low:high]`."""
@@ -614,7 +616,7 @@ _Kept = tuple[
     str | None,
     object,
     list[int],
-    "tuple[Sequence[tuple[int, Rule]], ...] | None",
+    "dict[int, list[tuple[int, Rule]]] | None",
 ]
 
 

@@ -386,8 +386,10 @@ class Run(Steps):
             shared = self.router.shared
             if shared is not None:
                 # The path's candidates of every phase, split once (kept on the path).
-                mine = shared.split(self.lookup, self.host, self.view)[_NUMBER[phase]]
-                return [c for c in mine if c[0] >= start] if start and mine else mine
+                mine = shared.split(self.lookup, self.host, self.view).get(_NUMBER[phase])
+                if mine is None:
+                    return ()
+                return [c for c in mine if c[0] >= start] if start else mine
         index: Index = self.router.indexes[phase]
         if self.trace is SILENT:
             return index.listed(self.lookup, start, self.host, self.view)
