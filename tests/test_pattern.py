@@ -337,10 +337,26 @@ def test_what_untimed_matches_use_answers_as_the_regex_pattern(
         assert mine.groups() == theirs.groups()
 
 
+@pytest.mark.parametrize("source", ["/:path*", "/:slug*", "/:P_1*"])
+@given(st.text(alphabet="/aZ.é\n#?%\U0001f600", max_size=8))
+def test_the_catch_all_matches_as_its_regex_without_one(source: str, path: str) -> None:
+    """`/:path*` of a route, in either case rule, is matched without a regex, as its regex
+    matches: the empty path, '/', non-empty segments with one more '/' allowed."""
+    for sensitive in (False, True):
+        pattern = rewrites.compile(source, case_sensitive=sensitive).as_route()
+        assert not isinstance(pattern._matcher(), re.Pattern | regex.Pattern)
+        subject = to_utf16(path)
+        mine, theirs = pattern._matcher().match(subject), pattern.regex.match(subject)
+        assert (mine is None) == (theirs is None), path
+        if mine is not None and theirs is not None:
+            assert (mine.group(0), mine.groups()) == (theirs.group(0), theirs.groups())
+
+
 def test_whole_segments_match_greedily() -> None:
-    """`/:path*` and `/blog/:slug` match with greedy segments; `/:a-:b` keeps its lazy split."""
-    for source, greedy in [("/:path*", True), ("/blog/:slug", True), ("/:a-:b", False)]:
+    """`/api/:path*` and `/blog/:slug` match with greedy segments; `/:a-:b` keeps its lazy split."""
+    for source, greedy in [("/api/:path*", True), ("/blog/:slug", True), ("/:a-:b", False)]:
         matcher = rewrites.compile(source).as_route()._matcher()
+        assert isinstance(matcher, re.Pattern | regex.Pattern)
         assert ("+?" not in matcher.pattern) is greedy, source
     split = rewrites.compile("/:a-:b").as_route()
     assert split._matcher().match("/x-y-z").groups() == split.regex.match("/x-y-z").groups()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 import attrs
 import regex
@@ -148,13 +148,18 @@ class Pattern:
             built.regex = compiled
         return built.regex
 
-    def _matcher(self) -> Compiled | re.Pattern[str]:
+    def _matcher(self) -> Matcher:
         """The compiled pattern untimed matches use (built on first use): the standard `re`
         twin of the `regex` pattern where there is one (`_re_twin`), else the `regex` pattern.
-        A pattern that is never timed (`free` is `NEVER`) needs no `regex` pattern at all."""
+        A pattern that is never timed (`free` is `NEVER`) needs no `regex` pattern at all, and
+        the catch-all `/:path*` none at all (`_CatchAll`)."""
         built = self._keep()
         if built.matcher is None:
             translated = self._translated[0]
+            if translated == _CatchAll.TRANSLATION:
+                built.free = NEVER
+                built.matcher = _CATCH_ALL
+                return _CATCH_ALL
             if _LAZY_SEGMENT in translated and default_whole_segments(self.tokens):
                 # One place to stop either way: greedy gets there without trying each character.
                 translated = translated.replace(_LAZY_SEGMENT, _GREEDY_SEGMENT)
@@ -308,7 +313,7 @@ class Pattern:
 
     def _run(
         self, path: str, timeout: float | None
-    ) -> _RegexMatch[str] | re.Match[str] | tuple[str, list[ParamValue | None]] | None:
+    ) -> _RegexMatch[str] | re.Match[str] | _Segments | tuple[str, list[ParamValue | None]] | None:
         """The regex match of the path, the answer of a literal pattern (which needs no regex),
         or None when it does not match."""
         # The built values read straight from their holder: this is the hot path.
@@ -523,7 +528,7 @@ class _Built:
         #: Each key's name as params hold it (`Pattern._names`).
         self.names: tuple[str | None, ...] | None = None
         #: What untimed matches use: `regex`, or its `re` twin (`Pattern._matcher`).
-        self.matcher: Compiled | re.Pattern[str] | None = None
+        self.matcher: Matcher | None = None
         #: From which path length a match needs the time bound (`_regexp.free_length`; set with
         #: `regex`).
         self.free = 0
@@ -532,6 +537,47 @@ class _Built:
         #: The keys' `format` validators by token position, each built when `format` needs it
         #: (a key's pattern may only be valid in the context of the whole regex).
         self.validators: dict[int, Compiled] = {}
+
+
+class _Segments:
+    """What `_CatchAll` matched: the text, and the catch-all's value (its only group)."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str, value: str | None) -> None:
+        self.text, self.value = text, value
+
+    @overload
+    def group(self, index: Literal[0]) -> str: ...
+    @overload
+    def group(self, index: int) -> str | None: ...
+    def group(self, index: int) -> str | None:
+        """The match (0) or the value (1), as a regex match gives them."""
+        return self.text if index == 0 else self.value
+
+    def groups(self) -> tuple[str | None]:
+        """The value, as a regex match gives its groups."""
+        return (self.value,)
+
+
+class _CatchAll:
+    """The catch-all `/:path*` of a route (any name, either case rule), matched without a
+    regex: its translation (`TRANSLATION`) takes the empty path, '/', and any path of non-empty
+    segments with one more '/' allowed, and gives the segments as its group."""
+
+    TRANSLATION = r"\A(?:(?:\x2f((?:(?:[^\x2f])+?)(?:(?:\x2f(?:(?:[^\x2f])+?)))*)))?(?:(?:\x2f))?\Z"
+
+    def match(self, subject: str) -> _Segments | None:
+        """The match of the whole `subject`, as the translation's regex matches it."""
+        if "//" in subject or (subject and subject[0] != "/"):
+            return None
+        body = subject[:-1] if subject.endswith("/") else subject
+        return _Segments(subject, body[1:] or None)
+
+
+_CATCH_ALL = _CatchAll()
+#: What a pattern's untimed matches use (`Pattern._matcher`).
+Matcher: TypeAlias = "Compiled | re.Pattern[str] | _CatchAll"
 
 
 def _re_twin(translated: str) -> re.Pattern[str] | None:
