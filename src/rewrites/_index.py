@@ -118,16 +118,6 @@ class PlainIndex:
         for position in range(start, len(self.rules)):
             yield position, self.rules[position]
 
-    def listed(
-        self,
-        path: PathView,
-        start: int = 0,
-        host: str | None = None,
-        request: RequestView | None = None,
-    ) -> Iterator[tuple[int, Rule]]:
-        """`candidates` (one at a time, as a plain loop goes)."""
-        return self.candidates(path, start)
-
     def __len__(self) -> int:
         return len(self.rules)
 
@@ -548,20 +538,6 @@ class PhaseIndex:
         if low == high:
             return iter(())  # most phases, for most paths
         return self._offer(found, low, high)
-
-    def listed(
-        self,
-        path: PathView,
-        start: int = 0,
-        host: str | None = None,
-        request: RequestView | None = None,
-    ) -> Sequence[tuple[int, Rule]]:
-        """`candidates`, all at once (a phase offers a handful: a list costs less to make and
-        to go through than a generator), split once per path for every phase."""
-        mine = self.shared.split(path, host, request).get(self.number)
-        if mine is None:
-            return ()
-        return [c for c in mine if c[0] >= start] if start else mine
 
     def _offer(self, found: list[int], low: int, high: int) -> Iterator[tuple[int, Rule]]:
         """(position, rule) for the global positions `found[low:high]`."""

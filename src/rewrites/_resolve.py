@@ -391,9 +391,9 @@ class Run(Steps):
                     return ()
                 return [c for c in mine if c[0] >= start] if start else mine
         index: Index = self.router.indexes[phase]
-        if self.trace is SILENT:
-            return index.listed(self.lookup, start, self.host, self.view)
         found = index.candidates(self.lookup, start, self.host, self.view)
+        if self.trace is SILENT:
+            return found  # the plain loop's, one rule at a time
         every = index.candidates(self.lookup, start, self.host)
         watched: Candidates = self.trace.watch(phase, found, start, every)
         return watched
