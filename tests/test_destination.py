@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import rewrites
 from rewrites import Kind
-from rewrites._destination import Template, _mark, _plain, is_literal
+from rewrites._destination import RenderError, Template, _mark, _plain, is_literal
 from rewrites._js.url import URLError
 
 
@@ -224,3 +224,43 @@ def test_the_plain_destination_fast_path_parses_as_the_url_parser_does(
         assert not template.refs
         assert not expected.dest_params
         assert all(isinstance(t, str) for t in expected.path.tokens)
+
+
+_PARAM_NAMES = ["id", "p", "path", "toString", "nextInternalLocale"]
+_PARAM_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["x", "a#b", "a/b", "é", "", "%2F", "1"]),
+    st.lists(st.sampled_from(["x", "y#", "é"]), max_size=3),
+    st.tuples(st.sampled_from(["x", "y"])),
+)
+
+
+@given(
+    st.sampled_from(_DESTINATION_HEADS),
+    st.lists(st.sampled_from(_DESTINATION_PIECES), max_size=6).map("".join),
+    st.dictionaries(
+        st.sampled_from(["id", "p", "path", "toString", "nextInternalLocale"]), _PARAM_VALUES
+    ),
+    st.dictionaries(st.sampled_from(["id", "q", "constructor"]), st.sampled_from(["1", "", "a b"])),
+    st.booleans(),
+)
+@settings(max_examples=400)
+def test_a_destination_parsed_once_renders_as_one_parsed_per_request(
+    head: str, rest: str, params: dict[str, object], query: dict[str, str], append: bool
+) -> None:
+    """A destination every request parses alike (kept parsed, rendered in one loop) renders what
+    the general way renders (parse per request's names, then every piece), or fails alike."""
+    destination = head + ("/" if head != "/" and rest and rest[0] not in "/?#" else "") + rest
+    fast = Template(destination, ("id", "p", "path"))
+    slow = Template(destination, ("id", "p", "path"))
+    text, refs, _ = slow._encode()
+    object.__setattr__(slow, "_encoded", (text, refs, None))  # the general way only
+    groups = [v if not isinstance(v, list) else tuple(v) for v in params.values()]
+
+    def rendered(template: Template) -> object:
+        try:
+            return template.render(params, groups, query, append=append)  # type: ignore[arg-type]
+        except (RenderError, rewrites.PatternError, URLError) as exc:
+            return type(exc).__name__, str(exc)
+
+    assert rendered(fast) == rendered(slow)
