@@ -102,9 +102,11 @@ def resolve(router: rewrites.Router) -> Callable[[Request], object]:
     """`router.resolve` for a request, a RequestError being an answer too."""
 
     def run(request: Request) -> object:
-        with contextlib.suppress(rewrites.RequestError):
+        # try/except as werkzeug's peer has it: `contextlib.suppress` would add its own 0.3 µs.
+        try:
             return router.resolve(*request)
-        return None
+        except rewrites.RequestError:
+            return None
 
     return run
 
