@@ -256,6 +256,8 @@ class Run(Steps):
         "res_headers",
         "router",
         "search",
+        "split",
+        "split_for",
         "table",
         "trace",
         "url",
@@ -289,6 +291,9 @@ class Run(Steps):
         self.init_query: dict[str, str | list[str]] = {}
         self.search = ""  # the request's search ('?...'), as parsedUrl.search keeps it
         self.last_rewrite: Rule | None = None
+        #: The index's candidates of every phase for `split_for` (the lookup they are for).
+        self.split: dict[int, list[tuple[int, Rule]]] = {}
+        self.split_for: PathView | None = None
         #: i18n and middleware state (`_steps`), None when the router has neither.
         features = router.features
         self.extra = None if features is None else Extra(features)
@@ -382,14 +387,13 @@ class Run(Steps):
 
     def candidates(self, phase: Phase, start: int = 0) -> Iterable[tuple[int, Rule]]:
         """The phase's rules from `start` on that may match the current path, in table order."""
-        if self.trace is SILENT:
-            shared = self.router.shared
-            if shared is not None:
-                # The path's candidates of every phase, split once (kept on the path).
-                mine = shared.split(self.lookup, self.host, self.view).get(_NUMBER[phase])
-                if mine is None:
-                    return ()
-                return [c for c in mine if c[0] >= start] if start else mine
+        if self.trace is SILENT and self.router.shared is not None:
+            # The path's candidates of every phase, split once.
+            split = self.split if self.split_for is self.lookup else self.split_phases()
+            mine = split.get(_NUMBER[phase])
+            if mine is None:
+                return ()
+            return [c for c in mine if c[0] >= start] if start else mine
         index: Index = self.router.indexes[phase]
         found = index.candidates(self.lookup, start, self.host, self.view)
         if self.trace is SILENT:
@@ -397,6 +401,15 @@ class Run(Steps):
         every = index.candidates(self.lookup, start, self.host)
         watched: Candidates = self.trace.watch(phase, found, start, every)
         return watched
+
+    def split_phases(self) -> dict[int, list[tuple[int, Rule]]]:
+        """The shared index's candidates of every phase for the current path, kept with it
+        (only for an indexed router)."""
+        shared = self.router.shared
+        assert shared is not None
+        self.split = shared.split(self.lookup, self.host, self.view)
+        self.split_for = self.lookup
+        return self.split
 
     def params_for(
         self, rule: Rule, phase: Phase, values: bool = True
@@ -690,11 +703,7 @@ class Run(Steps):
                 self.next_data()
             if self.trace is not SILENT:
                 headers = redirects = before = after = fallback = True
-            elif (
-                extra is None
-                and self.router.shared is not None
-                and not self.router.shared.found(self.lookup, self.host, self.view)
-            ):
+            elif extra is None and self.router.shared is not None and not self.split_phases():
                 # No rule of any phase may apply to the path, so none rewrites it: no phase
                 # has anything to try (with i18n or middleware the path may change without one).
                 headers = redirects = before = after = fallback = False

@@ -115,6 +115,7 @@ class Steps:
         query: Query
         locale: str | None
         extra: Extra | None
+        split_for: object
 
         def set_pathname(self, pathname: str) -> None: ...
 
@@ -302,6 +303,7 @@ class Steps:
         self.extra.next_data = True
         # A new view (a run may share one without headers; the index asks by identity).
         self.view = RequestView({**self.view.headers, "x-nextjs-data": "1"})
+        self.split_for = None  # the header may let rules through that wait for it
 
     # --- middleware ------------------------------------------------------------------------------
 
