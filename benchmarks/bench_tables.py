@@ -603,6 +603,7 @@ def report(data: dict[str, Any], chart: str | None) -> str:
             "parameter-led",
             "no literal",
             "always-candidates",
+            "behind a header or cookie",
             "build (s)",
             "peak RSS (MB)",
             "median (µs)",
@@ -616,6 +617,7 @@ def report(data: dict[str, Any], chart: str | None) -> str:
                 f"{r['parameter_led']:,}",
                 f"{r['literal_free']:,}",
                 f"{r['index_stats']['always']:,}" if r.get("index_stats") else "–",
+                f"{r['index_stats'].get('by_request', 0):,}" if r.get("index_stats") else "–",
                 f"{r['build_s']:.2f}",
                 f"{r['peak_mb']:.0f}",
                 _us(r["ours"]["median_us"]),
@@ -630,9 +632,14 @@ def report(data: dict[str, Any], chart: str | None) -> str:
         "*No literal*: rules whose source has no literal every matching path must contain (no "
         "whole literal segment, no required param that is a finite alternation such as "
         "`(en|fr|de)`, no literal tail), such as `/:path*` and `/((?!api/|_next/).*)`: they are "
-        "candidates for every request whatever an index does. *Always-candidates*: the rules "
-        "the index itself tries on every path (`PhaseIndex.stats()`, all phases). *Candidates "
-        "tried*: rules whose source a resolution tried (`Explanation.exercised()`), over the "
+        "candidates for every path whatever an index does. *Always-candidates*: the rules the "
+        "index itself tries on every path whatever the request sends (`PhaseIndex.stats()`, all "
+        "phases). *Behind a header or cookie*: rules filed under a header or cookie their `has` "
+        "needs (here every rule with a `has` header or cookie condition, the literal-free "
+        "`/((?!api/|_next/).*)` rules behind `x-legacy-client` among them), tried only for "
+        "requests that send it; these requests send none. "
+        "*Candidates tried*: rules whose source a resolution tried (`Explanation.exercised()`), "
+        "over the "
         f"first {min(r['candidates']['requests'] for r in results):,} or more requests of each "
         "table. On a shared machine a p99 of a few milliseconds is mostly the scheduler giving "
         "the core to another process for a time slice; the medians are the figures to compare.",
