@@ -8,6 +8,7 @@ phase's rules in a first-match-preserving index (`_index`) and knows the app's p
 from __future__ import annotations
 
 import gc
+import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -283,10 +284,23 @@ class Router:
         state = index.shared.__getstate__() if isinstance(index, PhaseIndex) else None
         table = self.table
         public = None if self.public is None else list(self.public)
-        args = (dict(table.config), table.positional_refs, pages, state, public)
         middleware = None if self.middleware is None else self.middleware.written
         data = None if self.data is None else sorted(self.data.pages)
-        return _restore, (*args, self.match_timeout, middleware, data, self.build_id)
+        args = (
+            dict(table.config),
+            table.positional_refs,
+            pages,
+            state,
+            public,
+            self.match_timeout,
+            middleware,
+            data,
+            self.build_id,
+        )
+        # One pickle inside the pickle: `_unpack` reads it with the garbage collector off (the
+        # config and the index are millions of objects that form no cycle, and unpickling them
+        # with it on took twice as long).
+        return _unpack, (pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL),)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -302,6 +316,18 @@ class Router:
     def phase(self, phase: Phase | str) -> Sequence[Rule]:
         """The rules of one phase."""
         return self.table.phase(Phase(phase))
+
+
+def _unpack(packed: bytes) -> Router:
+    """A pickled router (see `Router.__reduce__`): its snapshot read with the collector off."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        args = pickle.loads(packed)
+    finally:
+        if collecting:
+            gc.enable()
+    return _restore(*args)
 
 
 def _restore(
