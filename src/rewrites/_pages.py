@@ -569,6 +569,10 @@ class LocalRoutes:
         found = self.find_static(pathname or "/")
         if found is not None:
             return found
+        return self.find_dynamic(pathname)
+
+    def find_dynamic(self, pathname: str) -> RouteMatch | None:
+        """`find` past its `find_static` (for a path known to have no page of its own)."""
         first_segment = pathname.split("/", 2)[1] if pathname.startswith("/") else None
         by_first = self._by_first.get(first_segment, []) if first_segment is not None else []
         anywhere = self._any
@@ -580,6 +584,8 @@ class LocalRoutes:
             params = route.match(pathname)
             if params is not None:
                 # checkTrue then asks getItem for route.page: always there, as a page of its own.
+                if route.page in self._pages:
+                    return RouteMatch(route.page, params)  # what getItem finds for it
                 page = self.find_static(route.page)
                 return None if page is None else RouteMatch(page.route, params)
         return None

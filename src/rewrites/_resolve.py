@@ -245,6 +245,7 @@ class Run(Steps):
 
     __slots__ = (
         "extra",
+        "fs_missed",
         "host",
         "init_query",
         "last_rewrite",
@@ -291,6 +292,8 @@ class Run(Steps):
         self.init_query: dict[str, str | list[str]] = {}
         self.search = ""  # the request's search ('?...'), as parsedUrl.search keeps it
         self.last_rewrite: Rule | None = None
+        #: The path check_fs found no page or file for (check_true need not look it up again).
+        self.fs_missed: str | None = None
         #: The index's candidates of every phase for `split_for` (the lookup they are for).
         self.split: dict[int, list[tuple[int, Rule]]] = {}
         self.split_for: PathView | None = None
@@ -615,6 +618,8 @@ class Run(Steps):
             found = public.find(path) if public is not None else None
             if found is None and routes is not None:
                 found = routes.find_static(path)
+            if found is None:
+                self.fs_missed = path
         self.trace.page(_CHECK_FS, found, self.pathname)
         return found
 
@@ -630,6 +635,9 @@ class Run(Steps):
             path = self.strip_base(self.path)
         if path is None:
             return None
+        if (path or "/") == self.fs_missed:
+            # check_fs found nothing for this very path: the same lookups would find nothing.
+            return routes.find_dynamic(path) if routes is not None else None
         found = _image_optimizer(path or "/")
         if found is None and public is not None:
             found = public.find(path or "/")
