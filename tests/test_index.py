@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -599,3 +600,15 @@ def test_rules_that_need_a_header_or_cookie_are_tried_only_when_it_is_sent() -> 
     assert [s.rule.place for s in skipped if s.rule] == ["rewrites[0]", "rewrites[1]"]
     assert "has header 'x-legacy-client' does not hold" in skipped[0].detail
     assert [rule.place for rule in explanation.exercised()] == ["rewrites[2]"]
+
+
+def test_a_router_given_an_index_per_phase_answers_as_the_plain_loop() -> None:
+    """Indexes built one per phase (not one shared index) are asked phase by phase."""
+    config = _big_config() | {
+        "redirects": [{"source": "/p7", "destination": "/q", "permanent": False}]
+    }
+    built = Router.from_next_config(config)
+    apart = attrs.evolve(built, indexes={p: PhaseIndex(built.phase(p)) for p in Phase})
+    assert apart.shared is None and built.shared is not None
+    for url in ("/old/s7/x", "/p199", "/p7", "/de/p3", "/nope"):
+        assert apart.resolve(url) == built.resolve(url) == plain(config, None).resolve(url)

@@ -71,8 +71,17 @@ class Router:
 
     @shared.default
     def _shared(self) -> TableIndex | None:
-        index = self.indexes[Phase.HEADERS]
-        return index.shared if isinstance(index, PhaseIndex) else None
+        """The one index every phase reads a range of; None when the phases do not share one
+        (the plain loop, or indexes given one per phase): then each phase is asked apart."""
+        shared = None
+        for number, phase in enumerate(Phase):
+            index = self.indexes[phase]
+            if not isinstance(index, PhaseIndex) or index.number != number:
+                return None
+            if shared is not None and index.shared is not shared:
+                return None
+            shared = index.shared
+        return shared
 
     #: Whether each phase (in `Phase` order) has rules: resolve() does not visit the others.
     plan: tuple[bool, ...] = attrs.field(init=False, eq=False, repr=False)
