@@ -23,7 +23,14 @@ import attrs
 
 from ._i18n import I18n, add_path_prefix, has_path_prefix, remove_path_prefix
 from ._js.uri import decode_uri_component, encode_uri_component
-from ._pages import LocalRoute, LocalRoutes, PublicFiles, RouteKey, RouteMatch
+from ._pages import (
+    LocalRoute,
+    LocalRoutes,
+    PublicFiles,
+    RouteKey,
+    RouteMatch,
+    parse_matched_parameter,
+)
 from .errors import ConfigError, Problem
 
 __all__ = ["DataRoutes", "FileSystem", "Item", "data_page"]
@@ -123,12 +130,7 @@ def _data_route(page: str, build_id: str | None, localized: bool) -> LocalRoute:
             py.append("/" + re.escape(segment))
             continue
         _, param, after = found.groups()
-        optional = param.startswith("[") and param.endswith("]")
-        if optional:
-            param = param[1:-1]
-        repeat = param.startswith("...")
-        if repeat:
-            param = param[3:]
+        param, repeat, optional = parse_matched_parameter(param)
         group += 1
         keys[param] = RouteKey(param, group, repeat, optional)
         if repeat and optional:

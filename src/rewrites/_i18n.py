@@ -26,6 +26,7 @@ import attrs
 
 from ._conditions import parse_cookies
 from ._destination import encode_refs
+from ._js.node import js_typeof
 from ._js.url import URLError, parse_url
 from .errors import Problem
 
@@ -95,17 +96,6 @@ def _is_dynamic(page: str) -> bool:
 def _escape_regexp(text: str) -> str:
     """shared/lib/escape-regexp.js `escapeStringRegexp`."""
     return _REGEX_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
-
-
-def _js_typeof(value: object) -> str:
-    """JavaScript's `typeof` of a JSON value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "undefined" if value is None else "object"
 
 
 @attrs.frozen
@@ -527,7 +517,7 @@ def load_i18n(value: object, output: object) -> tuple[I18n | None, list[Problem]
         message = (
             f"Specified i18n.locales should be an Array received undefined.\n{INVALID_I18N}"
             if isinstance(value, list | tuple)
-            else f"Specified i18n should be an object received {_js_typeof(value)}.\n{INVALID_I18N}"
+            else f"Specified i18n should be an object received {js_typeof(value)}.\n{INVALID_I18N}"
         )
         problems.append(Problem("i18n", message))
         return None, problems, warnings
@@ -542,7 +532,7 @@ def load_i18n(value: object, output: object) -> tuple[I18n | None, list[Problem]
         problems.append(
             Problem(
                 "i18n.locales",
-                f"Specified i18n.locales should be an Array received {_js_typeof(locales)}.\n"
+                f"Specified i18n.locales should be an Array received {js_typeof(locales)}.\n"
                 f"{INVALID_I18N}",
             )
         )
@@ -602,7 +592,7 @@ def load_i18n(value: object, output: object) -> tuple[I18n | None, list[Problem]
             Problem(
                 "i18n.localeDetection",
                 "Specified i18n.localeDetection should be undefined or a boolean received "
-                f"{_js_typeof(detection)}.\n{INVALID_I18N}",
+                f"{js_typeof(detection)}.\n{INVALID_I18N}",
             )
         )
     if problems or locales is None or default is None:
@@ -623,7 +613,7 @@ def _load_domains(
                 "i18n.domains",
                 "Specified i18n.domains must be an array of domain objects e.g. [ { domain: "
                 "'example.fr', defaultLocale: 'fr', locales: ['fr'] } ] received "
-                f"{_js_typeof(value)}.\n{INVALID_I18N}",
+                f"{js_typeof(value)}.\n{INVALID_I18N}",
             )
         )
         return ()

@@ -44,6 +44,7 @@ __all__ = [
     "is_metadata_route_file",
     "normalize_app_path",
     "normalize_metadata_route",
+    "parse_matched_parameter",
     "public_files_in",
     "routes_from_app_dir",
 ]
@@ -171,7 +172,7 @@ def _js_escape(text: str) -> str:
     return _JS_REGEX_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
-def _parse_matched_parameter(param: str) -> tuple[str, bool, bool]:
+def parse_matched_parameter(param: str) -> tuple[str, bool, bool]:
     """get-dynamic-param.js parseMatchedParameter: (key, repeat, optional)."""
     optional = param.startswith("[") and param.endswith("]")
     if optional:
@@ -212,7 +213,7 @@ def _build_regex(page: str) -> LocalRoute:
                 prefix.append("/" + segment)
             continue
         before, param, after = found.groups()
-        key, repeat, optional = _parse_matched_parameter(param)
+        key, repeat, optional = parse_matched_parameter(param)
         if not keys:
             prefix.append("/" + before if before else ("" if repeat and optional else "/"))
         # `groups[key] = {pos: groupIndex++, ...}`: a repeated name takes the later group.

@@ -25,6 +25,7 @@ from ._index import Candidates, Index, PathView, need_key
 from ._js.node import (
     format_legacy,
     header_refusal,
+    header_text,
     inherits,
     initial_query_encoder,
     query_object,
@@ -911,12 +912,7 @@ def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in (headers or {}).items():
         key = str(name).lower()
-        if isinstance(value, str):
-            text = value
-        elif isinstance(value, Iterable):
-            text = ("; " if key == "cookie" else ", ").join(str(v) for v in value)
-        else:
-            text = str(value)
+        text = header_text(key, value)
         refused = request_header_refusal(key, text)
         if refused is not None:
             raise RequestError(f"{refused} (Node's HTTP parser answers 400)")

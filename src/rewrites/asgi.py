@@ -1053,27 +1053,20 @@ class _Lifespan:
 
 # --- serving a config file -------------------------------------------------------------------
 
-#: The config files `config_in` looks for in a project directory, in Next.js's order.
-CONFIG_NAMES = (
-    "next.config.js",
-    "next.config.mjs",
-    "next.config.ts",
-    "next.config.mts",
-    "next.config.cjs",
-    "next.config.json",
-)
-
 
 def config_in(path: str | os.PathLike[str]) -> tuple[Path, Path | None]:
     """A config file, and the project directory when `path` names one (its next.config.*)."""
+    from .project import CONFIG_NAMES  # (imported when first needed, as `read` does)
+
     place = Path(path)
     if not place.is_dir():
         return place, None
-    for name in CONFIG_NAMES:
+    names = (*CONFIG_NAMES, "next.config.json")  # Next.js's files in its order, then JSON
+    for name in names:
         if (place / name).is_file():
             return place / name, place
-    names = ", ".join(CONFIG_NAMES)
-    raise FileNotFoundError(f"no next.config file in {str(place)!r} (looked for {names})")
+    looked = ", ".join(names)
+    raise FileNotFoundError(f"no next.config file in {str(place)!r} (looked for {looked})")
 
 
 @attrs.frozen

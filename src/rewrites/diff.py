@@ -61,6 +61,7 @@ from ._examples import (
     satisfying_values,
     with_query,
 )
+from ._js.node import header_text
 from ._results import Resolution
 from ._rules import Rule
 from .errors import RequestError
@@ -195,12 +196,7 @@ class Reads:
             whole = key in self.headers
             if not whole and not (key == "cookie" and self.cookies):
                 continue
-            if isinstance(value, str):
-                text = value
-            elif isinstance(value, Iterable):
-                text = ("; " if key == "cookie" else ", ").join(str(v) for v in value)
-            else:
-                text = str(value)
+            text = header_text(key, value)
             if not whole:
                 # Only the cookies a condition reads, rebuilt so that the `cookie` package
                 # reads the same values back (first one of a name wins, values URL-decoded).

@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 
 from ._envfiles import Mode, load_env_files
+from ._js.node import js_typeof
 from ._middleware import find_file as find_middleware_file
 from ._middleware import read_file as read_middleware_file
 from ._pages import DEFAULT_PAGE_EXTENSIONS, discover_routes, find_router_dirs, public_files_in
@@ -319,7 +320,7 @@ def _function_results(file: Path, config: dict[str, Any]) -> list[str]:
         value = config.get(key)
         if key == "rewrites" and isinstance(value, dict) and set(value) <= set(REWRITE_PHASES):
             bad = [p for p in REWRITE_PHASES if value.get(p) and not isinstance(value[p], list)]
-            kinds = [_js_typeof(value[p]) for p in bad]
+            kinds = [js_typeof(value[p]) for p in bad]  # (truthy: never None)
         else:
             kinds = [kind]
         problems += [
@@ -341,17 +342,6 @@ def _function_results(file: Path, config: dict[str, Any]) -> list[str]:
 
 #: The phases of a `rewrites()` object, as load-custom-routes.js reads them.
 REWRITE_PHASES = ("beforeFiles", "afterFiles", "fallback")
-
-
-def _js_typeof(value: object) -> str:
-    """JavaScript's `typeof` of a JSON value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object"
 
 
 def node_version(node: str) -> tuple[int, ...]:
@@ -833,7 +823,8 @@ def _page_extensions(config: Mapping[str, Any], place: Path) -> tuple[str, ...]:
             raise _problem(
                 place,
                 f'Specified pageExtensions is not an array of strings, found "{ext}" of type '
-                f'"{_js_typeof(ext)}". Please update this config or remove it.',
+                f'"{"object" if ext is None else js_typeof(ext)}". Please update this '
+                "config or remove it.",
             )
     return tuple(value)
 

@@ -21,9 +21,11 @@ __all__ = [
     "ObjectValue",
     "format_legacy",
     "header_refusal",
+    "header_text",
     "inherits",
     "initial_query_encoder",
     "js_key_order",
+    "js_typeof",
     "query_object",
     "querystring_stringify",
     "request_header_refusal",
@@ -456,6 +458,27 @@ _INVALID_HEADER_CHAR = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
 #: What Node's HTTP parser (llhttp) refuses in a request header value with a 400: a control
 #: character other than tab, and DEL. (Past U+00FF cannot arrive: Node reads bytes as Latin-1.)
 _REFUSED_REQUEST_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def header_text(name: str, value: object) -> str:
+    """A request header's value as Node gives it (`name` lowercased): a list joined as Node
+    joins a repeated header (`; ` for cookie, `, ` for any other), anything else as text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Iterable):
+        return ("; " if name == "cookie" else ", ").join(str(v) for v in value)
+    return str(value)
+
+
+def js_typeof(value: object) -> str:
+    """JavaScript's `typeof` of a JSON value, None being `undefined` (a key that is absent)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "undefined" if value is None else "object"
 
 
 def request_header_refusal(name: str, value: str) -> str | None:
