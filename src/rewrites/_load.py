@@ -21,6 +21,7 @@ import attrs
 from ._conditions import PLAIN_VALUE, Condition, ConditionType, check_value, safe_param_name
 from ._destination import Template, is_literal, new_template
 from ._i18n import I18n, load_i18n
+from ._js.node import js_typeof
 from ._js.regexp import capture_names, to_utf16
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pattern import Pattern, compile_route
@@ -201,17 +202,6 @@ def js_truthy(value: object) -> bool:
     return True
 
 
-def _js_typeof(value: object) -> str:
-    """JavaScript's `typeof` of a JSON value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "undefined" if value is None else "object"
-
-
 def _js(value: object) -> str:
     """A value as Next.js quotes it in messages (JSON.stringify)."""
     try:
@@ -282,7 +272,7 @@ class _Loader:
         if prefix is not None and not isinstance(prefix, str):
             self.problem(
                 "assetPrefix",
-                f'Specified assetPrefix is not a string, found type "{_js_typeof(prefix)}" '
+                f'Specified assetPrefix is not a string, found type "{js_typeof(prefix)}" '
                 "https://nextjs.org/docs/messages/invalid-assetprefix",
             )
         if config.get("skipProxyUrlNormalize") is not None and (
