@@ -237,6 +237,17 @@ def test_a_base_path_with_a_group_is_refused_as_next_js_refuses_it() -> None:
     Router.from_next_config(external)
 
 
+@pytest.mark.parametrize("base_path", ["/?", "/a?", "/a+b", "/a*", "/a{b"])
+def test_a_base_path_path_to_regexp_refuses_is_a_config_error(base_path: str) -> None:
+    """A basePath path-to-regexp cannot parse is refused naming basePath (the oracle: Next.js
+    fails to build its routes, "Unexpected MODIFIER at 1, expected END" for '/?')."""
+    with pytest.raises(ConfigError) as info:
+        Router.from_next_config({"basePath": base_path})
+    (problem,) = info.value.problems
+    assert problem.place == "basePath"
+    assert "cannot start a route's source" in problem.message
+
+
 # --- one error family ---------------------------------------------------------------------------
 
 

@@ -266,6 +266,9 @@ class _Loader:
             self.problem("basePath", f"must start with '/', got {base_path!r}")
         elif base_path.endswith("/"):
             self.problem("basePath", f"must not end with '/', got {base_path!r}; use '' for none")
+        elif (refused := _path_refusal(base_path)) is not None:
+            # Every route's source starts with it: Next.js fails to build its routes.
+            self.problem("basePath", refused)
         else:
             self.base_path = base_path
         prefix = config.get("assetPrefix", "")
@@ -1165,6 +1168,17 @@ def lazy_table(
         config=config,
         i18n=loader.i18n,
     )
+
+
+def _path_refusal(base_path: str) -> str | None:
+    """Why path-to-regexp refuses a basePath as the start of a source (None when it does not),
+    as Next.js's server does when it builds the routes (`basePath: '/a?'`: Unexpected MODIFIER)."""
+    try:
+        parse_source(base_path)
+    except PatternError as exc:
+        why = exc.js_message or exc.message
+        return f"{base_path!r} cannot start a route's source: {exc.message} (path-to-regexp: {why})"
+    return None
 
 
 def _built_in(
