@@ -1,10 +1,14 @@
-"""Running ../shared/oracle/resolve.js for the vector generators (gen_destinations, gen_router)."""
+"""Running ../shared/oracle/resolve.js for the vector generators (gen_destinations, gen_router,
+gen_i18n, gen_middleware), and the command line those share (`generate`)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
+import sys
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -58,6 +62,47 @@ def summarize(doc: dict[str, Any]) -> str:
         + ", ".join(parts)
         + f"; setup_error={setup}"
     )
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ORACLE_NAME = "next@16.4.6 resolve.js"
+
+
+def generate(
+    doc: str,
+    generator: str,
+    out_name: str,
+    configs: Callable[[], list[dict[str, Any]]],
+    argv: list[str] | None = None,
+) -> int:
+    """A generator's command line: `--oracle`, `--out`; every config run through the oracle,
+    a warning for each whose setup failed or not against its name (`invalid-...` must fail),
+    then the vectors written and summarized."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument(
+        "--oracle",
+        type=Path,
+        default=REPO_ROOT.parent / "shared" / "oracle",
+        help="directory holding resolve.js (default: <repo>/../shared/oracle)",
+    )
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / out_name)
+    args = ap.parse_args(argv)
+    built = configs()
+    names = [c["name"] for c in built]
+    assert len(names) == len(set(names)), "config names must be unique"
+    run_all(args.oracle, built)
+    for c in built:
+        failed = any(r.get("setup_error") for r in c["results"])
+        if failed != c["name"].startswith("invalid-"):
+            print(
+                f"warning: config {c['name']!r} setup_error={failed}: "
+                f"{c['results'][0].get('error', '')[:300]}",
+                file=sys.stderr,
+            )
+    vectors = {"generator": generator, "oracle": ORACLE_NAME, "configs": built}
+    write(vectors, args.out)
+    print(summarize(vectors))
+    return 0
 
 
 def write(doc: dict[str, Any], out: Path) -> None:

@@ -35,17 +35,13 @@ Re-running gives byte-identical output. Python 3.11, stdlib only.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
-from pathlib import Path
 from typing import Any
 
-from _resolve_oracle import run_all, summarize, write
+from _resolve_oracle import generate
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = "tests/vectors/gen_middleware.py"
-ORACLE_NAME = "next@16.4.6 resolve.js"
 RANDOM_SEEDS = range(1, 27)
 
 Req = dict[str, Any]
@@ -719,17 +715,9 @@ class RandomConfig:
         return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--oracle",
-        type=Path,
-        default=REPO_ROOT.parent / "shared" / "oracle",
-        help="directory holding resolve.js (default: <repo>/../shared/oracle)",
-    )
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "middleware.json")
-    args = ap.parse_args(argv)
-    configs = (
+def all_configs() -> list[dict[str, Any]]:
+    """Every config this generator makes, in order."""
+    return (
         canonical_configs()
         + condition_configs()
         + locale_configs()
@@ -739,21 +727,10 @@ def main(argv: list[str] | None = None) -> int:
         + [RandomConfig(s).build() for s in RANDOM_SEEDS]
         + invalid_configs()
     )
-    names = [c["name"] for c in configs]
-    assert len(names) == len(set(names)), "config names must be unique"
-    run_all(args.oracle, configs)
-    for c in configs:
-        failed = any(r.get("setup_error") for r in c["results"])
-        if failed != c["name"].startswith("invalid-"):
-            print(
-                f"warning: config {c['name']!r} setup_error={failed}: "
-                f"{c['results'][0].get('error', '')[:300]}",
-                file=sys.stderr,
-            )
-    doc = {"generator": GENERATOR, "oracle": ORACLE_NAME, "configs": configs}
-    write(doc, args.out)
-    print(summarize(doc))
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return generate(__doc__ or "", GENERATOR, "middleware.json", all_configs, argv)
 
 
 if __name__ == "__main__":
