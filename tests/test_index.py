@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rewrites
-from rewrites import Router
+from rewrites import Outcome, Router
 from rewrites._conditions import RequestView, match_conditions
 from rewrites._index import PhaseIndex, SegmentKey, segment_keys
 from rewrites._load import LazyRules
@@ -596,7 +596,7 @@ def test_rules_that_need_a_header_or_cookie_are_tried_only_when_it_is_sent() -> 
     # Next.js reads Object.prototype.constructor for the header the request lacks: it holds.
     assert router.resolve("/x").rule is router.phase(Phase.AFTER_FILES)[2]
     explanation = router.explain("/x")
-    skipped = [s for s in explanation.steps if s.outcome == "skipped" and s.rule is not None]
+    skipped = [s for s in explanation.steps if s.outcome is Outcome.SKIPPED and s.rule is not None]
     assert [s.rule.place for s in skipped if s.rule] == ["rewrites[0]", "rewrites[1]"]
     assert "has header 'x-legacy-client' does not hold" in skipped[0].detail
     assert [rule.place for rule in explanation.exercised()] == ["rewrites[2]"]
