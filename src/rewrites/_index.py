@@ -81,8 +81,7 @@ class PathView:
         self.text = text
         self._segments: list[str] | None = None
         self._folded: PathView | None = None
-        #: The last `TableIndex.found` answer for this path: (index, host, request, positions,
-        #: and the same split by phase once `TableIndex.split` asks).
+        #: The last `TableIndex.found` answer for this path: (index, host, request, positions).
         self._found: _Kept | None = None
 
     def segments(self) -> list[str]:
@@ -427,34 +426,6 @@ class TableIndex:
         kept = path._found
         if kept is not None and kept[0] is self and kept[1] == host and kept[2] is request:
             return kept[3]
-        return self._look_up(path, host, request)[3]
-
-    def split(
-        self, path: PathView, host: str | None = None, request: RequestView | None = None
-    ) -> dict[int, list[tuple[int, Rule]]]:
-        """`found` by phase: the number of each phase with candidates (its place in `Phase`) →
-        (position in the phase, rule) of each. Kept on the path too: each phase of a request
-        asks once."""
-        kept = path._found
-        if kept is None or kept[0] is not self or kept[1] != host or kept[2] is not request:
-            kept = self._look_up(path, host, request)
-        split = kept[4]
-        if split is None:
-            split = {}
-            offsets, phases = self.offsets, self.phases
-            for position in kept[3]:
-                number = bisect_right(offsets, position) - 1
-                local = position - offsets[number]
-                mine = split.get(number)
-                if mine is None:
-                    split[number] = [(local, phases[number][local])]
-                else:
-                    mine.append((local, phases[number][local]))
-            path._found = (kept[0], kept[1], kept[2], kept[3], split)
-        return split
-
-    def _look_up(self, path: PathView, host: str | None, request: RequestView | None) -> _Kept:
-        """Walk the index for the path (see `found`), and keep the answer on it."""
         lists: list[list[int]] = []
         self.paths.walk(path, lists)
         if self.hosts.every:
@@ -468,9 +439,26 @@ class TableIndex:
                     paths.walk(path, lists)
             else:
                 self.needs.walk(request, path, lists)
-        kept: _Kept = (self, host, request, _merged(lists), None)
-        path._found = kept
-        return kept
+        found = _merged(lists)
+        path._found = (self, host, request, found)
+        return found
+
+    def split(
+        self, path: PathView, host: str | None = None, request: RequestView | None = None
+    ) -> dict[int, list[tuple[int, Rule]]]:
+        """`found` by phase: the number of each phase with candidates (its place in `Phase`) →
+        (position in the phase, rule) of each (resolve() asks once per path it routes)."""
+        split: dict[int, list[tuple[int, Rule]]] = {}
+        offsets, phases = self.offsets, self.phases
+        for position in self.found(path, host, request):
+            number = bisect_right(offsets, position) - 1
+            local = position - offsets[number]
+            mine = split.get(number)
+            if mine is None:
+                split[number] = [(local, phases[number][local])]
+            else:
+                mine.append((local, phases[number][local]))
+        return split
 
     def groups(self) -> Iterator[_Paths]:
         """Every group of rules keyed by path: the common one, then per host, header, cookie."""
@@ -585,15 +573,9 @@ def _merged(lists: list[list[int]]) -> list[int]:
 
 
 _NONE: list[int] = []
-#: What a path keeps of `TableIndex.found`: the index, host and request it was asked for, the
-#: positions, and (once asked) the same split by phase.
-_Kept = tuple[
-    "TableIndex",
-    str | None,
-    object,
-    list[int],
-    "dict[int, list[tuple[int, Rule]]] | None",
-]
+#: What a path keeps of `TableIndex.found`: the index, host and request it was asked for, and
+#: the positions.
+_Kept = tuple["TableIndex", str | None, object, list[int]]
 
 
 def _once(positions: Iterable[int]) -> Iterator[int]:
