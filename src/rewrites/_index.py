@@ -397,7 +397,7 @@ class TableIndex:
     `has` needs (`_Needs`), else by its path alone (`_Paths`); within each, by its key.
     """
 
-    __slots__ = ("hosts", "needs", "offsets", "paths", "phases")
+    __slots__ = ("entries", "hosts", "needs", "offsets", "paths", "phases")
 
     def __init__(self, phases: Sequence[Sequence[Rule]]) -> None:
         #: Each phase's rules (a restored index gets them again: `attach`).
@@ -408,6 +408,7 @@ class TableIndex:
             offsets.append(len(rules))
             rules.extend(phase_rules)
         self.offsets: tuple[int, ...] = tuple(offsets)
+        self.entries = _entries(self.phases)
         self.paths = _Paths()  # the rules of every request
         self.hosts = _Hosts()  # those that only apply on one host, by host and then by path
         self.needs = _Needs()  # those that need a header or cookie, by it and then by path
@@ -449,16 +450,27 @@ class TableIndex:
         """`found` by phase: the number of each phase with candidates (its place in `Phase`) →
         (position in the phase, rule) of each (resolve() asks once per path it routes)."""
         split: dict[int, list[tuple[int, Rule]]] = {}
-        offsets, phases = self.offsets, self.phases
+        entries = self.entries
         for position in self.found(path, host, request):
-            number = bisect_right(offsets, position) - 1
-            local = position - offsets[number]
+            found = entries[position]
+            if found is None:
+                found = entries[position] = self._entry(position)
+            number, entry = found
             mine = split.get(number)
             if mine is None:
-                split[number] = [(local, phases[number][local])]
+                split[number] = [entry]
             else:
-                mine.append((local, phases[number][local]))
+                mine.append(entry)
         return split
+
+    def _entry(self, position: int) -> tuple[int, tuple[int, Rule]]:
+        """The rule at a global position as `split` hands it out: its phase's number, and its
+        (position in the phase, rule); kept in `entries` once asked for (a restored router's
+        rules are built as requests reach them)."""
+        offsets = self.offsets
+        number = bisect_right(offsets, position) - 1
+        local = position - offsets[number]
+        return number, (local, self.phases[number][local])
 
     def groups(self) -> Iterator[_Paths]:
         """Every group of rules keyed by path: the common one, then per host, header, cookie."""
@@ -473,10 +485,12 @@ class TableIndex:
     def __setstate__(self, state: tuple[_Paths, _Hosts, _Needs, tuple[int, ...]]) -> None:
         self.paths, self.hosts, self.needs, self.offsets = state
         self.phases = ()
+        self.entries = []
 
     def attach(self, phases: Sequence[Sequence[Rule]]) -> TableIndex:
         """This unpickled index with its phases' rules again."""
         self.phases = tuple(phases)
+        self.entries = _entries(self.phases)
         return self
 
 
@@ -558,6 +572,12 @@ class PhaseIndex:
 def _within(positions: Iterable[int], mine: range) -> int:
     """How many of `positions` are in `mine`."""
     return sum(1 for p in positions if p in mine)
+
+
+def _entries(phases: Sequence[Sequence[Rule]]) -> list[tuple[int, tuple[int, Rule]] | None]:
+    """By global position, what `TableIndex.split` hands out for the rule (`_entry`), None until
+    a request first reaches it: one list read per candidate, no search for its phase."""
+    return [None] * sum(map(len, phases))
 
 
 def _merged(lists: list[list[int]]) -> list[int]:
