@@ -484,3 +484,38 @@ def test_literal_sources_need_no_regex() -> None:
     param = rewrites.compile("/old/:slug").as_route()
     assert param.match("/old/x") is not None
     assert param._built is not None and param._built.matcher is not None
+
+
+@settings(max_examples=400)
+@given(
+    sources(),
+    st.booleans(),
+    st.lists(st.one_of(WORD_PATHS, FOLD_PATHS, st.text(max_size=12).map(lambda t: "/" + t))),
+)
+def test_route_params_answers_as_match_once_it_reads_its_plan(
+    source: str, sensitive: bool, paths: list[str]
+) -> None:
+    """After its first call a pattern's `route_params` reads its own plan (`Pattern._fast`) for an
+    ASCII path: the same params and values as `match` gives, path after path."""
+    try:
+        pattern = rewrites.compile(source, case_sensitive=sensitive).as_route()
+        pattern.regex  # noqa: B018 (a source JavaScript refuses fails here)
+    except rewrites.PatternError:
+        assume(False)
+        return
+    matched = False
+    for path in ["/", *paths, *paths]:
+        found = pattern.match(path, timeout=None)
+        got = pattern.route_params(path, timeout=None)
+        if found is None:
+            assert got is None, path
+            continue
+        matched = True
+        assert got is not None, path
+        params, values = got
+        assert values == list(found.groups), path
+        named = {str(k): list(v) if isinstance(v, tuple) else v for k, v in found.params.items()}
+        assert params == named, path
+    if matched:  # worked out once a path got as far as the matcher
+        assert pattern._built is not None
+        assert pattern._built.fast is not False

@@ -284,16 +284,61 @@ class Pattern:
         """`match` as resolution uses it, without building a `Match`: the named params (a
         repeated value as a new list, as JavaScript holds it) and every key's value by position
         (for `$N`), or None when the path does not match."""
-        found = self._values(path, timeout)
-        if found is None:
+        built = self._built
+        fast = None if built is None else built.fast
+        if fast and path.isascii() and (timeout is None or len(path) < built.free):  # type: ignore[union-attr]
+            # The usual request: an ASCII path, a pattern with a compiled matcher, no time bound.
+            if self.tail and not self._tail_ok(path):
+                return None
+            matcher, layout = fast
+            found = matcher.match(path)
+            if found is None:
+                return None
+            params: dict[str, RenderValue] = {}
+            values: list[ParamValue | None] = []
+            if layout:
+                for (name, between), text in zip(layout, found.groups(), strict=False):
+                    if text is None:
+                        values.append(None)
+                    elif between is None:
+                        values.append(text)
+                        if name is not None:
+                            params[name] = text
+                    else:
+                        parts = text.split(between)
+                        values.append(tuple(parts))
+                        if name is not None:
+                            params[name] = parts
+            return params, values
+        got = self._values(path, timeout)
+        built = self._built
+        if built is not None and built.fast is False:
+            built.fast = self._fast()
+        if got is None:
             return None
-        values = found[1]
-        params: dict[str, RenderValue] = {}
+        values = got[1]
+        params = {}
         if values:
             for name, value in zip(self._names(), values, strict=True):
                 if value is not None and name is not None:
                     params[name] = value if type(value) is str else list(value)
         return params, values
+
+    def _fast(self) -> _Fast | Literal[False] | None:
+        """What `route_params` needs for an ASCII path once the pattern has its matcher: the
+        matcher, and each key's name (as `_names`) with the text between its repeated values
+        (None unless it repeats). None for a literal pattern (`_match_literal` answers those)
+        and one whose translation has fewer groups than keys; False while it has no matcher
+        yet (a path its tail turned away)."""
+        built = self._keep()
+        if built.literal is not None:
+            return None
+        if built.matcher is None:
+            return False
+        if self._translated[1] < len(self.keys):
+            return None
+        between = [key.prefix + key.suffix if key.repeat else None for key in self.keys]
+        return built.matcher, tuple(zip(self._names(), between, strict=True))
 
     def _names(self) -> tuple[str | None, ...]:
         """Each key's name as `params` holds it (None for an unnamed group of a route)."""
@@ -509,6 +554,7 @@ class _Built:
     """
 
     __slots__ = (
+        "fast",
         "free",
         "js",
         "js_regex",
@@ -537,6 +583,9 @@ class _Built:
         #: The keys' `format` validators by token position, each built when `format` needs it
         #: (a key's pattern may only be valid in the context of the whole regex).
         self.validators: dict[int, Compiled] = {}
+        #: `Pattern._fast`'s answer once worked out (after the first `route_params`); False
+        #: until then.
+        self.fast: _Fast | Literal[False] | None = False
 
 
 class _Segments:
@@ -578,6 +627,9 @@ class _CatchAll:
 _CATCH_ALL = _CatchAll()
 #: What a pattern's untimed matches use (`Pattern._matcher`).
 Matcher: TypeAlias = "Compiled | re.Pattern[str] | _CatchAll"
+#: What `route_params` reads for an ASCII path (`Pattern._fast`): the matcher, and per key its
+#: name and the text between its repeated values.
+_Fast: TypeAlias = "tuple[Matcher, tuple[tuple[str | None, str | None], ...]]"
 
 
 def _re_twin(translated: str) -> re.Pattern[str] | None:
