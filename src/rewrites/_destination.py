@@ -353,25 +353,62 @@ def compile_non_path(
     return rendered[1:]
 
 
-@attrs.frozen
 class Rendered:
-    """A destination rendered for one request.
+    """A destination rendered for one request (read, never changed, by the one resolution that
+    asked for it: a plain class, which every request builds in a third of an attrs frozen
+    class's time).
 
     `query` is the destination's own query (with appended params) merged over the request's, as
-    `parsedDestination.query` is in Next.js; `hash` is "" or "#...".
+    `parsedDestination.query` is in Next.js; `hash` is "" or "#...". `search` is the
+    destination's own search rendered (`parsedDestination.search`: '' or '?...'), which the
+    `x-nextjs-rewritten-query` header compares with the request's.
     """
 
-    external: bool
-    protocol: str | None
-    auth: str | None
-    hostname: str | None
-    port: str | None
-    pathname: str
-    hash: str
-    query: Query
-    #: The destination's own search rendered (`parsedDestination.search`: '' or '?...'), which
-    #: the `x-nextjs-rewritten-query` header compares with the request's.
-    search: str = ""
+    __slots__ = (
+        "auth",
+        "external",
+        "hash",
+        "hostname",
+        "pathname",
+        "port",
+        "protocol",
+        "query",
+        "search",
+    )
+
+    def __init__(
+        self,
+        external: bool,
+        protocol: str | None,
+        auth: str | None,
+        hostname: str | None,
+        port: str | None,
+        pathname: str,
+        hash: str,
+        query: Query,
+        search: str = "",
+    ) -> None:
+        self.external = external
+        self.protocol = protocol
+        self.auth = auth
+        self.hostname = hostname
+        self.port = port
+        self.pathname = pathname
+        self.hash = hash
+        self.query = query
+        self.search = search
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Rendered and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable, as attrs leaves an eq class)
+
+    def __repr__(self) -> str:
+        fields = (f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Rendered({', '.join(fields)})"
 
 
 @attrs.frozen
@@ -701,7 +738,10 @@ def _render_fixed(
     """`Template.render` for a destination every request parses alike (`Template._encode`): a
     plain path or URL with no query, no hash and no `$N`, so only its path (and host) take the
     params."""
-    path = parsed.path.render(params, None)
+    template = parsed.path
+    path = template._render_plain(params)
+    if path is None:
+        path = template.render(params, None)  # (what is wrong, or what is optional)
     hash_ = ""
     if "#" in path:
         # A param's value may hold '#': JS `split('#', 2)`, so a second one and what follows
@@ -709,27 +749,22 @@ def _render_fixed(
         path, _, rest = path.partition("#")
         rest = rest.split("#", 1)[0]
         hash_ = f"#{rest}" if rest else ""
-    hostname = parsed.hostname  # a plain host: no params in it
-    merged: Query = dict(query)
+    merged: Query = dict(query) if query else {}
     if append and params:
-        keys = [k for k in params if k != "nextInternalLocale"]
         used = parsed.dest_params
-        if not any(k in used for k in keys):
-            for key in keys:
+        # Params the destination does not use go to the query, unless it uses any (Next.js's
+        # internal locale param aside).
+        if used.isdisjoint(params) or used.intersection(params) == _LOCALE_PARAM:
+            for key in params:
                 # `key in destQuery`: a name every object inherits is there already.
-                if not inherits(key):
+                if key != "nextInternalLocale" and not inherits(key):
                     merged[key] = js_value(params[key])
     return Rendered(
-        parsed.external,
-        parsed.protocol,
-        None,
-        hostname,
-        parsed.port,
-        path,
-        hash_,
-        merged,
-        "",
+        parsed.external, parsed.protocol, None, parsed.hostname, parsed.port, path, hash_, merged
     )
+
+
+_LOCALE_PARAM = frozenset({"nextInternalLocale"})
 
 
 def _ref_text(value: ParamValue | None) -> str:
