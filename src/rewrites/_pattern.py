@@ -288,7 +288,8 @@ class Pattern:
         fast = None if built is None else built.fast
         if fast and path.isascii() and (timeout is None or len(path) < built.free):  # type: ignore[union-attr]
             # The usual request: an ASCII path, a pattern with a compiled matcher, no time bound.
-            if self.tail and not self._tail_ok(path):
+            tail = self.tail
+            if tail and not path.endswith(tail) and not self._tail_ok(path):
                 return None
             matcher, layout = fast
             found = matcher.match(path)

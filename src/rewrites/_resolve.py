@@ -545,7 +545,9 @@ class Run(Steps):
             if "//" in pathname or "\\" in pathname:
                 pathname = _normalize_repeated_slashes(pathname)
             location = _format(dest, pathname, search)
-            refused = header_refusal("location", location)
+            # ' ' to '~' only: nothing Node refuses in a header value.
+            printable = location.isascii() and location.isprintable()
+            refused = None if printable else header_refusal("location", location)
             if refused is not None:
                 raise RequestError(
                     f"{rule.place} {rule.source!r}: the Location {location!r} cannot be sent: "
@@ -712,10 +714,15 @@ class Run(Steps):
                 self.next_data()
             if self.trace is not SILENT:
                 headers = redirects = before = after = fallback = True
-            elif extra is None and self.router.shared is not None and not self.split_phases():
-                # No rule of any phase may apply to the path, so none rewrites it: no phase
-                # has anything to try (with i18n or middleware the path may change without one).
-                headers = redirects = before = after = fallback = False
+            elif extra is None and self.router.shared is not None:
+                # A phase with no candidate for the path is skipped. Until a rewrite changes the
+                # path (only a phase with candidates can), the path's split says which have one;
+                # after it, the router's plan (with i18n or middleware the path may change
+                # without a rewrite: the plan alone).
+                split = self.split_phases()
+                headers, redirects, before = 0 in split, 1 in split, 2 in split
+                after = self.router.plan[3] if before else 3 in split
+                fallback = self.router.plan[4] if before or after else 4 in split
             else:
                 headers, redirects, before, after, fallback = self.router.plan
             if headers:
