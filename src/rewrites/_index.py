@@ -587,6 +587,14 @@ def _merged(lists: list[list[int]]) -> list[int]:
         return _NONE
     if len(lists) == 1:
         return lists[0]
+    if len(lists) == 2:
+        first, second = lists
+        # Usually apart: an always-candidate header rule before the path's keyed rules.
+        if first and second:
+            if first[-1] < second[0]:
+                return first + second
+            if second[-1] < first[0]:
+                return second + first
     if sum(map(len, lists)) < _SORT_BELOW:
         return sorted({p for positions in lists for p in positions})
     return list(_once(heapq.merge(*lists)))
