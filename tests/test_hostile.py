@@ -455,6 +455,26 @@ def test_a_header_rule_value_node_refuses_is_a_500() -> None:
     assert router.resolve("/p?v=ok").headers == {"x-out": "ok"}
 
 
+def test_a_fixed_header_node_refuses_fails_every_request() -> None:
+    """A header rule's fixed header that Node refuses fails every request it applies to, the
+    first and every later one (its rule keeps what it worked out), while a sendable one is sent;
+    a sendable fixed header before a refused rendered one does not hide it."""
+    fixed = {"source": "/:path*", "headers": [{"key": "x-fixed", "value": "ok"}]}
+    bad = {"source": "/bad", "headers": [{"key": "x-out", "value": "caf\u20ac"}]}
+    has = [{"type": "query", "key": "v", "value": "(?<v>.*)"}]
+    rendered = {"source": "/r", "has": has, "headers": [{"key": "x-out", "value": ":v"}]}
+    router = Router.from_next_config({"headers": [fixed, bad, rendered]})
+    for _ in range(2):
+        assert router.resolve("/x").headers == {"x-fixed": "ok"}
+        with pytest.raises(RequestError) as info:
+            router.resolve("/bad")
+        assert info.value.status == 500 and "ERR_INVALID_CHAR" in info.value.message
+        with pytest.raises(RequestError) as info:
+            router.resolve("/r?v=%E2%82%AC")
+        assert info.value.status == 500 and "ERR_INVALID_CHAR" in info.value.message
+        assert router.resolve("/r?v=fine").headers == {"x-fixed": "ok", "x-out": "fine"}
+
+
 # --- the command line and its Node runner -------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from ._js.uri import escape
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pages import RouteMatch
 from ._results import Kind, Outcome, Resolution, Stage, Step, new_resolution
-from ._rules import Phase, Rule
+from ._rules import Phase, Rule, set_plan
 from ._steps import Extra, Steps
 from ._values import Params, Query, RenderValue
 from .errors import RequestError
@@ -262,6 +262,7 @@ class Run(Steps):
         "split_for",
         "table",
         "trace",
+        "unchecked",
         "url",
         "view",
     )
@@ -284,6 +285,9 @@ class Run(Steps):
             self.host = ""
         self.url = url
         self.res_headers: Params = {}
+        #: Whether a header in `res_headers` may be one Node refuses (one a rule rendered, or
+        #: one whose rule's fixed headers are not all sendable: `_header_plan`).
+        self.unchecked = False
         #: The pathname as Next.js holds it ('' after a rewrite to a bare query), and the path
         #: that sources and pages are matched against ('/' for '').
         self.pathname = ""
@@ -496,14 +500,16 @@ class Run(Steps):
         """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
         silent = self.trace is SILENT
         for _, rule in self.candidates(_HEADERS):
+            named, sendable = rule._plan or _header_plan(rule)
             # Headers that name no param (most: security headers on `/:path*`) need no values.
-            named = not silent or any(":" in k or ":" in v for k, v in rule.headers)
-            got = self.params_for(rule, _HEADERS, named)
+            got = self.params_for(rule, _HEADERS, named or not silent)
             if got is None:
                 continue
             params, _ = got
+            if not sendable:
+                self.unchecked = True  # `local` checks what Node would refuse
             for key, value in rule.headers:
-                if params:
+                if params and named:
                     try:
                         key = compile_non_path(key, params)
                         value = compile_non_path(value, params)
@@ -683,13 +689,14 @@ class Run(Steps):
 
     def local(self, kind: Kind, found: RouteMatch | None) -> Resolution:
         """A local (or not found) result for the current path and query."""
-        for name, value in self.res_headers.items():
-            refused = header_refusal(name, value)
-            if refused is not None:
-                raise RequestError(
-                    f"a header rule's header cannot be sent: {refused} (Next.js answers 500)",
-                    status=500,
-                )
+        if self.unchecked:
+            for name, value in self.res_headers.items():
+                refused = header_refusal(name, value)
+                if refused is not None:
+                    raise RequestError(
+                        f"a header rule's header cannot be sent: {refused} (Next.js answers 500)",
+                        status=500,
+                    )
         pathname = self.pathname
         query = self.query_for_has() if self.query else {}
         url = pathname
@@ -905,6 +912,17 @@ def path_has_prefix(path: str, prefix: str) -> bool:
 def has_repeated_slashes(path: str) -> bool:
     """Whether a request path has '//' or '\\' (resolve-routes answers those with a 308)."""
     return "//" in path or "\\" in path
+
+
+def _header_plan(rule: Rule) -> tuple[bool, bool]:
+    """What a header rule's headers need on every request, worked out once and kept on the
+    rule: whether any names a param (and so renders per request), and whether they are fixed
+    and all sendable as they are (then the response needs no check of them)."""
+    named = any(":" in key or ":" in value for key, value in rule.headers)
+    sendable = not named and all(header_refusal(k, v) is None for k, v in rule.headers)
+    plan = named, sendable
+    set_plan(rule, plan)
+    return plan
 
 
 def _image_optimizer(path: str | None) -> RouteMatch | None:

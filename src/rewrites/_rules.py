@@ -18,7 +18,7 @@ from ._i18n import I18n
 from ._pattern import Pattern
 from .errors import Problem
 
-__all__ = ["Phase", "Rule", "Table", "new_rule"]
+__all__ = ["Phase", "Rule", "Table", "new_rule", "set_plan"]
 
 
 class Phase(enum.StrEnum):
@@ -51,6 +51,8 @@ class Rule:
     status: int | None = attrs.field(repr=False, eq=False)
     internal: bool = attrs.field(default=False, repr=False, eq=False)
     item: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
+    #: What resolution works out once about the rule (`_resolve.header_plan`), None until then.
+    _plan: Any = attrs.field(default=None, init=False, repr=False, eq=False, hash=False)
 
     @property
     def built_in(self) -> bool:
@@ -74,6 +76,7 @@ _RULE_FIELDS = (
     "status",
     "internal",
     "item",
+    "_plan",
 )
 assert tuple(field.name for field in attrs.fields(Rule)) == _RULE_FIELDS
 (
@@ -89,6 +92,7 @@ assert tuple(field.name for field in attrs.fields(Rule)) == _RULE_FIELDS
     _set_status,
     _set_internal,
     _set_item,
+    set_plan,
 ) = (getattr(Rule, name).__set__ for name in _RULE_FIELDS)
 
 
@@ -122,6 +126,7 @@ def new_rule(
     _set_status(rule, status)
     _set_internal(rule, internal)
     _set_item(rule, item)
+    set_plan(rule, None)
     return rule
 
 
