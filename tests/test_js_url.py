@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import urllib.parse
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -429,3 +430,15 @@ def test_parse_url_only_raises_urlerror(text: str, base: str | None) -> None:
             assert parse_url(url.href).href == url.href
         except URLError as exc:
             assert exc.message in (UNSUPPORTED_IDNA, UNSUPPORTED_OPAQUE_BASE)
+
+
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=20))
+def test_uri_functions_agree_with_the_standard_library(text: str) -> None:
+    """For text with no lone surrogate, encodeURIComponent and querystring.escape are UTF-8
+    percent-encoding keeping `-_.!~*'()`, and decodeURIComponent undoes them (text that needs
+    no encoding comes back as it is, the shortcut each takes)."""
+    expected = urllib.parse.quote(text, safe="-_.!~*'()")
+    assert encode_uri_component(text) == escape(text) == expected
+    assert decode_uri_component(expected) == text
+    if "%" not in text:
+        assert decode_uri_component(text) == text

@@ -754,7 +754,9 @@ def _render_fixed(
         used = parsed.dest_params
         # Params the destination does not use go to the query, unless it uses any (Next.js's
         # internal locale param aside).
-        if used.isdisjoint(params) or used.intersection(params) == _LOCALE_PARAM:
+        if used.isdisjoint(params) or (
+            "nextInternalLocale" in used and used.intersection(params) == _LOCALE_PARAM
+        ):
             for key in params:
                 # `key in destQuery`: a name every object inherits is there already.
                 if key != "nextInternalLocale" and not inherits(key):

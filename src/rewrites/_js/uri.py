@@ -6,12 +6,16 @@ Node 20's behaviour, surrogates included: a lone surrogate is ``URI malformed`` 
 
 from __future__ import annotations
 
+import re
+
 from .url import HEX_DIGITS, utf16_units
 
 __all__ = ["UNRESERVED", "decode_uri_component", "encode_str", "encode_uri_component", "escape"]
 
 
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
+#: Text of unreserved characters only, which both encoders give back as it is.
+_ALL_UNRESERVED = re.compile(r"[A-Za-z0-9\-_.!~*'()]*")
 
 
 def _hex_utf8(cp: int) -> str:
@@ -45,11 +49,15 @@ def encode_str(s: str, safe: frozenset[str]) -> str:
 
 def escape(s: str) -> str:
     """Node's ``querystring.escape`` (``encodeStr`` with its noEscape table)."""
+    if _ALL_UNRESERVED.fullmatch(s):
+        return s  # nothing to escape
     return encode_str(s, UNRESERVED)
 
 
 def encode_uri_component(s: str) -> str:
     """JS ``encodeURIComponent``; a lone surrogate raises ValueError (JS: URIError)."""
+    if _ALL_UNRESERVED.fullmatch(s):
+        return s  # nothing to encode
     units = utf16_units(s)
     out: list[str] = []
     i = 0
@@ -82,6 +90,8 @@ _UTF8_LEADS = ((2, 0b110), (3, 0b1110), (4, 0b11110))
 
 def decode_uri_component(s: str) -> str:
     """JS ``decodeURIComponent``: every escape decoded; malformed UTF-8 raises ValueError."""
+    if "%" not in s:
+        return s  # nothing to decode (a route param, usually)
     out: list[str] = []
     i = 0
     while i < len(s):
