@@ -427,11 +427,18 @@ class TableIndex:
         kept = path._found
         if kept is not None and kept[0] is self and kept[1] == host and kept[2] is request:
             return kept[3]
+        found = self._walk(path, host, request)
+        path._found = (self, host, request, found)
+        return found
+
+    def _walk(self, path: PathView, host: str | None, request: RequestView | None) -> list[int]:
+        """`found`, worked out (not kept)."""
         lists: list[list[int]] = []
         self.paths.walk(path, lists)
-        if self.hosts.every:
+        hosts = self.hosts.every
+        if hosts:
             if host is None:
-                lists.append(self.hosts.every)
+                lists.append(hosts)
             elif host:
                 self.hosts.walk(host, path, lists)
         if self.needs.every:
@@ -440,9 +447,9 @@ class TableIndex:
                     paths.walk(path, lists)
             else:
                 self.needs.walk(request, path, lists)
-        found = _merged(lists)
-        path._found = (self, host, request, found)
-        return found
+        if len(lists) == 1:
+            return lists[0]
+        return _merged(lists)
 
     def split(
         self, path: PathView, host: str | None = None, request: RequestView | None = None
@@ -451,7 +458,7 @@ class TableIndex:
         (position in the phase, rule) of each (resolve() asks once per path it routes)."""
         split: dict[int, list[tuple[int, Rule]]] = {}
         entries = self.entries
-        for position in self.found(path, host, request):
+        for position in self._walk(path, host, request):
             found = entries[position]
             if found is None:
                 found = entries[position] = self._entry(position)
