@@ -719,8 +719,10 @@ class Run(Steps):
             if extra is not None:
                 self.add_locale()
                 self.next_data()
+            plan = self.router.plan
+            files = plan[5] or extra is not None  # (i18n and data routes answer without files)
             if self.trace is not SILENT:
-                headers = redirects = before = after = fallback = True
+                headers = redirects = before = after = fallback = files = True
             elif extra is None and self.router.shared is not None:
                 # A phase with no candidate for the path is skipped. Until a rewrite changes the
                 # path (only a phase with candidates can), the path's split says which have one;
@@ -728,10 +730,10 @@ class Run(Steps):
                 # without a rewrite: the plan alone).
                 split = self.split_phases()
                 headers, redirects, before = 0 in split, 1 in split, 2 in split
-                after = self.router.plan[3] if before else 3 in split
-                fallback = self.router.plan[4] if before or after else 4 in split
+                after = plan[3] if before else 3 in split
+                fallback = plan[4] if before or after else 4 in split
             else:
-                headers, redirects, before, after, fallback = self.router.plan
+                headers, redirects, before, after, fallback = plan[:5]
             if headers:
                 self.headers()
             if redirects:
@@ -743,11 +745,11 @@ class Run(Steps):
             found: RouteMatch | Resolution | None = None
             if before:
                 found = self.chain(_BEFORE_FILES, check=False)
-            if found is None:
+            if found is None and files:
                 found = self.check_fs()
             if found is None and after:
                 found = self.chain(_AFTER_FILES, check=True)
-            if found is None:
+            if found is None and files:
                 found = self.check_true()
                 self.trace.page(_DYNAMIC_ROUTES, found, self.pathname)
             if found is None and fallback:

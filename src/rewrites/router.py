@@ -83,12 +83,14 @@ class Router:
             shared = index.shared
         return shared
 
-    #: Whether each phase (in `Phase` order) has rules: resolve() does not visit the others.
+    #: Whether each phase (in `Phase` order) has rules, then whether the app has pages or public
+    #: files: resolve() does not visit the phases without rules, nor look for files without any.
     plan: tuple[bool, ...] = attrs.field(init=False, eq=False, repr=False)
 
     @plan.default
     def _plan(self) -> tuple[bool, ...]:
-        return tuple(bool(self.phase(phase)) for phase in Phase)
+        files = self.routes is not None or self.public is not None
+        return (*(bool(self.phase(phase)) for phase in Phase), files)
 
     #: i18n, middleware and data routes as resolution takes them (None: none of them).
     features: Features | None = attrs.field(init=False, eq=False, repr=False)
