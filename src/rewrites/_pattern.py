@@ -285,8 +285,14 @@ class Pattern:
         repeated value as a new list, as JavaScript holds it) and every key's value by position
         (for `$N`), or None when the path does not match."""
         built = self._built
-        fast = None if built is None else built.fast
-        if fast and path.isascii() and (timeout is None or len(path) < built.free):  # type: ignore[union-attr]
+        if built is None:
+            built = self._keep()
+        literal = built.literal
+        if literal:
+            # A literal source (most of a large table's): compared as text, no keys.
+            return None if self._match_literal(path, *literal) is None else ({}, [])
+        fast = built.fast
+        if fast and path.isascii() and (timeout is None or len(path) < built.free):
             # The usual request: an ASCII path, a pattern with a compiled matcher, no time bound.
             tail = self.tail
             if tail and not path.endswith(tail) and not self._tail_ok(path):
@@ -312,8 +318,7 @@ class Pattern:
                             params[name] = parts
             return params, values
         got = self._values(path, timeout)
-        built = self._built
-        if built is not None and built.fast is False:
+        if built.fast is False:
             built.fast = self._fast()
         if got is None:
             return None
