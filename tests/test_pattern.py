@@ -496,7 +496,8 @@ def test_route_params_answers_as_match_once_it_reads_its_plan(
     source: str, sensitive: bool, paths: list[str]
 ) -> None:
     """After its first call a pattern's `route_params` reads its own plan (`Pattern._fast`) for an
-    ASCII path: the same params and values as `match` gives, path after path."""
+    ASCII path: the same params and values as `match` gives, path after path; and `matches`
+    (which reads the same plan) says whether `match` matches."""
     try:
         pattern = rewrites.compile(source, case_sensitive=sensitive).as_route()
         pattern.regex  # noqa: B018 (a source JavaScript refuses fails here)
@@ -507,6 +508,7 @@ def test_route_params_answers_as_match_once_it_reads_its_plan(
     # The source's own text is a path a literal source matches (with its one more '/').
     for path in ["/", source, source + "/", *paths, source, *paths]:
         found = pattern.match(path, timeout=None)
+        assert pattern.matches(path, timeout=None) is (found is not None), path
         got = pattern.route_params(path, timeout=None)
         if found is None:
             assert got is None, path

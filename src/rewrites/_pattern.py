@@ -359,8 +359,20 @@ class Pattern:
 
     def matches(self, path: str, *, timeout: float | None = DEFAULT_MATCH_TIMEOUT) -> bool:
         """Whether `match` would match, without taking the params out (a header rule whose
-        headers use no param needs no more)."""
-        return self._run(path, timeout) is not None
+        headers use no param needs no more). Reads the pattern's plan as `route_params` does."""
+        built = self._built
+        if built is not None:
+            fast = built.fast
+            if fast and path.isascii() and (timeout is None or len(path) < built.free):
+                tail = self.tail
+                if tail and not path.endswith(tail) and not self._tail_ok(path):
+                    return False
+                return fast[0].match(path) is not None
+        found = self._run(path, timeout) is not None
+        built = self._keep()
+        if built.fast is False:
+            built.fast = self._fast()
+        return found
 
     def _run(
         self, path: str, timeout: float | None
