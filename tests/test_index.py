@@ -203,6 +203,59 @@ def test_the_index_answers_exactly_as_a_plain_loop(
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.sampled_from((None, ROUTES)), st.lists(requests(), min_size=1, max_size=8))
+def test_an_answer_does_not_depend_on_the_requests_answered_before(
+    config: dict[str, Any],
+    routes: tuple[str, ...] | None,
+    batch: list[tuple[str, dict[str, str]]],
+) -> None:
+    """A router answers each request as a fresh router does, however many it answered before
+    (what a rule keeps from one request, such as its constant outcome, serves only requests it
+    holds for)."""
+    shared = Router.from_next_config(config, routes)
+    # Each path with and without a query, in both orders.
+    paths = [url.split("?", 1)[0] for url, _ in batch]
+    urls = [*paths, *(p + "?q=2" for p in paths), *paths]
+    for url, (_, headers) in zip(urls, [*batch, *batch, *batch], strict=True):
+        fresh = Router.from_next_config(config, routes)
+        assert outcome(shared, url, headers) == outcome(fresh, url, headers), url
+
+
+def test_a_rule_keeps_its_outcome_only_for_requests_that_give_it_nothing() -> None:
+    """A redirect, a rewrite and a proxied rewrite with literal sources keep what they make of
+    a request with no query; a request with a query, or a source with params or unnamed groups
+    (`$1`), is worked out afresh, before and after."""
+    router = Router.from_next_config(
+        {
+            "redirects": [
+                {"source": "/a", "destination": "/b", "permanent": True},
+                {"source": "/p/:x", "destination": "/q/:x", "permanent": False},
+                {"source": "/g/(.*)", "destination": "/h/$1", "permanent": False},
+            ],
+            "rewrites": [
+                {"source": "/c", "destination": "/d"},
+                {"source": "/e", "destination": "https://up.example.com/f"},
+            ],
+        }
+    )
+    expected = {
+        "/a": "/b",
+        "/a?p=1": "/b?p=1",
+        "/p/1": "/q/1",
+        "/p/2?z=3": "/q/2?z=3",
+        "/g/x": "/h/x",
+        "/g/y": "/h/y",
+        "/c": "/d",
+        "/c?p=1": "/d?p=1",
+        "/e": "https://up.example.com/f",
+        "/e?p=1": "https://up.example.com/f?p=1",
+    }
+    for _ in range(2):
+        for url, answer in [*expected.items(), *reversed(expected.items())]:
+            assert router.resolve(url).url == answer, url
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs(), st.lists(requests(), min_size=1, max_size=8))
 def test_a_skipped_rule_never_matches(
     config: dict[str, Any], batch: list[tuple[str, dict[str, str]]]

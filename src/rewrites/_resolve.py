@@ -36,7 +36,7 @@ from ._js.uri import escape
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pages import RouteMatch
 from ._results import Kind, Outcome, Resolution, Stage, Step, new_resolution
-from ._rules import Phase, Rule, set_plan
+from ._rules import Phase, Rule, set_constant, set_plan
 from ._steps import Extra, Steps
 from ._values import Params, Query, RenderValue
 from .errors import RequestError
@@ -480,6 +480,13 @@ class Run(Steps):
         """The current query as `has` conditions read it."""
         return {k: v for k, v in self.query.items() if v is not None}
 
+    def constant(self, rule: Rule, params: Mapping[str, Any], groups: Sequence[Any]) -> bool:
+        """Whether the rule's destination gets nothing from this request, no params, no `$N`
+        values and no query, so that what it makes of it is what it makes of any such request:
+        kept on the rule (`Rule._constant`) by the first, read by the others. Most rules of a
+        large table have a literal source, and most requests no query."""
+        return not params and not groups and not self.query
+
     def render(
         self, rule: Rule, params: dict[str, RenderValue], groups: Sequence[Any], append: bool
     ) -> Rendered:
@@ -545,21 +552,26 @@ class Run(Steps):
             if got is None:
                 continue
             params, groups = got
-            dest = self.render(rule, params, groups, append=False)
-            search = self.stringify(dest.query) if dest.query else ""
-            pathname = dest.pathname
-            if "//" in pathname or "\\" in pathname:
-                pathname = _normalize_repeated_slashes(pathname)
-            location = _format(dest, pathname, search)
-            # ' ' to '~' only: nothing Node refuses in a header value.
-            printable = location.isascii() and location.isprintable()
-            refused = None if printable else header_refusal("location", location)
-            if refused is not None:
-                raise RequestError(
-                    f"{rule.place} {rule.source!r}: the Location {location!r} cannot be sent: "
-                    f"{refused} (Next.js answers 500)",
-                    status=500,
-                )
+            constant = self.constant(rule, params, groups)
+            location = rule._constant if constant else None
+            if location is None:
+                dest = self.render(rule, params, groups, append=False)
+                search = self.stringify(dest.query) if dest.query else ""
+                pathname = dest.pathname
+                if "//" in pathname or "\\" in pathname:
+                    pathname = _normalize_repeated_slashes(pathname)
+                location = _format(dest, pathname, search)
+                # ' ' to '~' only: nothing Node refuses in a header value.
+                printable = location.isascii() and location.isprintable()
+                refused = None if printable else header_refusal("location", location)
+                if refused is not None:
+                    raise RequestError(
+                        f"{rule.place} {rule.source!r}: the Location {location!r} cannot be "
+                        f"sent: {refused} (Next.js answers 500)",
+                        status=500,
+                    )
+                if constant:
+                    set_constant(rule, location)
             self.trace.redirected(rule, params, location)
             return new_resolution(_REDIRECT, location, None, {}, None, {}, rule.status, {}, rule)
         return None
@@ -571,9 +583,16 @@ class Run(Steps):
         if got is None:
             return None
         params, groups = got
-        dest = self.render(rule, params, groups, append=True)
-        if dest.external:
-            url = self.proxy_url(dest)
+        constant = self.constant(rule, params, groups)
+        kept: Rendered | str | None = rule._constant if constant else None
+        if isinstance(kept, str):
+            url: str | None = kept  # a proxied rule's URL
+        else:
+            dest = kept or self.render(rule, params, groups, append=True)
+            url = self.proxy_url(dest) if dest.external else None
+            if constant and kept is None:
+                set_constant(rule, dest if url is None else url)
+        if url is not None:
             self.trace.proxied(phase, rule, params, url)
             return new_resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
         before = self.pathname

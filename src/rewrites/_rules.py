@@ -18,7 +18,7 @@ from ._i18n import I18n
 from ._pattern import Pattern
 from .errors import Problem
 
-__all__ = ["Phase", "Rule", "Table", "new_rule", "set_plan"]
+__all__ = ["Phase", "Rule", "Table", "new_rule", "set_constant", "set_plan"]
 
 
 class Phase(enum.StrEnum):
@@ -51,8 +51,12 @@ class Rule:
     status: int | None = attrs.field(repr=False, eq=False)
     internal: bool = attrs.field(default=False, repr=False, eq=False)
     item: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
-    #: What resolution works out once about the rule (`_resolve.header_plan`), None until then.
+    #: What resolution works out once about a header rule (`_resolve._header_plan`), None until
+    #: then.
     _plan: Any = attrs.field(default=None, init=False, repr=False, eq=False, hash=False)
+    #: A redirect's or rewrite's outcome for a request that gives its destination no params, no
+    #: `$N` values and no query (`_resolve.Run.constant`), None until one has worked it out.
+    _constant: Any = attrs.field(default=None, init=False, repr=False, eq=False, hash=False)
 
     @property
     def built_in(self) -> bool:
@@ -77,6 +81,7 @@ _RULE_FIELDS = (
     "internal",
     "item",
     "_plan",
+    "_constant",
 )
 assert tuple(field.name for field in attrs.fields(Rule)) == _RULE_FIELDS
 (
@@ -93,6 +98,7 @@ assert tuple(field.name for field in attrs.fields(Rule)) == _RULE_FIELDS
     _set_internal,
     _set_item,
     set_plan,
+    set_constant,
 ) = (getattr(Rule, name).__set__ for name in _RULE_FIELDS)
 
 
@@ -127,6 +133,7 @@ def new_rule(
     _set_internal(rule, internal)
     _set_item(rule, item)
     set_plan(rule, None)
+    set_constant(rule, None)
     return rule
 
 
