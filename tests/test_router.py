@@ -138,6 +138,36 @@ def test_header_rules_accumulate_set_cookie_and_are_dropped_on_proxy() -> None:
     assert table.resolve("/ext").headers == {}
 
 
+def test_fixed_header_rules_set_in_order_every_time() -> None:
+    """A rule's fixed headers are set in turn, a repeated key keeping its last value, later rules
+    overwriting earlier ones and set-cookie adding; the same on every request."""
+    config = {
+        "headers": [
+            {
+                "source": "/:path*",
+                "headers": [
+                    {"key": "x-a", "value": "1"},
+                    {"key": "X-B", "value": "2"},
+                    {"key": "x-a", "value": "3"},
+                ],
+            },
+            {
+                "source": "/x",
+                "headers": [{"key": "X-B", "value": "9"}, {"key": "set-cookie", "value": "a=1"}],
+            },
+            {"source": "/x", "headers": [{"key": "set-cookie", "value": "c=1"}]},
+        ]
+    }
+    table = rewrites.Router.from_next_config(config)
+    for _ in range(2):
+        assert list(table.resolve("/y").headers.items()) == [("x-a", "3"), ("X-B", "2")]
+        assert list(table.resolve("/x").headers.items()) == [
+            ("x-a", "3"),
+            ("X-B", "9"),
+            ("set-cookie", ["a=1", "c=1"]),
+        ]
+
+
 def test_trailing_slash_redirect_comes_first() -> None:
     """Without trailingSlash, /x/ is 308-redirected to /x before any rewrite."""
     got = router(SEED_A).resolve("/api/users/")

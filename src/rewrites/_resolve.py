@@ -507,7 +507,7 @@ class Run(Steps):
         """Every matching header rule adds its headers; later rules overwrite, set-cookie adds."""
         silent = self.trace is SILENT
         for _, rule in self.candidates(_HEADERS):
-            named, sendable = rule._plan or _header_plan(rule)
+            named, sendable, fixed = rule._plan or _header_plan(rule)
             # Headers that name no param (most: security headers on `/:path*`) need no values.
             got = self.params_for(rule, _HEADERS, named or not silent)
             if got is None:
@@ -515,6 +515,10 @@ class Run(Steps):
             params, _ = got
             if not sendable:
                 self.unchecked = True  # `local` checks what Node would refuse
+            if fixed is not None:
+                self.res_headers.update(fixed)  # (each set in turn, as the loop below would)
+                self.trace.headers_added(rule, params)
+                continue
             for key, value in rule.headers:
                 if params and named:
                     try:
@@ -935,13 +939,16 @@ def has_repeated_slashes(path: str) -> bool:
     return "//" in path or "\\" in path
 
 
-def _header_plan(rule: Rule) -> tuple[bool, bool]:
+def _header_plan(rule: Rule) -> tuple[bool, bool, dict[str, str] | None]:
     """What a header rule's headers need on every request, worked out once and kept on the
-    rule: whether any names a param (and so renders per request), and whether they are fixed
-    and all sendable as they are (then the response needs no check of them)."""
+    rule: whether any names a param (and so renders per request), whether they are fixed and
+    all sendable as they are (then the response needs no check of them), and the headers to
+    set when they are fixed and none is `set-cookie` (which adds to the response's, not sets)."""
     named = any(":" in key or ":" in value for key, value in rule.headers)
     sendable = not named and all(header_refusal(k, v) is None for k, v in rule.headers)
-    plan = named, sendable
+    cookies = any(key.lower() == "set-cookie" for key, _ in rule.headers)
+    fixed = None if named or cookies else dict(rule.headers)
+    plan = named, sendable, fixed
     set_plan(rule, plan)
     return plan
 
