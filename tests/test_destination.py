@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import rewrites
@@ -264,3 +264,37 @@ def test_a_destination_parsed_once_renders_as_one_parsed_per_request(
             return type(exc).__name__, str(exc)
 
     assert rendered(fast) == rendered(slow)
+
+
+#: Pieces of bare paths, most of them parsed once (`_plain`), with params.
+_PATH_PIECES = ["/", "a", "B", "-", ".", "..", "%41", "é", ":id", ":p*", ":path", "(", ")", "+"]
+_PATH_PIECES += ["~", "@", "!", ",", ";", "=", "#h", "\\", ":id/x", "/:p?", "/:path+"]
+
+
+@given(
+    st.lists(st.sampled_from(_PATH_PIECES), max_size=6).map("".join),
+    st.dictionaries(st.sampled_from(_PARAM_NAMES), _PARAM_VALUES),
+)
+@settings(max_examples=400, suppress_health_check=[HealthCheck.filter_too_much])
+def test_a_plain_path_is_the_path_a_request_without_a_query_renders(
+    rest: str, params: dict[str, object]
+) -> None:
+    """Where `plain_path` answers (a bare path parsed once, plain params), the general render for
+    a request with no query gives that path (its hash split off), no query and no host."""
+    destination = "/" + rest.lstrip("/")
+    slow = Template(destination, ("id", "p", "path"))
+    text, refs, _ = slow._encode()
+    object.__setattr__(slow, "_encoded", (text, refs, None))  # the general way only
+    path = Template(destination, ("id", "p", "path")).plain_path(params)  # type: ignore[arg-type]
+    assume(path is not None)
+    assert path is not None
+    groups = [v if not isinstance(v, list) else tuple(v) for v in params.values()]
+    got = slow.render(params, groups, {}, append=False)  # type: ignore[arg-type]
+    pathname, _, hash_ = path.partition("#")
+    rest = hash_.split("#", 1)[0]
+    assert (got.pathname, got.hash, got.query, got.external) == (
+        pathname,
+        f"#{rest}" if rest else "",
+        {},
+        False,
+    )

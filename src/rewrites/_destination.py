@@ -627,6 +627,18 @@ class Template:
             search=_unmark(url.search),
         )
 
+    def plain_path(self, params: Mapping[str, RenderValue]) -> str | None:
+        """The path `render` gives a destination that is a bare path every request parses alike
+        (no host, query, hash or `$N`), when each param it takes is plain (a string, or a
+        non-empty list of strings for a repeated one); None otherwise, for `render` to decide.
+        Before any hash in it is split off: the caller checks for '#'."""
+        if self.broken is not None:
+            return None
+        fixed = (self._encoded or self._encode())[2]
+        if fixed is None or fixed.external:
+            return None
+        return fixed.path._render_plain(params)
+
     def render(
         self,
         params: Mapping[str, RenderValue],

@@ -559,26 +559,39 @@ class Run(Steps):
             constant = self.constant(rule, params, groups)
             location = rule._constant if constant else None
             if location is None:
-                dest = self.render(rule, params, groups, append=False)
-                search = self.stringify(dest.query) if dest.query else ""
-                pathname = dest.pathname
-                if "//" in pathname or "\\" in pathname:
-                    pathname = _normalize_repeated_slashes(pathname)
-                location = _format(dest, pathname, search)
-                # ' ' to '~' only: nothing Node refuses in a header value.
-                printable = location.isascii() and location.isprintable()
-                refused = None if printable else header_refusal("location", location)
-                if refused is not None:
-                    raise RequestError(
-                        f"{rule.place} {rule.source!r}: the Location {location!r} cannot be "
-                        f"sent: {refused} (Next.js answers 500)",
-                        status=500,
-                    )
+                location = self.location(rule, params, groups)
                 if constant:
                     set_constant(rule, location)
             self.trace.redirected(rule, params, location)
             return new_resolution(_REDIRECT, location, None, {}, None, {}, rule.status, {}, rule)
         return None
+
+    def location(self, rule: Rule, params: dict[str, RenderValue], groups: Sequence[Any]) -> str:
+        """A matching redirect's Location; a failure (one Node would not send) is Next.js's 500.
+
+        A request with no query, to a destination that is a bare path every request parses
+        alike, gets the path its params render (`Template.plain_path`) when `url.format` would
+        write it as it is (no '#', '?', '//' or '\\' in it): the render, query and format it
+        would otherwise go through give back the same text."""
+        assert rule.destination is not None
+        location = None if self.query else rule.destination.plain_path(params)
+        if location is None or _FORMATTED.search(location) is not None:
+            dest = self.render(rule, params, groups, append=False)
+            search = self.stringify(dest.query) if dest.query else ""
+            pathname = dest.pathname
+            if "//" in pathname or "\\" in pathname:
+                pathname = _normalize_repeated_slashes(pathname)
+            location = _format(dest, pathname, search)
+        # ' ' to '~' only: nothing Node refuses in a header value.
+        printable = location.isascii() and location.isprintable()
+        refused = None if printable else header_refusal("location", location)
+        if refused is not None:
+            raise RequestError(
+                f"{rule.place} {rule.source!r}: the Location {location!r} cannot be "
+                f"sent: {refused} (Next.js answers 500)",
+                status=500,
+            )
+        return location
 
     def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
         """Apply one rewrite rule if it matches; with `check`, look for a page afterwards. A
@@ -800,6 +813,9 @@ _NUMBER = {phase: number for number, phase in enumerate(Phase)}
 
 #: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
 _LEGACY_ESCAPED = re.compile(r"[#?]")
+#: What a rendered path may hold that the render (a hash), a redirect ('//' and '\\'
+#: normalised) or url.format (`_LEGACY_ESCAPED`) would change.
+_FORMATTED = re.compile(r"[#?\\]|//")
 
 
 def _format(dest: Rendered, pathname: str, search: str) -> str:
