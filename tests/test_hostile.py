@@ -20,9 +20,10 @@ import rewrites.project
 import rewrites.testing
 from rewrites import ConfigError, RequestError, Router
 from rewrites._destination import Template
-from rewrites._js.node import search_params
+from rewrites._js.node import request_header_refusal, search_params
 from rewrites._js.url import parse_url
 from rewrites._regexp import NEXT_MAX_BUILT_LENGTH, next_built_length
+from rewrites._resolve import _COMMON_HEADERS, _INTERNAL_HEADERS
 from tests.cases import HOSTILE_SIZE, REDOS_SHAPES
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
@@ -430,6 +431,21 @@ def test_request_headers_with_control_characters_are_refused(value: str) -> None
         router.resolve("/x", {"x-in": value})
     assert info.value.status == 400
     assert "Node's HTTP parser answers 400" in info.value.message
+
+
+def test_the_headers_a_request_needs_no_check_for_are_ones_node_takes() -> None:
+    """The common header names resolve() takes without a check are HTTP tokens, and no value of
+    printable ASCII holds a character Node's parser refuses; a common name with a refused value
+    is still a 400."""
+    assert all(request_header_refusal(name, "v") is None for name in _COMMON_HEADERS)
+    assert not _COMMON_HEADERS & _INTERNAL_HEADERS and "__proto__" not in _COMMON_HEADERS
+    for code in range(0x80):
+        text = f"a{chr(code)}b"
+        if text.isprintable():
+            assert request_header_refusal("x", text) is None, code
+    with pytest.raises(RequestError) as info:
+        Router.from_next_config({}).resolve("/x", {"user-agent": "a\x7fb"})
+    assert info.value.status == 400
 
 
 def test_a_location_node_refuses_is_a_500() -> None:

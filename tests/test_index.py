@@ -79,6 +79,7 @@ HEADERS = (
     {"x-flag": "1"},
     {"cookie": "beta=on"},
     {"cookie": "session=1; beta=off", "X-OTHER": "v"},
+    {"cookie": "other=1; betas=on"},
     {"x-other": "", "constructor": "1"},
     {"host": "a.example.com"},
     {"host": "A.Example.COM:3000"},
@@ -323,6 +324,38 @@ def test_host_only_rules_are_tried_for_their_host_alone() -> None:
     assert router.resolve("/x", {"host": "ACME.example.com:8080"}).url == "https://acme.up/x"
     assert router.resolve("/x", {"host": "acme-example.com"}).url == "https://acme.up/x"
     assert router.resolve("/x", {"host": "zed.example.org"}).url == "https://zed.up/x"
+
+
+def test_cookie_rules_are_tried_for_requests_that_send_the_cookie() -> None:
+    """A rule that needs a cookie is a candidate when the request's Cookie header has it (among
+    others, after spaces, quoted), and not when the header only has other names, one that merely
+    contains it, or a value that does."""
+    config = {
+        "rewrites": [
+            {
+                "source": "/((?!api/).*)",
+                "has": [{"type": "cookie", "key": "beta"}],
+                "destination": "/b",
+            },
+            {
+                "source": "/x",
+                "has": [{"type": "cookie", "key": "ab", "value": "1"}],
+                "destination": "/a",
+            },
+        ]
+    }
+    router = Router.from_next_config(config)
+    for cookie, answer in [
+        ("beta=1", "/b"),
+        ("other=1;   beta=on", "/b"),
+        ('beta="q"', "/b"),
+        ("ab=1", "/a"),
+        ("betas=1; xab=1", "/x"),
+        ("other=beta", "/x"),
+        ("ab=2", "/x"),
+    ]:
+        assert router.resolve("/x", {"cookie": cookie}).path == answer, cookie
+        assert plain(config, None).resolve("/x", {"cookie": cookie}).path == answer, cookie
 
 
 # --- keys -------------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ def safe_param_name(key: str) -> str:
 
 def _js_trim(text: str) -> str:
     """JavaScript's String.prototype.trim (its whitespace set is not Python's)."""
+    if not text or (text[0] not in _JS_SPACE and text[-1] not in _JS_SPACE):
+        return text  # nothing to trim (the usual cookie name or value)
     start, end = 0, len(text)
     while start < end and text[start] in _JS_SPACE:
         start += 1
@@ -82,10 +84,14 @@ def _js_trim(text: str) -> str:
     return text[start:end]
 
 
+#: What separates the pairs of a Cookie header (the `cookie` package splits at /; */).
+_COOKIE_SEPARATOR = re.compile(r"; *")
+
+
 def parse_cookies(header: str) -> dict[str, str]:
     """The `cookie` package's `parse`, as Next.js uses it: first value wins, values URL-decoded."""
     cookies: dict[str, str] = {}
-    for pair in regex.split(r"; *", header):
+    for pair in _COOKIE_SEPARATOR.split(header):
         eq = pair.find("=")
         if eq < 0:
             continue

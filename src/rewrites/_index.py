@@ -344,13 +344,22 @@ class _Needs:
             return
         if self.headers:
             _walk_shared(self.headers, sent, pathname, into)
-        if self.cookies and "cookie" in sent:
-            _walk_shared(self.cookies, request.cookies, pathname, into)
+        cookies = self.cookies
+        if cookies and "cookie" in sent:
+            header = sent["cookie"]
+            # A cookie's name is in the header as it is (only values are decoded): a header that
+            # holds none of the names this table needs is not parsed for them.
+            if len(cookies) > _SCANNED_NAMES or any(name in header for name in cookies):
+                _walk_shared(cookies, request.cookies, pathname, into)
 
     def groups(self) -> Iterator[_Paths]:
         """Every header's and cookie's rules."""
         yield from self.headers.values()
         yield from self.cookies.values()
+
+
+#: Up to how many cookie names a Cookie header is searched for, before it is parsed.
+_SCANNED_NAMES = 8
 
 
 def _walk_shared(

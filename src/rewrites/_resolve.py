@@ -977,9 +977,16 @@ def _image_optimizer(path: str | None) -> RouteMatch | None:
 
 
 def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
-    """Request headers as Node gives them: lowercased names, repeated values joined."""
+    """Request headers as Node gives them: lowercased names, repeated values joined. A common
+    name with a value of printable ASCII (no control character) is one Node's parser takes: the
+    usual header needs no check."""
     out: dict[str, str] = {}
     for name, value in (headers or {}).items():
+        if type(name) is str and type(value) is str:
+            key = name.lower()
+            if key in _COMMON_HEADERS and value.isascii() and value.isprintable():
+                out[key] = value  # (never an internal header, nor `__proto__`)
+                continue
         key = str(name).lower()
         text = header_text(key, value)
         refused = request_header_refusal(key, text)
@@ -992,6 +999,48 @@ def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
         out[key] = text
     return out
 
+
+#: Header names browsers, proxies and clients commonly send (each an HTTP token).
+_COMMON_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "authorization",
+        "cache-control",
+        "connection",
+        "content-length",
+        "content-type",
+        "cookie",
+        "dnt",
+        "forwarded",
+        "host",
+        "if-modified-since",
+        "if-none-match",
+        "origin",
+        "pragma",
+        "priority",
+        "referer",
+        "rsc",
+        "sec-ch-ua",
+        "sec-ch-ua-mobile",
+        "sec-ch-ua-platform",
+        "sec-fetch-dest",
+        "sec-fetch-mode",
+        "sec-fetch-site",
+        "sec-fetch-user",
+        "te",
+        "upgrade-insecure-requests",
+        "user-agent",
+        "via",
+        "x-forwarded-for",
+        "x-forwarded-host",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+        "x-real-ip",
+        "x-request-id",
+    }
+)
 
 #: server/lib/server-ipc/utils.js INTERNAL_HEADERS: router-server deletes them from every
 #: request before routing (a client cannot send `x-nextjs-data` or `x-middleware-next`).

@@ -237,7 +237,7 @@ class Router:
         Raises RequestError where Next.js answers an error status (a header Node's parser
         refuses is a 400), and TypeError for arguments of the wrong type.
         """
-        if type(url) is not str or headers is not None:
+        if type(url) is not str or (headers is not None and type(headers) is not dict):
             _check_request(url, headers)
         return Run(self, url, headers).run()
 
