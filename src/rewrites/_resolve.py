@@ -980,6 +980,15 @@ def _headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
     """Request headers as Node gives them: lowercased names, repeated values joined. A common
     name with a value of printable ASCII (no control character) is one Node's parser takes: the
     usual header needs no check."""
+    if type(headers) is dict and _COMMON_HEADERS.issuperset(headers):
+        # The usual request, as a server hands it over: every name common and lowercased, and
+        # every value a str (else `join` fails) of printable ASCII, all checked at once.
+        try:
+            values = "".join(headers.values())
+        except TypeError:
+            values = None
+        if values is not None and values.isascii() and values.isprintable():
+            return dict(headers)
     out: dict[str, str] = {}
     for name, value in (headers or {}).items():
         if type(name) is str and type(value) is str:
