@@ -8,7 +8,7 @@ error has a `PatternError` counterpart carrying the original message in `js_mess
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -430,6 +430,29 @@ def parse_whole_segments(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...
     >>> parse_whole_segments("/blog/:id(\\d+)")[1:]
     ((Key(name='id', prefix='/', suffix='', pattern='\\d+', modifier=''),), True)
     """
+    cut = source.rfind("/")
+    if cut > 0 and source.find(":", cut) < 0 and _TEXT_SEGMENT.fullmatch(source, cut + 1):
+        # A last segment of plain text (`/:locale/page-12`): the rest (`/:locale`), which a
+        # large table repeats, parsed once. A source of whole segments followed by '/' and plain
+        # text is one too, with the same keys, and that text at its end.
+        head = source[:cut]
+        parsed = _WHOLE_HEADS.get(head, _UNSEEN)
+        if parsed is _UNSEEN:
+            parsed = _whole_segments(head)
+            if len(_WHOLE_HEADS) >= 4096:
+                _WHOLE_HEADS.clear()
+            _WHOLE_HEADS[head] = parsed
+        if parsed is not None:
+            tokens, keys, custom = parsed
+            last = tokens[-1]
+            if isinstance(last, str):
+                return (*tokens[:-1], last + source[cut:]), keys, custom
+            return (*tokens, source[cut:]), keys, custom
+    return _whole_segments(source)
+
+
+def _whole_segments(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool] | None:
+    """`parse_whole_segments`, from the whole source."""
     if not _WHOLE_SEGMENTS.fullmatch(source):
         return None
     return _parse_simple(source)
@@ -446,14 +469,57 @@ _SIMPLE_SOURCE = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_SIMPLE_PARAM})+", re.S)
 _WHOLE_PARAM = rf"(?::([A-Za-z0-9_]+)(?:{_SIMPLE_BODY})?|{_SIMPLE_BODY})([*+?]?)"
 _WHOLE_SEGMENTS = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_WHOLE_PARAM})+", re.S)
 # In such a source '/:' and '/(' only start a key (text segments hold neither ':' nor '(', and a
-# key's pattern is consumed with it), so the keys can be found directly.
+# key's pattern is consumed with it), so the keys can be found directly: split on them, each
+# whole key text kept (its groups not captured), the text between them in between.
+_WHOLE_KEY_TEXT = re.compile(
+    r"(/(?::[A-Za-z0-9_]+(?:\((?!\?)(?:\\.|[^()\\])+\))?|\((?!\?)(?:\\.|[^()\\])+\))[*+?]?)",
+    re.S,
+)
+# One key's text, its parts as groups: name, pattern, unnamed pattern, modifier.
 _WHOLE_KEY = re.compile(f"/{_WHOLE_PARAM}", re.S)
 _DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
+# One segment of plain text after its '/' (what `_WHOLE_SEGMENTS` takes as text), maybe empty.
+_TEXT_SEGMENT = re.compile(r"[^:*+?\\{}()/]*", re.S)
+
+_Whole = tuple[tuple[Token, ...], tuple[Key, ...], bool]
+#: `_whole_segments` of the sources `parse_whole_segments` has seen with a last segment of plain
+#: text cut off, None for those that are not of whole segments.
+_WHOLE_HEADS: dict[str, _Whole | None] = {}
+#: Not yet seen (`_WHOLE_HEADS.get`'s default, compared by identity).
+_UNSEEN: _Whole = ((), (), False)
 
 
-#: The keys `_parse_simple` made, by name, pattern, modifier and where they start: a large table
-#: has many sources that differ only in their literal text, and a key is a value.
-_SIMPLE_KEYS: dict[tuple[str | int, str | None, str, int], Key] = {}
+#: The keys `_parse_simple` made, by their text, where they start and (for an unnamed group) its
+#: number: a large table has many sources that differ only in their literal text, and a key is a
+#: value.
+_SIMPLE_KEYS: dict[tuple[str, int, int], Key] = {}
+
+
+def _simple_key(text: str, at: int, unnamed: int) -> Key:
+    """The key of one key text of a whole-segment source (`_WHOLE_KEY_TEXT`) starting at `at`;
+    an unnamed group gets the number `unnamed`."""
+    made = _SIMPLE_KEYS.get((text, at, unnamed))
+    if made is not None:
+        return made
+    match = _WHOLE_KEY.fullmatch(text)
+    assert match is not None  # (a key text is one key)
+    named, pattern, alone, modifier = match.groups()
+    name: str | int = unnamed if named is None else named
+    if named is None:  # '/(pattern)'
+        pattern = alone
+    key = Key(
+        name,
+        "/",
+        "",
+        pattern or _DEFAULT_PATTERN,
+        modifier,
+        span=(at, at + len(text)),
+        custom=pattern is not None,
+    )
+    if len(_SIMPLE_KEYS) >= 4096:
+        _SIMPLE_KEYS.clear()
+    _SIMPLE_KEYS[text, at, unnamed] = key
+    return key
 
 
 def _parse_simple(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool]:
@@ -463,42 +529,33 @@ def _parse_simple(source: str) -> tuple[tuple[Token, ...], tuple[Key, ...], bool
     A '/:name' segment is a key with prefix '/' (so its default pattern is the plain one); the
     text between keys is one literal token.
     """
-    # [text, name, pattern, unnamed pattern, modifier, text, ...]: spans follow from lengths.
-    parts = iter(_WHOLE_KEY.split(source))
-    text = next(parts)
-    tokens: list[Token] = [text] if text else []
-    found: list[Key] = []
+    # [text, key text, text, key text, ..., text]: spans follow from lengths.
+    parts: list[Any] = _WHOLE_KEY_TEXT.split(source)
+    made = _SIMPLE_KEYS
+    if len(parts) == 3:  # one key (the commonest shape after plain text): no loop
+        head, text, tail = parts
+        at = len(head)
+        key = made.get((text, at, 0)) or _simple_key(text, at, 0)
+        if head:
+            return ((head, key, tail) if tail else (head, key)), (key,), key.custom
+        return ((key, tail) if tail else (key,)), (key,), key.custom
+    head = parts[0]
+    tokens = [head] if head else []
+    found = []
     custom = False
     unnamed = 0  # the number the next unnamed group gets
-    at = len(text)
-    made = _SIMPLE_KEYS
-    for named, pattern, alone, modifier, text in zip(
-        parts, parts, parts, parts, parts, strict=True
-    ):
-        name: str | int = named
-        if named is None:  # '/(pattern)'
-            name, pattern = unnamed, alone
+    at = len(head)
+    for i in range(1, len(parts), 2):
+        text = parts[i]
+        key = made.get((text, at, unnamed)) or _simple_key(text, at, unnamed)
+        if text[1] == "(":  # '/(pattern)'
             unnamed += 1
-        key = made.get((name, pattern, modifier, at))
-        if key is None:
-            size = 1 + len(modifier) + (0 if pattern is None else len(pattern) + 2)
-            key = Key(
-                name,
-                "/",
-                "",
-                pattern or _DEFAULT_PATTERN,
-                modifier,
-                span=(at, at + size + (0 if named is None else 1 + len(named))),
-                custom=pattern is not None,
-            )
-            if len(made) >= 4096:
-                made.clear()
-            made[name, pattern, modifier, at] = key
         tokens.append(key)
         found.append(key)
-        custom = custom or pattern is not None
-        at = key.span[1]
+        if key.custom:
+            custom = True
+        text = parts[i + 1]
         if text:
             tokens.append(text)
-            at += len(text)
+        at = key.span[1] + len(text)
     return tuple(tokens), tuple(found), custom
