@@ -354,3 +354,111 @@ def test_compile_route_makes_what_the_constructor_makes(source: str, case_sensit
     assert isinstance(made, Pattern)
     assert _value(made) == _value(expected)
     assert made.match("/a/b") == expected.match("/a/b")
+
+
+#: Pieces of sources whose rules share a shape (`_Loader.same_shape`): a start with a param
+#: (the shapes the short way looks for), what comes before and after the segment that varies
+#: (keys whose spans move with it, groups, escapes and inline keys that the parser reads
+#: differently, non-ASCII), and the text of that segment (plain or not, of equal length or not).
+_LEADS = [
+    "/:locale",
+    "/:locale",
+    "/:locale(en|fr)",
+    "/(.*)",
+    "/:lang?",
+    "/:p*",
+    "/(a|b)",
+    "/:id(\\d+)",
+]
+_BEFORE = ["", "/docs", "/:slug", "/x.y", "/a\\:b", "/{x}?", "/é", "/(c)", "/:v(a/b)"]
+_AFTER = ["", "/:slug", "/:path*", "/:id(\\d+)", "/(.*)", "/edit", "/:a-:b", "/{y}?", "/:s?", "/"]
+_PLAIN_TEXTS = st.text(alphabet="ab-_.~1", min_size=1, max_size=5)
+_TEXTS = st.one_of(*[_PLAIN_TEXTS] * 7, st.text(alphabet="a1.é:(/", max_size=4))
+#: Destinations with `{}` where the varying text goes: in the path, after params, as the host.
+_TARGETS = [
+    "/:locale/new-{}",
+    "/new/{}",
+    "/:slug/{}/x",
+    "/{}",
+    "/p/{}/:slug",
+    "/p/{}/:path*",
+    "https://upstream.example.com/{}/:path*",
+    "/a/b",
+    "https://{}",
+    "https://{}.example.com/x",
+    "/{}/:nope",
+    "/xn--{}",
+    "/__ESC_COLON_{}",
+    "/:locale/" + "x" * 5000 + "{}",
+]
+
+
+@st.composite
+def _families(draw: st.DrawFn) -> dict[str, Any]:
+    """A config of a few families of rules, each differing only in the text of one segment of
+    the source and of the destination, in random order."""
+    rules: list[tuple[str, dict[str, Any]]] = []
+    for _ in range(draw(st.integers(1, 2))):
+        lead = draw(st.sampled_from(_LEADS)) + draw(st.sampled_from(_BEFORE))
+        after = draw(st.sampled_from(_AFTER))
+        target = draw(st.sampled_from(_TARGETS[:8] * 3 + _TARGETS[8:]))
+        for name in ("locale", "slug", "path*"):  # mostly params the source has
+            if f":{name}" in target and f":{name}" not in lead + after and draw(st.booleans()):
+                target = target.replace(f":{name}", "")
+        kind = draw(st.sampled_from(["redirect", "rewrite", "rewrite"]))
+        size = draw(st.integers(1, 4))  # mostly texts of one length: the shapes that repeat
+        same = st.text(alphabet="ab-_.~1", min_size=size, max_size=size)
+        for text in draw(st.lists(st.one_of(same, same, _TEXTS), min_size=1, max_size=6)):
+            item: dict[str, Any] = {
+                "source": f"{lead}/{text}{after}",
+                "destination": target.format(draw(st.sampled_from([text, text[::-1], "z"]))),
+            }
+            if kind == "redirect":
+                item.update(
+                    draw(
+                        st.sampled_from(
+                            [{"permanent": True}, {"permanent": False}, {"statusCode": 301}, {}]
+                        )
+                    )
+                    if draw(st.integers(0, 9)) == 0
+                    else {"permanent": True}
+                )
+            rules.append((kind, item))
+    order = draw(st.permutations(range(len(rules))))
+    return {
+        "redirects": [rules[i][1] for i in order if rules[i][0] == "redirect"],
+        "rewrites": [rules[i][1] for i in order if rules[i][0] == "rewrite"],
+    }
+
+
+@settings(max_examples=400, deadline=None)
+@given(_families())
+def test_rules_of_one_shape_load_as_the_general_way_loads_them(config: dict[str, Any]) -> None:
+    """Law: rules that differ only in the text of one segment of their source and destination
+    (those the loader builds from the first of their shape) load to the same rules, warnings and
+    problems as the general way gives."""
+    fast, general = _both_ways(config)
+    assert fast == general
+    # The rules that load on their own, together: a table, not only its problems, to compare.
+    kept = {
+        key: [item for item in items if _loaded({key: [item]})[0] == "table"]
+        for key, items in config.items()
+    }
+    fast, general = _both_ways(kept)
+    assert fast == general
+
+
+def test_the_locale_table_is_built_by_shape() -> None:
+    """Most rules of the all-`/:locale/` table are built from an earlier rule of their shape."""
+    config, _ = MIXES["locale"](2_000, 1)
+    built = []
+    same_shape = _Loader.same_shape
+
+    def counted(self: _Loader, *args: Any) -> Rule | None:
+        found = same_shape(self, *args)
+        built.append(found is not None)
+        return found
+
+    with mock.patch.object(_Loader, "same_shape", counted):
+        load_table(config)
+    assert sum(built) >= 0.8 * 2_000

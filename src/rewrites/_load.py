@@ -24,10 +24,10 @@ from ._i18n import I18n, load_i18n
 from ._js.node import js_typeof
 from ._js.regexp import capture_names, to_utf16
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
-from ._pattern import Pattern, compile_route
+from ._pattern import Pattern, compile_route, new_pattern
 from ._regexp import NEXT_MAX_BUILT_LENGTH, NEXT_SHORT_LENGTH, next_built_length, to_js_regex
 from ._rules import Phase, Rule, Table, new_rule
-from ._syntax import Key
+from ._syntax import Key, Token
 from ._syntax import parse as parse_source
 from .errors import ConfigError, PatternError, Problem
 
@@ -231,6 +231,12 @@ class _Loader:
         #: The phases whose rules `plain_rule` may build (`settings` sets them): those with no
         #: basePath, i18n or case-sensitivity to apply.
         self.plain_phases: frozenset[Phase] = frozenset()
+        #: The first rule `plain_rule` built of each shape (`_shape`), to build the next ones from
+        #: (`same_shape`), with its tokens split around the text that varies once one has asked.
+        self.shapes: dict[Shape, tuple[Rule, _Split | None]] = {}
+        #: The first rule `plain_rule` built of each shape of source (`_source_shape`): a rule's
+        #: whole shape is only worked out when another has its source's.
+        self.source_shapes: dict[SourceShape, Rule] = {}
 
     def problem(self, place: str, message: str) -> None:
         """Record one problem."""
@@ -523,26 +529,45 @@ class _Loader:
         a rule has no problem and no warning, and builds as `build` would build it with no
         basePath, i18n or case-sensitivity to apply (tests/test_load_fast.py compares both ways).
         """
-        fields = _PLAIN_FIELDS[kind]
-        for field in item:
-            if field not in fields:
-                return None
+        if not _PLAIN_FIELDS[kind].issuperset(item):
+            return None
         source = item.get("source")
         if type(source) is not str or not source.startswith("/"):
             return None
         if len(source) > NEXT_SHORT_LENGTH and next_built_length(source) > NEXT_MAX_BUILT_LENGTH:
             return None
-        before = len(self.problems)
+        shape = source_shape = None
+        if (
+            source.startswith(_PARAMETER_LED)
+            and kind != "header"
+            and "has" not in item
+            and "missing" not in item
+        ):
+            source_shape = _source_shape(kind, source)
+            first = self.source_shapes.get(source_shape) if source_shape is not None else None
+            if first is not None:
+                assert source_shape is not None
+                shape = _shape(source_shape, item.get("destination"))
+                if shape is not None:
+                    seen = self.shapes.get(shape)
+                    if seen is None and shape == _shape(source_shape, first.item["destination"]):
+                        seen = self.keep_shape(shape, first)
+                    if seen is not None:
+                        found = self.same_shape(seen, shape, phase, place, index, item)
+                        if found is not None:
+                            return found
         has: tuple[Condition, ...] = ()
         missing: tuple[Condition, ...] = ()
         has_raw: AbstractSet[str] = _NONE
         has_params: AbstractSet[str] = _NONE
-        if "has" in item or "missing" in item:
-            has, has_raw, has_params = self.conditions(item.get("has"), place, "has")
-            missing, _, _ = self.conditions(item.get("missing"), place, "missing")
         headers: tuple[tuple[str, str], ...] = ()
         status: int | None = None
         restricted: tuple[str, ...] = ()
+        problems = self.problems
+        before = len(problems)
+        if "has" in item or "missing" in item:
+            has, has_raw, has_params = self.conditions(item.get("has"), place, "has")
+            missing, _, _ = self.conditions(item.get("missing"), place, "missing")
         if kind == "redirect":
             restricted = _NEXT_GUARD  # `route_pattern`'s, with no basePath
             permanent = item.get("permanent")
@@ -552,8 +577,8 @@ class _Loader:
                 status = self.redirect_status(item, place)
         elif kind == "header":
             headers = self.header_items(item.get("headers"), f"{place}.headers")
-        if len(self.problems) > before:
-            del self.problems[before:]
+        if len(problems) > before:
+            del problems[before:]
             return None
         try:
             pattern = compile_route(source, restricted=restricted)
@@ -567,7 +592,7 @@ class _Loader:
             template = self.plain_template(destination, pattern.keys, has_raw, has_params)
             if template is None:
                 return None
-        return new_rule(
+        rule = new_rule(
             phase,
             index,
             place,
@@ -577,6 +602,91 @@ class _Loader:
             has,
             missing,
             headers,
+            status,
+            False,
+            item,
+        )
+        if source_shape is not None:
+            if source_shape not in self.source_shapes:
+                if len(self.source_shapes) >= _SHAPES_KEPT:
+                    self.source_shapes.clear()
+                self.source_shapes[source_shape] = rule
+            elif shape is not None and shape not in self.shapes:
+                self.keep_shape(shape, rule)
+        return rule
+
+    def keep_shape(self, shape: Shape, rule: Rule) -> tuple[Rule, _Split | None]:
+        """Keep `rule` as the one to build the other rules of its shape from (`same_shape`)."""
+        if len(self.shapes) >= _SHAPES_KEPT:
+            self.shapes.clear()
+        seen: tuple[Rule, _Split | None] = (rule, None)
+        self.shapes[shape] = seen
+        return seen
+
+    def same_shape(
+        self,
+        seen: tuple[Rule, _Split | None],
+        shape: Shape,
+        phase: Phase,
+        place: str,
+        index: int,
+        item: dict[str, Any],
+    ) -> Rule | None:
+        """`plain_rule` for a rule of the same shape (`_shape`) as one it built (`seen`): its
+        source and destination differ from that rule's only in the text of one literal segment
+        each (of the same length in the source), or None.
+
+        Such a source parses to the same keys, spans and all, with that text in the same literal
+        token: a segment of plain text cannot change how path-to-regexp reads what is around
+        it (`_split` checks that the other rule's text was a literal token's, and that its
+        tokens are the source's own text). It compiles as the other did: its escaped ASCII text
+        cannot make the regex invalid. Such a destination is one of `_PLAIN_DESTINATION` with
+        the same params, so its template has the same names and positions.
+        """
+        rule, split = seen
+        if split is None:
+            split = _split(rule, shape)
+            self.shapes[shape] = (rule, split)
+        if split is _NO_SPLIT:
+            return None
+        source: str = item["source"]
+        destination: str = item["destination"]
+        status: int | None = None
+        if shape[0] == "redirect":
+            permanent = item.get("permanent")
+            if type(permanent) is not bool or item.get("statusCode") is not None:
+                return None
+            status = 308 if permanent else 307
+        if "xn--" in destination or ("_" in destination and "__esc_colon_" in destination.lower()):
+            return None
+        head, before, after, rest = split
+        text = before + source[len(shape[1]) + 1 : len(source) - len(shape[2])] + after
+        tokens = (*head, text, *rest)
+        last = tokens[-1]
+        pattern = rule.pattern
+        template = rule.destination
+        assert template is not None
+        return new_rule(
+            phase,
+            index,
+            place,
+            source,
+            new_pattern(
+                source,
+                tokens,
+                pattern.keys,
+                pattern.case_sensitive,
+                pattern.route,
+                last if isinstance(last, str) and last.isascii() else "",
+                pattern.strict,
+                pattern.end,
+                pattern.modified,
+                pattern.restricted,
+            ),
+            new_template(destination, template.names, template.positions, template.positional),
+            (),
+            (),
+            (),
             status,
             False,
             item,
@@ -1019,6 +1129,114 @@ _PLAIN_DESTINATION = re.compile(
 _PLAIN_DESTINATION_PARAM = re.compile(r":([A-Za-z0-9_]+)([*+]?)")
 #: The modifiers of a repeated key (`Key.repeat`).
 _REPEATS = ("*", "+")
+
+
+#: What rules that `_Loader.same_shape` builds alike share: their kind; their source before and
+#: after the segment of literal text that varies (without its '/'), and that segment's length;
+#: and their destination before and after its own (None after: it has no such segment, and the
+#: whole destination is the same).
+Shape = tuple[str, str, str, int, str, str | None]
+#: The part of a `Shape` a rule's kind and source give.
+SourceShape = tuple[str, str, str, int]
+#: How the sources `_Loader.plain_rule` looks for a shape of start (`/:locale/...`): those of a
+#: large table whose rules share few shapes, and that cost most to build the usual way. (A source
+#: that starts with literal text shares its shape with few others, unless it is literal text,
+#: which compiles at once.)
+_PARAMETER_LED = ("/:", "/(")
+#: How many shapes a loader keeps (of each kind) before it forgets them all: a table whose rules
+#: share few shapes keeps them all.
+_SHAPES_KEPT = 16384
+#: A source's tokens around the segment that varies: those before the literal token that holds
+#: it, that token's text before and after it, and the tokens after.
+_Split = tuple[tuple[Token, ...], str, str, tuple[Token, ...]]
+#: `_split` of a rule whose shape cannot be built alike (compared by identity).
+_NO_SPLIT: _Split = ((), "", "", ())
+
+
+def _source_shape(kind: str, source: str) -> SourceShape | None:
+    """The part of a rule's shape (`_shape`) its kind and source give, or None for a source of no
+    such shape: the source before and after its last segment of ASCII text with no syntax, and
+    that segment's length (the source is ASCII)."""
+    found = _last_text(source, _SOURCE_TEXT, _LAST_SOURCE_TEXT)
+    if found is None or not source.isascii():
+        return None
+    at, end = found
+    return kind, source[: at - 1], source[end:], end - at
+
+
+def _shape(source_shape: SourceShape, destination: object) -> Shape | None:
+    """What a rule without `has` or `missing` shares with the rules `_Loader.same_shape` may
+    build from it (a large table has many rules that differ only in the text of a segment,
+    `/:locale/page-12` → `/:locale/new-12`, `/:locale/blog/post-3/:slug` →
+    `/:locale/blog/:slug`), or None for a rule of no such shape.
+
+    To its source's shape (`_source_shape`) it adds its destination before and after its last
+    segment of literal text of `_PLAIN_DESTINATION` that is not the host (so that any other
+    such text there makes one of them too), or the whole destination when it has none; the
+    destination is short enough to need no length check.
+    """
+    if type(destination) is not str or len(destination) > NEXT_SHORT_LENGTH:
+        return None
+    found = _last_text(destination, _PLAIN_TEXT, _LAST_PLAIN_TEXT)
+    if found is None or destination.endswith("://", 0, found[0]):
+        return (*source_shape, destination, None)  # (no segment, or the host)
+    at, end = found
+    return (*source_shape, destination[: at - 1], destination[end:])
+
+
+def _last_text(
+    text: str, segment: re.Pattern[str], last: re.Pattern[str]
+) -> tuple[int, int] | None:
+    """Where the last segment of `text` that `segment` takes is (after its '/'): the last
+    segment itself (most often), or the one `last` finds before it."""
+    cut = text.rfind("/")
+    if cut < 0:
+        return None
+    if segment.fullmatch(text, cut + 1):
+        return cut + 1, len(text)
+    found = last.match(text, 0, cut)  # (the '/' at `cut` ends the segments before it)
+    return None if found is None else found.span(1)
+
+
+def _split(rule: Rule, shape: Shape) -> _Split:
+    """The tokens of a rule's source around the segment of its shape (`_shape`), or `_NO_SPLIT`
+    unless that segment lies in a literal token and every token is the source's own text (a
+    key's text its span, no escape or group that changes the text)."""
+    source = rule.source
+    tokens = rule.pattern.tokens
+    at = len(shape[1])  # the segment's '/'
+    end = len(source) - len(shape[2])
+    position = 0
+    start = found = -1
+    for i, token in enumerate(tokens):
+        if isinstance(token, str):
+            if not source.startswith(token, position):
+                return _NO_SPLIT
+            if position <= at and end <= position + len(token):
+                start, found = position, i
+            position += len(token)
+        elif token.span[0] == position:
+            position = token.span[1]
+        else:
+            return _NO_SPLIT
+    if position != len(source) or found < 0:
+        return _NO_SPLIT
+    text = tokens[found]
+    assert isinstance(text, str)
+    return tokens[:found], text[: at + 1 - start], text[end - start :], tokens[found + 1 :]
+
+
+#: A segment of a source that is text with no syntax (after its '/').
+_SOURCE_TEXT = re.compile(r"[^:*+?\\{}()/]+")
+#: A literal segment of a `_PLAIN_DESTINATION` path (after its '/').
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_~!&',;=@\-][A-Za-z0-9_~!&',;=@.\-]*")
+#: A source up to its last segment of text with no syntax, that segment a group.
+_LAST_SOURCE_TEXT = re.compile(r".*/([^:*+?\\{}()/]+)(?=/|\Z)", re.S)
+#: A destination up to its last segment of literal text of `_PLAIN_DESTINATION`, that segment a
+#: group.
+_LAST_PLAIN_TEXT = re.compile(r".*/([A-Za-z0-9_~!&',;=@\-][A-Za-z0-9_~!&',;=@.\-]*)(?=/|\Z)", re.S)
+
+
 #: The paths a redirect may not match with no basePath (`route_pattern`).
 _NEXT_GUARD = ("/_next",)
 
