@@ -231,12 +231,9 @@ class _Loader:
         #: The phases whose rules `plain_rule` may build (`settings` sets them): those with no
         #: basePath, i18n or case-sensitivity to apply.
         self.plain_phases: frozenset[Phase] = frozenset()
-        #: The first rule `plain_rule` built of each shape (`_shape`), to build the next ones from
-        #: (`same_shape`), with its tokens split around the text that varies once one has asked.
-        self.shapes: dict[Shape, tuple[Rule, _Split | None]] = {}
-        #: The first rule `plain_rule` built of each shape of source (`_source_shape`): a rule's
-        #: whole shape is only worked out when another has its source's.
-        self.source_shapes: dict[SourceShape, Rule] = {}
+        #: The rules `plain_rule` built, by the shape of their source (`_source_shape`), to build
+        #: the next ones of their shape from (`same_shape`).
+        self.families: dict[SourceShape, _Family] = {}
 
     def problem(self, place: str, message: str) -> None:
         """Record one problem."""
@@ -536,7 +533,7 @@ class _Loader:
             return None
         if len(source) > NEXT_SHORT_LENGTH and next_built_length(source) > NEXT_MAX_BUILT_LENGTH:
             return None
-        shape = source_shape = None
+        family = source_shape = destination_shape = None
         if (
             source.startswith(_PARAMETER_LED)
             and kind != "header"
@@ -544,16 +541,14 @@ class _Loader:
             and "missing" not in item
         ):
             source_shape = _source_shape(kind, source)
-            first = self.source_shapes.get(source_shape) if source_shape is not None else None
-            if first is not None:
-                assert source_shape is not None
-                shape = _shape(source_shape, item.get("destination"))
-                if shape is not None:
-                    seen = self.shapes.get(shape)
-                    if seen is None and shape == _shape(source_shape, first.item["destination"]):
-                        seen = self.keep_shape(shape, first)
-                    if seen is not None:
-                        found = self.same_shape(seen, shape, phase, place, index, item)
+            if source_shape is not None:
+                family = self.families.get(source_shape)
+                if family is not None:
+                    destination_shape = _destination_shape(item.get("destination"))
+                    if destination_shape is not None:
+                        found = self.same_shape(
+                            family, source_shape, destination_shape, phase, place, index, item
+                        )
                         if found is not None:
                             return found
         has: tuple[Condition, ...] = ()
@@ -607,34 +602,28 @@ class _Loader:
             item,
         )
         if source_shape is not None:
-            if source_shape not in self.source_shapes:
-                if len(self.source_shapes) >= _SHAPES_KEPT:
-                    self.source_shapes.clear()
-                self.source_shapes[source_shape] = rule
-            elif shape is not None and shape not in self.shapes:
-                self.keep_shape(shape, rule)
+            if family is None:
+                if len(self.families) >= _SHAPES_KEPT:
+                    self.families.clear()
+                self.families[source_shape] = _Family(rule)
+            elif destination_shape is not None and destination_shape not in family.built:
+                family.keep(destination_shape, rule)
         return rule
-
-    def keep_shape(self, shape: Shape, rule: Rule) -> tuple[Rule, _Split | None]:
-        """Keep `rule` as the one to build the other rules of its shape from (`same_shape`)."""
-        if len(self.shapes) >= _SHAPES_KEPT:
-            self.shapes.clear()
-        seen: tuple[Rule, _Split | None] = (rule, None)
-        self.shapes[shape] = seen
-        return seen
 
     def same_shape(
         self,
-        seen: tuple[Rule, _Split | None],
-        shape: Shape,
+        family: _Family,
+        source_shape: SourceShape,
+        destination_shape: DestinationShape,
         phase: Phase,
         place: str,
         index: int,
         item: dict[str, Any],
     ) -> Rule | None:
-        """`plain_rule` for a rule of the same shape (`_shape`) as one it built (`seen`): its
-        source and destination differ from that rule's only in the text of one literal segment
-        each (of the same length in the source), or None.
+        """`plain_rule` for a rule of the same shape as one it built: a source of the same
+        `_source_shape` and a destination of the same `_destination_shape`, which differ from
+        that rule's only in the text of one segment each (of the same length in the source), or
+        None.
 
         Such a source parses to the same keys, spans and all, with that text in the same literal
         token: a segment of plain text cannot change how path-to-regexp reads what is around
@@ -643,25 +632,31 @@ class _Loader:
         cannot make the regex invalid. Such a destination is one of `_PLAIN_DESTINATION` with
         the same params, so its template has the same names and positions.
         """
+        seen = family.built.get(destination_shape)
+        if seen is None:
+            first = family.first
+            if _destination_shape(first.item["destination"]) != destination_shape:
+                return None
+            seen = family.keep(destination_shape, first)
         rule, split = seen
         if split is None:
-            split = _split(rule, shape)
-            self.shapes[shape] = (rule, split)
+            split = _split(rule, source_shape)
+            family.built[destination_shape] = (rule, split)
         if split is _NO_SPLIT:
             return None
         source: str = item["source"]
         destination: str = item["destination"]
         status: int | None = None
-        if shape[0] == "redirect":
+        if source_shape[0] == "redirect":
             permanent = item.get("permanent")
             if type(permanent) is not bool or item.get("statusCode") is not None:
                 return None
             status = 308 if permanent else 307
         if "xn--" in destination or ("_" in destination and "__esc_colon_" in destination.lower()):
             return None
-        head, before, after, rest = split
-        text = before + source[len(shape[1]) + 1 : len(source) - len(shape[2])] + after
-        tokens = (*head, text, *rest)
+        head, start, end, rest = split
+        text = source[start : len(source) - end]
+        tokens = (*head, text, *rest) if rest else (*head, text)
         last = tokens[-1]
         pattern = rule.pattern
         template = rule.destination
@@ -1131,89 +1126,106 @@ _PLAIN_DESTINATION_PARAM = re.compile(r":([A-Za-z0-9_]+)([*+]?)")
 _REPEATS = ("*", "+")
 
 
-#: What rules that `_Loader.same_shape` builds alike share: their kind; their source before and
-#: after the segment of literal text that varies (without its '/'), and that segment's length;
-#: and their destination before and after its own (None after: it has no such segment, and the
-#: whole destination is the same).
-Shape = tuple[str, str, str, int, str, str | None]
-#: The part of a `Shape` a rule's kind and source give.
+#: What the sources of rules that `_Loader.same_shape` builds alike share (`_source_shape`):
+#: their kind, the source before and after the segment of text that varies (without its '/'),
+#: and that segment's length.
 SourceShape = tuple[str, str, str, int]
+#: What their destinations share (`_destination_shape`): the destination before and after the
+#: segment of literal text that varies (without its '/'); or the whole destination and None,
+#: when it has no such segment.
+DestinationShape = tuple[str, str | None]
 #: How the sources `_Loader.plain_rule` looks for a shape of start (`/:locale/...`): those of a
 #: large table whose rules share few shapes, and that cost most to build the usual way. (A source
 #: that starts with literal text shares its shape with few others, unless it is literal text,
 #: which compiles at once.)
 _PARAMETER_LED = ("/:", "/(")
-#: How many shapes a loader keeps (of each kind) before it forgets them all: a table whose rules
-#: share few shapes keeps them all.
+#: How many shapes of source a loader keeps before it forgets them all, and of destination per
+#: shape of source: a table whose rules share few shapes keeps them all.
 _SHAPES_KEPT = 16384
+_DESTINATIONS_KEPT = 64
 #: A source's tokens around the segment that varies: those before the literal token that holds
-#: it, that token's text before and after it, and the tokens after.
-_Split = tuple[tuple[Token, ...], str, str, tuple[Token, ...]]
+#: it, where that token starts and how far before the end it ends, and the tokens after it.
+_Split = tuple[tuple[Token, ...], int, int, tuple[Token, ...]]
 #: `_split` of a rule whose shape cannot be built alike (compared by identity).
-_NO_SPLIT: _Split = ((), "", "", ())
+_NO_SPLIT: _Split = ((), 0, 0, ())
+
+
+class _Family:
+    """The rules `_Loader.plain_rule` built whose sources share a shape (`_source_shape`): the
+    first, and per shape of destination (`_destination_shape`) the one to build the others from,
+    with its source's tokens split (`_split`) once another has asked."""
+
+    __slots__ = ("built", "first")
+
+    def __init__(self, first: Rule) -> None:
+        self.first = first
+        self.built: dict[DestinationShape, tuple[Rule, _Split | None]] = {}
+
+    def keep(self, shape: DestinationShape, rule: Rule) -> tuple[Rule, _Split | None]:
+        """Keep `rule` as the one to build the others of this destination shape from."""
+        if len(self.built) >= _DESTINATIONS_KEPT:
+            self.built.clear()
+        seen: tuple[Rule, _Split | None] = (rule, None)
+        self.built[shape] = seen
+        return seen
 
 
 def _source_shape(kind: str, source: str) -> SourceShape | None:
-    """The part of a rule's shape (`_shape`) its kind and source give, or None for a source of no
-    such shape: the source before and after its last segment of ASCII text with no syntax, and
-    that segment's length (the source is ASCII)."""
-    found = _last_text(source, _SOURCE_TEXT, _LAST_SOURCE_TEXT)
-    if found is None or not source.isascii():
+    """What a rule's kind and source share with the rules `_Loader.same_shape` may build from
+    it (a large table has many rules that differ only in the text of a segment,
+    `/:locale/page-12`, `/:locale/blog/post-3/:slug`), or None for a source of no such shape:
+    the source is ASCII, and the segment is its last one of text with no syntax."""
+    cut = source.rfind("/")
+    if _SOURCE_TEXT.fullmatch(source, cut + 1):  # the last segment (most often)
+        at, end = cut + 1, len(source)
+    else:
+        found = _LAST_SOURCE_TEXT.match(source, 0, cut)  # (the '/' at `cut` ends the others)
+        if found is None:
+            return None
+        at, end = found.span(1)
+    if not source.isascii():
         return None
-    at, end = found
     return kind, source[: at - 1], source[end:], end - at
 
 
-def _shape(source_shape: SourceShape, destination: object) -> Shape | None:
-    """What a rule without `has` or `missing` shares with the rules `_Loader.same_shape` may
-    build from it (a large table has many rules that differ only in the text of a segment,
-    `/:locale/page-12` → `/:locale/new-12`, `/:locale/blog/post-3/:slug` →
-    `/:locale/blog/:slug`), or None for a rule of no such shape.
-
-    To its source's shape (`_source_shape`) it adds its destination before and after its last
-    segment of literal text of `_PLAIN_DESTINATION` that is not the host (so that any other
-    such text there makes one of them too), or the whole destination when it has none; the
-    destination is short enough to need no length check.
-    """
+def _destination_shape(destination: object) -> DestinationShape | None:
+    """What a destination shares with those of the rules `_Loader.same_shape` may build alike
+    (`/:locale/new-12`, `/:locale/blog/:slug`), or None: the segment is its last one of literal
+    text of `_PLAIN_DESTINATION` that is not the host (so that any other such text there makes
+    one of them too), and the destination is short enough to need no length check."""
     if type(destination) is not str or len(destination) > NEXT_SHORT_LENGTH:
         return None
-    found = _last_text(destination, _PLAIN_TEXT, _LAST_PLAIN_TEXT)
-    if found is None or destination.endswith("://", 0, found[0]):
-        return (*source_shape, destination, None)  # (no segment, or the host)
-    at, end = found
-    return (*source_shape, destination[: at - 1], destination[end:])
-
-
-def _last_text(
-    text: str, segment: re.Pattern[str], last: re.Pattern[str]
-) -> tuple[int, int] | None:
-    """Where the last segment of `text` that `segment` takes is (after its '/'): the last
-    segment itself (most often), or the one `last` finds before it."""
-    cut = text.rfind("/")
+    cut = destination.rfind("/")
     if cut < 0:
         return None
-    if segment.fullmatch(text, cut + 1):
-        return cut + 1, len(text)
-    found = last.match(text, 0, cut)  # (the '/' at `cut` ends the segments before it)
-    return None if found is None else found.span(1)
+    if _PLAIN_TEXT.fullmatch(destination, cut + 1):  # the last segment (most often)
+        at, end = cut + 1, len(destination)
+    else:
+        found = _LAST_PLAIN_TEXT.match(destination, 0, cut)
+        if found is None:
+            return destination, None
+        at, end = found.span(1)
+    if destination.endswith("://", 0, at):
+        return destination, None  # the host: not a segment of the path
+    return destination[: at - 1], destination[end:]
 
 
-def _split(rule: Rule, shape: Shape) -> _Split:
-    """The tokens of a rule's source around the segment of its shape (`_shape`), or `_NO_SPLIT`
-    unless that segment lies in a literal token and every token is the source's own text (a
-    key's text its span, no escape or group that changes the text)."""
+def _split(rule: Rule, shape: SourceShape) -> _Split:
+    """The tokens of a rule's source around the segment of its shape (`_source_shape`), or
+    `_NO_SPLIT` unless that segment lies in a literal token and every token is the source's own
+    text (a key's text its span, no escape or group that changes the text)."""
     source = rule.source
     tokens = rule.pattern.tokens
     at = len(shape[1])  # the segment's '/'
     end = len(source) - len(shape[2])
     position = 0
-    start = found = -1
+    start = stop = found = -1
     for i, token in enumerate(tokens):
         if isinstance(token, str):
             if not source.startswith(token, position):
                 return _NO_SPLIT
             if position <= at and end <= position + len(token):
-                start, found = position, i
+                start, stop, found = position, position + len(token), i
             position += len(token)
         elif token.span[0] == position:
             position = token.span[1]
@@ -1221,9 +1233,7 @@ def _split(rule: Rule, shape: Shape) -> _Split:
             return _NO_SPLIT
     if position != len(source) or found < 0:
         return _NO_SPLIT
-    text = tokens[found]
-    assert isinstance(text, str)
-    return tokens[:found], text[: at + 1 - start], text[end - start :], tokens[found + 1 :]
+    return tokens[:found], start, len(source) - stop, tokens[found + 1 :]
 
 
 #: A segment of a source that is text with no syntax (after its '/').
