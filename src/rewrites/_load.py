@@ -330,14 +330,15 @@ class _Loader:
                 frozenset({Phase.BEFORE_FILES}) if self.case_sensitive else frozenset(Phase)
             )
 
-    def rule_list(self, value: object, place: str) -> list[tuple[str, Any]]:
-        """The items of one rule list with their places; a non-list is a problem."""
+    def rule_list(self, value: object, place: str) -> tuple[str, Sequence[Any]]:
+        """The items of one rule list, and the place of the list (item `i` is at
+        `f"{place}[{i}]"`); a non-list is a problem."""
         if value is None:
-            return []
+            return place, ()
         if not isinstance(value, list | tuple):
             self.problem(place, f"must be an array of rules, got {_js(value)}")
-            return []
-        return [(f"{place}[{i}]", item) for i, item in enumerate(value)]
+            return place, ()
+        return place, value
 
     def conditions(
         self, items: object, rule_place: str, field: str
@@ -1069,16 +1070,24 @@ def load_table(
     loader = _Loader(config, positional_refs, early_errors)
     loader.settings()
     built: dict[Phase, list[Rule]] = {p: [] for p in Phase}
-    for phase, entries in _entries(loader, config).items():
+    for phase, (where, items) in _rule_lists(loader, config).items():
         rules = built[phase]
+        kind = _KINDS[phase]
+        if loader.i18n is not None and phase is Phase.REDIRECTS:
+            for kind, place, index, item, twin in _phase_entries(loader, phase, where, items):
+                rule = loader.rule(kind, phase, place, index, item, twin)
+                if rule is not None:
+                    rules.append(rule)
+            continue
         plain = phase in loader.plain_phases
-        for kind, place, index, item, twin in entries:
+        for index, item in enumerate(items):
             # `loader.rule`, with its question asked once per phase.
+            place = f"{where}[{index}]"
             rule = None
-            if plain and twin < 0 and type(item) is dict:
+            if plain and type(item) is dict:
                 rule = loader.plain_rule(kind, phase, place, index, item)
             if rule is None:
-                rule = loader.general_rule(kind, phase, place, index, item, twin)
+                rule = loader.general_rule(kind, phase, place, index, item)
             if rule is not None:
                 rules.append(rule)
     asset = _asset_prefix_rewrite(loader, config)
@@ -1259,6 +1268,17 @@ Entry = tuple[str, str, int, Any, int]
 def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Entry]]:
     """The config's rules per phase, in the order they are built (and their problems reported):
     beforeFiles, afterFiles, fallback, redirects, headers."""
+    return {
+        phase: _phase_entries(loader, phase, where, items)
+        for phase, (where, items) in _rule_lists(loader, config).items()
+    }
+
+
+def _rule_lists(
+    loader: _Loader, config: Mapping[str, Any]
+) -> dict[Phase, tuple[str, Sequence[Any]]]:
+    """The config's rule lists per phase with their places (`_Loader.rule_list`), in the order
+    their rules are built: beforeFiles, afterFiles, fallback, redirects, headers."""
     rewrites = config.get("rewrites")
     if isinstance(rewrites, Mapping):
         phases = ("beforeFiles", "afterFiles", "fallback")
@@ -1275,9 +1295,9 @@ def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Ent
         }
     else:
         lists = {
-            Phase.BEFORE_FILES: [],
+            Phase.BEFORE_FILES: ("", ()),
             Phase.AFTER_FILES: loader.rule_list(rewrites, "rewrites"),
-            Phase.FALLBACK: [],
+            Phase.FALLBACK: ("", ()),
         }
     lists[Phase.REDIRECTS] = loader.rule_list(config.get("redirects"), "redirects")
     lists[Phase.HEADERS] = loader.rule_list(config.get("headers"), "headers")
@@ -1289,21 +1309,29 @@ def _entries(loader: _Loader, config: Mapping[str, Any]) -> dict[Phase, list[Ent
                 f"{key} must return an array, received object (null). See here for more info: "
                 "https://nextjs.org/docs/messages/routes-must-be-array",
             )
-    kinds = {Phase.REDIRECTS: "redirect", Phase.HEADERS: "header"}
-    entries: dict[Phase, list[Entry]] = {}
-    for phase, items in lists.items():
-        kind = kinds.get(phase, "rewrite")
-        if loader.i18n is None or phase is not Phase.REDIRECTS:
-            entries[phase] = [
-                (kind, place, index, item, -1) for index, (place, item) in enumerate(items)
-            ]
-        else:
-            entries[phase] = [
-                (kind, place, index, item, twin)
-                for index, (place, item) in enumerate(items)
-                for twin in _twins(loader.i18n, phase, item)
-            ]
-    return entries
+    return lists
+
+
+def _phase_entries(loader: _Loader, phase: Phase, where: str, items: Sequence[Any]) -> list[Entry]:
+    """One phase's entries, its rule list `items` at `where` (`_rule_lists`)."""
+    kind = _KINDS[phase]
+    if loader.i18n is None or phase is not Phase.REDIRECTS:
+        return [(kind, f"{where}[{index}]", index, item, -1) for index, item in enumerate(items)]
+    return [
+        (kind, f"{where}[{index}]", index, item, twin)
+        for index, item in enumerate(items)
+        for twin in _twins(loader.i18n, phase, item)
+    ]
+
+
+#: The kind of rule each phase holds.
+_KINDS = {
+    Phase.HEADERS: "header",
+    Phase.REDIRECTS: "redirect",
+    Phase.BEFORE_FILES: "rewrite",
+    Phase.AFTER_FILES: "rewrite",
+    Phase.FALLBACK: "rewrite",
+}
 
 
 def _twins(i18n: I18n | None, phase: Phase, item: object) -> tuple[int, ...]:
