@@ -462,3 +462,34 @@ def test_the_locale_table_is_built_by_shape() -> None:
     with mock.patch.object(_Loader, "same_shape", counted):
         load_table(config)
     assert sum(built) >= 0.8 * 2_000
+
+
+_ITEMS = st.lists(
+    st.one_of(
+        st.sampled_from(CONDITION_ITEMS),
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(["header", "cookie", "query", "host", "x", 1])},
+            optional={
+                "key": st.sampled_from(["beta", "X-Token", "", None, 2]),
+                "value": st.sampled_from(["on", "(?<beta>on|yes)", "(", "", None]),
+                "extra": st.just(1),
+            },
+        ),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ITEMS, min_size=1, max_size=6))
+def test_conditions_are_what_they_are_whatever_came_before(lists: list[list[Any]]) -> None:
+    """Law: a loader gives each list of condition items the conditions, names and problems a
+    fresh loader gives it, whatever lists it has read before."""
+    loader = _Loader({}, True, False)
+    for i, items in enumerate(lists):
+        fresh = _Loader({}, True, False)
+        before = len(loader.problems)
+        assert _value(loader.conditions(items, f"r[{i}]", "has")) == _value(
+            fresh.new_conditions(items, f"r[{i}]", "has")
+        )
+        assert loader.problems[before:] == fresh.problems

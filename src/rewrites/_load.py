@@ -231,6 +231,11 @@ class _Loader:
         #: The phases whose rules `plain_rule` may build (`settings` sets them): those with no
         #: basePath, i18n or case-sensitivity to apply.
         self.plain_phases: frozenset[Phase] = frozenset()
+        #: What `conditions` gave for lists of condition items with no problem (`_plain_items`).
+        self.seen_conditions: dict[
+            tuple[tuple[object, object, object], ...],
+            tuple[tuple[Condition, ...], AbstractSet[str], AbstractSet[str]],
+        ] = {}
         #: The rules `plain_rule` built, by the shape of their source (`_source_shape`), to build
         #: the next ones of their shape from (`same_shape`).
         self.families: dict[SourceShape, _Family] = {}
@@ -343,9 +348,30 @@ class _Loader:
     def conditions(
         self, items: object, rule_place: str, field: str
     ) -> tuple[tuple[Condition, ...], AbstractSet[str], AbstractSet[str]]:
-        """`has`/`missing` items; also the names they capture, raw (Next's check) and as params."""
+        """`has`/`missing` items; also the names they capture, raw (Next's check) and as params.
+
+        Items of strings only, with no problem, are worked out once per loader (`_plain_items`):
+        a large table repeats the same few.
+        """
         if items is None:
             return (), _NONE, _NONE
+        key = _plain_items(items)
+        if key is not None:
+            found = self.seen_conditions.get(key)
+            if found is not None:
+                return found
+        before = len(self.problems)
+        found = self.new_conditions(items, rule_place, field)
+        if key is not None and len(self.problems) == before:
+            if len(self.seen_conditions) >= _SHAPES_KEPT:
+                self.seen_conditions.clear()
+            self.seen_conditions[key] = found
+        return found
+
+    def new_conditions(
+        self, items: object, rule_place: str, field: str
+    ) -> tuple[tuple[Condition, ...], AbstractSet[str], AbstractSet[str]]:
+        """`conditions`, worked out."""
         place = f"{rule_place}.{field}"
         if not isinstance(items, list | tuple):
             self.problem(place, f"must be an array of conditions, got {_js(items)}")
@@ -405,7 +431,7 @@ class _Loader:
                 if type_ == "host":
                     raw.add("host")
                     params.add("host")
-        return tuple(out), raw, params
+        return tuple(out), frozenset(raw), frozenset(params)
 
     def rule(
         self, kind: str, phase: Phase, place: str, index: int, item: object, twin: int = -1
@@ -1028,6 +1054,27 @@ class _Loader:
             internal=internal,
             item=item,
         )
+
+
+def _plain_items(items: object) -> tuple[tuple[object, object, object], ...] | None:
+    """The `type`, `key` and `value` of each of a list of condition items that hold nothing
+    else, and only strings (what `_Loader.conditions` reads of them), or None."""
+    if type(items) is not list:
+        return None
+    found = []
+    for item in items:
+        if type(item) is not dict or len(item) > 3:
+            return None
+        type_, key, value = item.get("type"), item.get("key"), item.get("value")
+        if (
+            type(type_) is not str
+            or (key is not None and type(key) is not str)
+            or (value is not None and type(value) is not str)
+            or len(item) > (type_ is not None) + (key is not None) + (value is not None)
+        ):
+            return None
+        found.append((type_, key, value))
+    return tuple(found)
 
 
 #: No names (what a rule without `has` captures).
