@@ -396,7 +396,8 @@ _TARGETS = [
 @st.composite
 def _families(draw: st.DrawFn) -> dict[str, Any]:
     """A config of a few families of rules, each differing only in the text of one segment of
-    the source and of the destination, in random order."""
+    the source and of the destination (and sometimes in having their `has` or `missing`), in
+    random order."""
     rules: list[tuple[str, dict[str, Any]]] = []
     for _ in range(draw(st.integers(1, 2))):
         lead = draw(st.sampled_from(_LEADS)) + draw(st.sampled_from(_BEFORE))
@@ -405,14 +406,22 @@ def _families(draw: st.DrawFn) -> dict[str, Any]:
         for name in ("locale", "slug", "path*"):  # mostly params the source has
             if f":{name}" in target and f":{name}" not in lead + after and draw(st.booleans()):
                 target = target.replace(f":{name}", "")
-        kind = draw(st.sampled_from(["redirect", "rewrite", "rewrite"]))
+        kind = draw(st.sampled_from(["redirect", "rewrite", "rewrite", "header"]))
+        has = draw(st.sampled_from([None, None, [CONDITION_ITEMS[0]], [CONDITION_ITEMS[2]]]))
+        missing = draw(st.sampled_from([None, None, [CONDITION_ITEMS[1]], ({"type": "x"},)]))
         size = draw(st.integers(1, 4))  # mostly texts of one length: the shapes that repeat
         same = st.text(alphabet="ab-_.~1", min_size=size, max_size=size)
         for text in draw(st.lists(st.one_of(same, same, _TEXTS), min_size=1, max_size=6)):
-            item: dict[str, Any] = {
-                "source": f"{lead}/{text}{after}",
-                "destination": target.format(draw(st.sampled_from([text, text[::-1], "z"]))),
-            }
+            item: dict[str, Any] = {"source": f"{lead}/{text}{after}"}
+            if kind == "header":
+                item["headers"] = draw(
+                    st.sampled_from([[{"key": "x-a", "value": text}], [{"key": "x-a"}], []])
+                )
+            else:
+                item["destination"] = target.format(draw(st.sampled_from([text, text[::-1], "z"])))
+            for field, value in (("has", has), ("missing", missing)):
+                if value is not None and draw(st.integers(0, 4)):
+                    item[field] = value
             if kind == "redirect":
                 item.update(
                     draw(
@@ -428,6 +437,7 @@ def _families(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "redirects": [rules[i][1] for i in order if rules[i][0] == "redirect"],
         "rewrites": [rules[i][1] for i in order if rules[i][0] == "rewrite"],
+        "headers": [rules[i][1] for i in order if rules[i][0] == "header"],
     }
 
 

@@ -560,21 +560,16 @@ class _Loader:
             return None
         if len(source) > NEXT_SHORT_LENGTH and next_built_length(source) > NEXT_MAX_BUILT_LENGTH:
             return None
-        family = source_shape = destination_shape = None
-        if (
-            source.startswith(_PARAMETER_LED)
-            and kind != "header"
-            and "has" not in item
-            and "missing" not in item
-        ):
+        family = source_shape = rest_shape = None
+        if source.startswith(_PARAMETER_LED):
             source_shape = _source_shape(kind, source)
             if source_shape is not None:
                 family = self.families.get(source_shape)
                 if family is not None:
-                    destination_shape = _destination_shape(item.get("destination"))
-                    if destination_shape is not None:
+                    rest_shape = _rest_shape(kind, item)
+                    if rest_shape is not None:
                         found = self.same_shape(
-                            family, source_shape, destination_shape, phase, place, index, item
+                            family, source_shape, rest_shape, phase, place, index, item
                         )
                         if found is not None:
                             return found
@@ -633,61 +628,82 @@ class _Loader:
                 if len(self.families) >= _SHAPES_KEPT:
                     self.families.clear()
                 self.families[source_shape] = _Family(rule)
-            elif destination_shape is not None and destination_shape not in family.built:
-                family.keep(destination_shape, rule)
+            else:
+                rest_shape = rest_shape or _rest_shape(kind, item)
+                if rest_shape is not None and rest_shape not in family.built:
+                    family.keep(rest_shape, rule)
         return rule
 
     def same_shape(
         self,
         family: _Family,
         source_shape: SourceShape,
-        destination_shape: DestinationShape,
+        rest_shape: RestShape,
         phase: Phase,
         place: str,
         index: int,
         item: dict[str, Any],
     ) -> Rule | None:
         """`plain_rule` for a rule of the same shape as one it built: a source of the same
-        `_source_shape` and a destination of the same `_destination_shape`, which differ from
-        that rule's only in the text of one segment each (of the same length in the source), or
-        None.
+        `_source_shape` and the rest of the same `_rest_shape` (a destination that differs from
+        that rule's only in the text of one segment, the same `has` and `missing`), or None.
 
         Such a source parses to the same keys, spans and all, with that text in the same literal
         token: a segment of plain text cannot change how path-to-regexp reads what is around
         it (`_split` checks that the other rule's text was a literal token's, and that its
         tokens are the source's own text). It compiles as the other did: its escaped ASCII text
         cannot make the regex invalid. Such a destination is one of `_PLAIN_DESTINATION` with
-        the same params, so its template has the same names and positions.
+        the same params, and the same `has` gives the same names, so its template has the same
+        names and positions.
         """
-        seen = family.built.get(destination_shape)
+        seen = family.built.get(rest_shape)
         if seen is None:
             first = family.first
-            if _destination_shape(first.item["destination"]) != destination_shape:
+            if _rest_shape(source_shape[0], first.item) != rest_shape:
                 return None
-            seen = family.keep(destination_shape, first)
+            seen = family.keep(rest_shape, first)
         rule, split = seen
         if split is None:
             split = _split(rule, source_shape)
-            family.built[destination_shape] = (rule, split)
+            family.built[rest_shape] = (rule, split)
         if split is _NO_SPLIT:
             return None
-        source: str = item["source"]
-        destination: str = item["destination"]
+        kind = source_shape[0]
         status: int | None = None
-        if source_shape[0] == "redirect":
+        if kind == "redirect":
             permanent = item.get("permanent")
             if type(permanent) is not bool or item.get("statusCode") is not None:
                 return None
             status = 308 if permanent else 307
-        if "xn--" in destination or ("_" in destination and "__esc_colon_" in destination.lower()):
+        template = None
+        headers: tuple[tuple[str, str], ...] = ()
+        has: tuple[Condition, ...] = ()
+        missing: tuple[Condition, ...] = ()
+        problems = self.problems
+        before = len(problems)
+        if rest_shape[2] is not None or rest_shape[3] is not None:
+            has = self.conditions(item.get("has"), place, "has")[0]
+            missing = self.conditions(item.get("missing"), place, "missing")[0]
+        if kind == "header":
+            headers = self.header_items(item.get("headers"), f"{place}.headers")
+        else:
+            destination: str = item["destination"]
+            if "xn--" in destination or (
+                "_" in destination and "__esc_colon_" in destination.lower()
+            ):
+                return None
+            known = rule.destination
+            assert known is not None
+            template = new_template(destination, known.names, known.positions, known.positional)
+        if len(problems) > before:
+            del problems[before:]
             return None
+        source: str = item["source"]
         head, start, end, rest = split
         text = source[start : len(source) - end]
         tokens = (*head, text, *rest) if rest else (*head, text)
         last = tokens[-1]
         pattern = rule.pattern
-        template = rule.destination
-        assert template is not None
         return new_rule(
             phase,
             index,
@@ -705,10 +721,10 @@ class _Loader:
                 pattern.modified,
                 pattern.restricted,
             ),
-            new_template(destination, template.names, template.positions, template.positional),
-            (),
-            (),
-            (),
+            template,
+            has,
+            missing,
+            headers,
             status,
             False,
             item,
@@ -1190,6 +1206,15 @@ SourceShape = tuple[str, str, str, int]
 #: segment of literal text that varies (without its '/'); or the whole destination and None,
 #: when it has no such segment.
 DestinationShape = tuple[str, str | None]
+#: What the rest of those rules share (`_rest_shape`): their destination's shape ("" and None for
+#: a header rule), and the items of their `has` and of their `missing` (`_plain_items`; None
+#: for none).
+RestShape = tuple[
+    str,
+    str | None,
+    tuple[tuple[object, object, object], ...] | None,
+    tuple[tuple[object, object, object], ...] | None,
+]
 #: How the sources `_Loader.plain_rule` looks for a shape of start (`/:locale/...`): those of a
 #: large table whose rules share few shapes, and that cost most to build the usual way. (A source
 #: that starts with literal text shares its shape with few others, unless it is literal text,
@@ -1208,16 +1233,16 @@ _NO_SPLIT: _Split = ((), 0, 0, ())
 
 class _Family:
     """The rules `_Loader.plain_rule` built whose sources share a shape (`_source_shape`): the
-    first, and per shape of destination (`_destination_shape`) the one to build the others from,
-    with its source's tokens split (`_split`) once another has asked."""
+    first, and per shape of the rest (`_rest_shape`) the one to build the others from, with its
+    source's tokens split (`_split`) once another has asked."""
 
     __slots__ = ("built", "first")
 
     def __init__(self, first: Rule) -> None:
         self.first = first
-        self.built: dict[DestinationShape, tuple[Rule, _Split | None]] = {}
+        self.built: dict[RestShape, tuple[Rule, _Split | None]] = {}
 
-    def keep(self, shape: DestinationShape, rule: Rule) -> tuple[Rule, _Split | None]:
+    def keep(self, shape: RestShape, rule: Rule) -> tuple[Rule, _Split | None]:
         """Keep `rule` as the one to build the others of this destination shape from."""
         if len(self.built) >= _DESTINATIONS_KEPT:
             self.built.clear()
@@ -1242,6 +1267,26 @@ def _source_shape(kind: str, source: str) -> SourceShape | None:
     if not source.isascii():
         return None
     return kind, source[: at - 1], source[end:], end - at
+
+
+def _rest_shape(kind: str, item: Mapping[str, Any]) -> RestShape | None:
+    """What a rule's destination, `has` and `missing` share with the rules `_Loader.same_shape`
+    may build from it, or None for a rule of no such shape (a destination of none, or items that
+    are not all strings)."""
+    has = item.get("has")
+    has_items = None if has is None else _plain_items(has)
+    if has is not None and has_items is None:
+        return None
+    missing = item.get("missing")
+    missing_items = None if missing is None else _plain_items(missing)
+    if missing is not None and missing_items is None:
+        return None
+    if kind == "header":
+        return "", None, has_items, missing_items
+    found = _destination_shape(item.get("destination"))
+    if found is None:
+        return None
+    return found[0], found[1], has_items, missing_items
 
 
 def _destination_shape(destination: object) -> DestinationShape | None:
