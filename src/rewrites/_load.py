@@ -676,6 +676,15 @@ class _Loader:
                 return None
             status = 308 if permanent else 307
         template = None
+        if kind != "header":
+            destination: str = item["destination"]
+            if "xn--" in destination or (
+                "_" in destination and "__esc_colon_" in destination.lower()
+            ):
+                return None
+            known = rule.destination
+            assert known is not None
+            template = new_template(destination, known.names, known.positions, known.positional)
         headers: tuple[tuple[str, str], ...] = ()
         has: tuple[Condition, ...] = ()
         missing: tuple[Condition, ...] = ()
@@ -686,15 +695,6 @@ class _Loader:
             missing = self.conditions(item.get("missing"), place, "missing")[0]
         if kind == "header":
             headers = self.header_items(item.get("headers"), f"{place}.headers")
-        else:
-            destination: str = item["destination"]
-            if "xn--" in destination or (
-                "_" in destination and "__esc_colon_" in destination.lower()
-            ):
-                return None
-            known = rule.destination
-            assert known is not None
-            template = new_template(destination, known.names, known.positions, known.positional)
         if len(problems) > before:
             del problems[before:]
             return None
