@@ -471,15 +471,13 @@ _WHOLE_SEGMENTS = re.compile(rf"(?:/[^:*+?\\{{}}()/]*|/{_WHOLE_PARAM})+", re.S)
 # In such a source '/:' and '/(' only start a key (text segments hold neither ':' nor '(', and a
 # key's pattern is consumed with it), so the keys can be found directly: split on them, each
 # whole key text kept (its groups not captured), the text between them in between.
-_WHOLE_KEY_TEXT = re.compile(
-    r"(/(?::[A-Za-z0-9_]+(?:\((?!\?)(?:\\.|[^()\\])+\))?|\((?!\?)(?:\\.|[^()\\])+\))[*+?]?)",
-    re.S,
-)
+_KEY_BODY = _SIMPLE_BODY.replace("((?:", "(?:(?:")  # (the same, its pattern not a group)
+_WHOLE_KEY_TEXT = re.compile(rf"(/(?::[A-Za-z0-9_]+(?:{_KEY_BODY})?|{_KEY_BODY})[*+?]?)", re.S)
 # One key's text, its parts as groups: name, pattern, unnamed pattern, modifier.
 _WHOLE_KEY = re.compile(f"/{_WHOLE_PARAM}", re.S)
 _DEFAULT_PATTERN = "[^" + escape_js(DELIMITER) + "]+?"
 # One segment of plain text after its '/' (what `_WHOLE_SEGMENTS` takes as text), maybe empty.
-_TEXT_SEGMENT = re.compile(r"[^:*+?\\{}()/]*", re.S)
+_TEXT_SEGMENT = re.compile(r"[^:*+?\\{}()/]*")
 
 _Whole = tuple[tuple[Token, ...], tuple[Key, ...], bool]
 #: `_whole_segments` of the sources `parse_whole_segments` has seen with a last segment of plain
