@@ -684,7 +684,10 @@ class _Loader:
                 return None
             known = rule.destination
             assert known is not None
-            template = new_template(destination, known.names, known.positions, known.positional)
+            if destination == known.destination:
+                template = known  # a value: the same destination, the same template (and parse)
+            else:
+                template = new_template(destination, known.names, known.positions, known.positional)
         headers: tuple[tuple[str, str], ...] = ()
         has: tuple[Condition, ...] = ()
         missing: tuple[Condition, ...] = ()
