@@ -269,32 +269,39 @@ def test_a_destination_parsed_once_renders_as_one_parsed_per_request(
 #: Pieces of bare paths, most of them parsed once (`_plain`), with params.
 _PATH_PIECES = ["/", "a", "B", "-", ".", "..", "%41", "é", ":id", ":p*", ":path", "(", ")", "+"]
 _PATH_PIECES += ["~", "@", "!", ",", ";", "=", "#h", "\\", ":id/x", "/:p?", "/:path+"]
+#: What comes before the path: nothing, or a plain origin (and a few that are not plain).
+_ORIGINS = ["", "", "https://e.com", "http://a-b.example:8080", "https://E.com", "http://e.com:80"]
 
 
 @given(
+    st.sampled_from(_ORIGINS),
     st.lists(st.sampled_from(_PATH_PIECES), max_size=6).map("".join),
     st.dictionaries(st.sampled_from(_PARAM_NAMES), _PARAM_VALUES),
+    st.booleans(),
 )
-@settings(max_examples=400, suppress_health_check=[HealthCheck.filter_too_much])
-def test_a_plain_path_is_the_path_a_request_without_a_query_renders(
-    rest: str, params: dict[str, object]
+@settings(max_examples=500, suppress_health_check=[HealthCheck.filter_too_much])
+def test_a_plain_target_is_what_a_request_without_a_query_renders(
+    origin: str, rest: str, params: dict[str, object], append: bool
 ) -> None:
-    """Where `plain_path` answers (a bare path parsed once, plain params), the general render for
-    a request with no query gives that path (its hash split off), no query and no host."""
-    destination = "/" + rest.lstrip("/")
+    """Where `plain_target` answers (a destination parsed once, plain params that a rewrite
+    would not append), the general render for a request with no query gives that origin (as
+    url.format writes it) and path (its hash split off), and no query."""
+    destination = origin + "/" + rest.lstrip("/")
     slow = Template(destination, ("id", "p", "path"))
     text, refs, _ = slow._encode()
     object.__setattr__(slow, "_encoded", (text, refs, None))  # the general way only
-    path = Template(destination, ("id", "p", "path")).plain_path(params)  # type: ignore[arg-type]
-    assume(path is not None)
-    assert path is not None
+    fast = Template(destination, ("id", "p", "path"))
+    target = fast.plain_target(params, append)  # type: ignore[arg-type]
+    assume(target is not None)
+    assert target is not None
     groups = [v if not isinstance(v, list) else tuple(v) for v in params.values()]
-    got = slow.render(params, groups, {}, append=False)  # type: ignore[arg-type]
-    pathname, _, hash_ = path.partition("#")
-    rest = hash_.split("#", 1)[0]
-    assert (got.pathname, got.hash, got.query, got.external) == (
+    got = slow.render(params, groups, {}, append=append)  # type: ignore[arg-type]
+    host = f"{got.protocol}//{got.hostname}{':' + got.port if got.port else ''}"
+    pathname, _, hash_ = target[1].partition("#")
+    rest_ = hash_.split("#", 1)[0]
+    assert (target[0], got.pathname, got.hash, got.query) == (
+        host if got.external else "",
         pathname,
-        f"#{rest}" if rest else "",
+        f"#{rest_}" if rest_ else "",
         {},
-        False,
     )

@@ -20,7 +20,14 @@ from rewrites._js.node import (
 from rewrites._js.uri import decode_uri_component, escape
 from rewrites._js.url import URLError, parse_url
 from rewrites._pages import _UNCHANGED_BY_URI_FUNCTIONS, _encode_uri_path
-from rewrites._resolve import _PLAIN_TARGET, _format, _plain_query, _plain_stringify, _plain_url
+from rewrites._resolve import (
+    _PLAIN_TARGET,
+    _format,
+    _plain_proxied_path,
+    _plain_query,
+    _plain_stringify,
+    _plain_url,
+)
 
 HOSTS = (
     "localhost",
@@ -187,3 +194,17 @@ def test_resolve_answers_as_explain_does(
         except rewrites.RequestError as exc:
             explained = ("error", exc.status, str(exc))
         assert resolved == explained, url
+
+
+@given(
+    st.sampled_from(["http://e.com", "https://a-b.example:8080", "http://x.y.z:1"]),
+    st.text(alphabet="/a.%2F:@!$&'()*+,;=~-_?#\\é ", max_size=12).map(lambda t: "/" + t),
+)
+def test_a_plain_proxied_path_after_a_plain_origin_is_a_url_the_parser_keeps(
+    origin: str, path: str
+) -> None:
+    """A path that `_plain_proxied_path` takes, after a plain origin, is an upstream URL the URL
+    parser gives back as it is: what a proxied rewrite that skips the parse answers."""
+    if _plain_proxied_path(path):
+        assert _plain_url(origin + path)
+        assert rewrites._js.url.parse_url(origin + path).href == origin + path

@@ -627,17 +627,27 @@ class Template:
             search=_unmark(url.search),
         )
 
-    def plain_path(self, params: Mapping[str, RenderValue]) -> str | None:
-        """The path `render` gives a destination that is a bare path every request parses alike
-        (no host, query, hash or `$N`), when each param it takes is plain (a string, or a
-        non-empty list of strings for a repeated one); None otherwise, for `render` to decide.
-        Before any hash in it is split off: the caller checks for '#'."""
+    def plain_target(
+        self, params: Mapping[str, RenderValue], append: bool = False
+    ) -> tuple[str, str] | None:
+        """For a destination every request parses alike (a bare path, or an http(s) URL with a
+        plain host, with no query, hash or `$N`), and params that are plain (a string, or a
+        non-empty list of strings for a repeated one) and that `render` would not append to the
+        query: its origin ('' for a bare path, else `http://host:port` as url.format writes
+        it) and the path its params render, before any hash in it is split off (the caller
+        checks for '#'). None otherwise, for `render` to decide."""
         if self.broken is not None:
             return None
         fixed = (self._encoded or self._encode())[2]
-        if fixed is None or fixed.external:
+        if fixed is None or (append and params and _appends(fixed.dest_params, params)):
             return None
-        return fixed.path._render_plain(params)
+        path = fixed.path._render_plain(params)
+        if path is None:
+            return None
+        if not fixed.external:
+            return "", path
+        port = fixed.port
+        return f"{fixed.protocol}//{fixed.hostname}{':' + port if port else ''}", path
 
     def render(
         self,
@@ -762,19 +772,21 @@ def _render_fixed(
         rest = rest.split("#", 1)[0]
         hash_ = f"#{rest}" if rest else ""
     merged: Query = dict(query) if query else {}
-    if append and params:
-        used = parsed.dest_params
-        # Params the destination does not use go to the query, unless it uses any (Next.js's
-        # internal locale param aside).
-        if used.isdisjoint(params) or (
-            "nextInternalLocale" in used and used.intersection(params) == _LOCALE_PARAM
-        ):
-            for key in params:
-                # `key in destQuery`: a name every object inherits is there already.
-                if key != "nextInternalLocale" and not inherits(key):
-                    merged[key] = js_value(params[key])
+    if append and params and _appends(parsed.dest_params, params):
+        for key in params:
+            # `key in destQuery`: a name every object inherits is there already.
+            if key != "nextInternalLocale" and not inherits(key):
+                merged[key] = js_value(params[key])
     return Rendered(
         parsed.external, parsed.protocol, None, parsed.hostname, parsed.port, path, hash_, merged
+    )
+
+
+def _appends(used: frozenset[str], params: Mapping[str, RenderValue]) -> bool:
+    """Whether a rewrite appends its params to the query: those the destination does not use
+    go there, unless it uses any (Next.js's internal locale param aside)."""
+    return used.isdisjoint(params) or (
+        "nextInternalLocale" in used and used.intersection(params) == _LOCALE_PARAM
     )
 
 

@@ -569,13 +569,15 @@ class Run(Steps):
     def location(self, rule: Rule, params: dict[str, RenderValue], groups: Sequence[Any]) -> str:
         """A matching redirect's Location; a failure (one Node would not send) is Next.js's 500.
 
-        A request with no query, to a destination that is a bare path every request parses
-        alike, gets the path its params render (`Template.plain_path`) when `url.format` would
-        write it as it is (no '#', '?', '//' or '\\' in it): the render, query and format it
-        would otherwise go through give back the same text."""
+        A request with no query, to a destination that every request parses alike, gets its
+        origin and the path its params render (`Template.plain_target`) when `url.format` would
+        write that path as it is (no '#', '?', '//' or '\\' in it): the render, query and
+        format it would otherwise go through give back the same text."""
         assert rule.destination is not None
-        location = None if self.query else rule.destination.plain_path(params)
-        if location is None or _FORMATTED.search(location) is not None:
+        target = None if self.query else rule.destination.plain_target(params)
+        if target is not None and _FORMATTED.search(target[1]) is None:
+            location = target[0] + target[1]
+        else:
             dest = self.render(rule, params, groups, append=False)
             search = self.stringify(dest.query) if dest.query else ""
             pathname = dest.pathname
@@ -602,8 +604,16 @@ class Run(Steps):
         params, groups = got
         constant = self.constant(rule, params, groups)
         kept: Rendered | str | None = rule._constant if constant else None
+        destination = rule.destination
+        assert destination is not None
+        target = None if kept is not None or self.query else destination.plain_target(params, True)
         if isinstance(kept, str):
             url: str | None = kept  # a proxied rule's URL
+        elif target is not None and target[0] and _plain_proxied_path(target[1]):
+            # What render, url.format and the URL parser would make of it: origin and path.
+            url = target[0] + target[1]
+            if constant:
+                set_constant(rule, url)
         else:
             dest = kept or self.render(rule, params, groups, append=True)
             url = self.proxy_url(dest) if dest.external else None
@@ -867,6 +877,17 @@ _PLAIN_URL = re.compile(
     rf"(/[{UNCHANGED_PATH_CHARS}]*)(?:\?[A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*)?"
 )
 _DEFAULT_PORT = {"http": "80", "https": "443"}
+
+
+def _plain_proxied_path(path: str) -> bool:
+    """Whether the URL parser gives back an upstream URL of a plain origin (`_PLAIN_URL`'s)
+    with this path as it is: characters it leaves unencoded, no dot segment, no query or
+    fragment."""
+    return _PLAIN_PATH.fullmatch(path) is not None and DOT_SEGMENT.search(path) is None
+
+
+#: A path of characters the URL parser leaves unencoded (dot segments are checked apart).
+_PLAIN_PATH = re.compile(rf"/[{UNCHANGED_PATH_CHARS}]*")
 
 
 def _plain_url(text: str) -> bool:
