@@ -607,6 +607,8 @@ class Run(Steps):
         destination = rule.destination
         assert destination is not None
         target = None if kept is not None or self.query else destination.plain_target(params, True)
+        # The rendered path, search and query of a local rewrite.
+        pathname, search, query = "", "", _NO_QUERY
         if isinstance(kept, str):
             url: str | None = kept  # a proxied rule's URL
         elif target is not None and target[0] and _plain_proxied_path(target[1]):
@@ -614,11 +616,15 @@ class Run(Steps):
             url = target[0] + target[1]
             if constant:
                 set_constant(rule, url)
+        elif target is not None and not target[0] and "#" not in target[1]:
+            url = None  # a local rewrite to the path its params render: no search, no query
+            pathname = target[1]
         else:
             dest = kept or self.render(rule, params, groups, append=True)
             url = self.proxy_url(dest) if dest.external else None
             if constant and kept is None:
                 set_constant(rule, dest if url is None else url)
+            pathname, search, query = dest.pathname, dest.search, dest.query
         if url is not None:
             self.trace.proxied(phase, rule, params, url)
             return new_resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
@@ -626,14 +632,15 @@ class Run(Steps):
         if self.view.headers.get("rsc") == "1":
             # resolve-routes.js: an RSC request is told where an internal rewrite took it (an
             # external one only for `experimental.clientParamParsingOrigins`, not modelled).
-            if before != dest.pathname:
-                self.res_headers["x-nextjs-rewritten-path"] = dest.pathname
-            if self.search != dest.search:
-                self.res_headers["x-nextjs-rewritten-query"] = dest.search[1:]
+            if before != pathname:
+                self.res_headers["x-nextjs-rewritten-path"] = pathname
+            if self.search != search:
+                self.res_headers["x-nextjs-rewritten-query"] = search[1:]
         if self.extra is not None:
-            self.rewritten_locale(dest.pathname)
-        self.set_pathname(dest.pathname)
-        self.query.update(dest.query)
+            self.rewritten_locale(pathname)
+        self.set_pathname(pathname)
+        if query:
+            self.query.update(query)
         self.last_rewrite = rule
         self.trace.rewritten(phase, rule, params, before, self.pathname)
         if not check:
@@ -818,6 +825,8 @@ _HEADERS, _REDIRECTS, _FALLBACK = Phase.HEADERS, Phase.REDIRECTS, Phase.FALLBACK
 _BEFORE_FILES, _AFTER_FILES = Phase.BEFORE_FILES, Phase.AFTER_FILES
 _LOCAL, _NOT_FOUND, _REDIRECT, _PROXIED = Kind.LOCAL, Kind.NOT_FOUND, Kind.REDIRECT, Kind.PROXIED
 _CHECK_FS, _DYNAMIC_ROUTES = Stage.CHECK_FS, Stage.DYNAMIC_ROUTES
+#: The query of a destination that adds none to the request's.
+_NO_QUERY: Query = {}
 #: Each phase's place in `Phase` (and in `TableIndex.split`).
 _NUMBER = {phase: number for number, phase in enumerate(Phase)}
 
