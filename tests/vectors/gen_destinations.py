@@ -43,16 +43,12 @@ Re-running gives byte-identical output.  Python 3.11, stdlib only.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from _resolve_oracle import run_all, summarize, write
+from _resolve_oracle import generate
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = "tests/vectors/gen_destinations.py"
-ORACLE_NAME = "next@16.4.6 resolve.js"
 
 ROUTES = ["/", "/b", "/c", "/x", "/blog/[slug]", "/docs/[[...slug]]", "/t/[...rest]"]
 
@@ -710,36 +706,24 @@ def misc_configs() -> list[dict[str, Any]]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--oracle",
-        type=Path,
-        default=REPO_ROOT.parent / "shared" / "oracle",
-        help="directory holding resolve.js (default: <repo>/../shared/oracle)",
-    )
-    ap.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent / "destinations.json"
-    )
-    args = ap.parse_args(argv)
+def all_configs() -> list[dict[str, Any]]:
+    """Every config this generator runs through the oracle."""
+    return [*family_configs(), has_config(), has_redirect_config(), *misc_configs()]
 
-    configs = [*family_configs(), has_config(), has_redirect_config(), *misc_configs()]
-    names = [c["name"] for c in configs]
-    assert len(names) == len(set(names)), "config names must be unique"
-    run_all(args.oracle, configs)
-    expected_setup_errors = {"backslash-colon-internal", "literal-colon-digits-internal"}
-    for c in configs:
-        failed = any(r.get("setup_error") for r in c["results"])
-        if failed != (c["name"] in expected_setup_errors):
-            print(
-                f"warning: config {c['name']!r} setup_error={failed}: "
-                f"{c['results'][0].get('error', '')[:300]}",
-                file=sys.stderr,
-            )
-    doc = {"generator": GENERATOR, "oracle": ORACLE_NAME, "configs": configs}
-    write(doc, args.out)
-    print(summarize(doc))
-    return 0
+
+#: The configs whose setup Next.js refuses.
+EXPECTED_SETUP_ERRORS = frozenset({"backslash-colon-internal", "literal-colon-digits-internal"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    return generate(
+        __doc__ or "",
+        GENERATOR,
+        "destinations.json",
+        all_configs,
+        argv,
+        fails=EXPECTED_SETUP_ERRORS.__contains__,
+    )
 
 
 if __name__ == "__main__":
