@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -113,11 +114,21 @@ def _compiles(source: str) -> bool:
     return True
 
 
+#: The names of a source's params.
+_PARAM_NAMES = re.compile(r":(p[0-9])")
+
+
 @st.composite
 def rules(draw: Callable[..., Any], kind: str) -> dict[str, Any]:
     """One rule; destinations are literal paths made of the same words, so rewrites chain."""
     rule: dict[str, Any] = {"source": draw(sources().filter(_compiles))}
     target = "/" + "/".join(draw(st.lists(st.sampled_from(WORDS[:5]), min_size=1, max_size=3)))
+    if kind != "header":
+        # Some of the source's params, each as one value or repeated, with any modifier.
+        for name in draw(st.lists(st.sampled_from(_PARAM_NAMES.findall(rule["source"]) or [""]))):
+            if name:
+                target += draw(st.sampled_from(("/", "-", "/x-"))) + ":" + name
+                target += draw(st.sampled_from(("", "", "*", "+", "?")))
     if kind == "header":
         rule["headers"] = [{"key": "x-rule", "value": "1"}]
     elif draw(st.integers(0, 4)) == 0:

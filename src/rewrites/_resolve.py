@@ -35,10 +35,11 @@ from ._js.node import (
 from ._js.uri import escape
 from ._js.url import DOT_SEGMENT, UNCHANGED_PATH_CHARS, URLError, parse_url
 from ._pages import RouteMatch
+from ._plan import GENERAL, NO_PLAN, General, plan
 from ._results import Kind, Outcome, Resolution, Stage, Step, new_resolution
 from ._rules import Phase, Rule, set_constant, set_plan
 from ._steps import Extra, Steps
-from ._values import Params, Query, RenderValue
+from ._values import Params, Query, QueryValue, RenderValue
 from .errors import RequestError
 
 if TYPE_CHECKING:
@@ -551,7 +552,25 @@ class Run(Steps):
             if extra is None or extra.start is None
             else self.redirect_candidates()
         )
+        # The usual request takes each rule's plan (`_plan`), and the general way where it has
+        # none or cannot tell.
+        planned = self.trace is SILENT and extra is None and not self.query
+        path, timeout = self.path, self.router.match_timeout
         for _, rule in candidates:
+            if planned:
+                found = rule._plan
+                if found is None:
+                    found = plan(rule)
+                if found is not NO_PLAN:
+                    target = found.target(path, timeout)
+                    if target is None:
+                        continue
+                    if target is not GENERAL and _FORMATTED.search(target) is None:
+                        location = found.origin + target
+                        if location.isascii() and location.isprintable():
+                            return new_resolution(
+                                _REDIRECT, location, None, {}, None, {}, rule.status, {}, rule
+                            )
             got = self.params_for(rule, _REDIRECTS)
             if got is None:
                 continue
@@ -598,6 +617,71 @@ class Run(Steps):
     def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
         """Apply one rewrite rule if it matches; with `check`, look for a page afterwards. A
         proxied request is finished: its resolution."""
+        target = self.planned(rule)
+        if target is None:
+            return None
+        params: Mapping[str, Any]
+        query: Mapping[str, QueryValue | None]
+        if type(target) is str:
+            # A local rewrite to the path the rule's plan wrote: no search, no query.
+            pathname, search, query, params = target, "", _NO_QUERY, _NO_QUERY
+        elif isinstance(target, Resolution):
+            return target  # a proxied request's
+        else:
+            got = self.general_rewrite(rule, phase)
+            if got is None or isinstance(got, Resolution):
+                return got
+            pathname, search, query, params = got
+        before = self.pathname
+        if self.view.headers.get("rsc") == "1":
+            # resolve-routes.js: an RSC request is told where an internal rewrite took it (an
+            # external one only for `experimental.clientParamParsingOrigins`, not modelled).
+            if before != pathname:
+                self.res_headers["x-nextjs-rewritten-path"] = pathname
+            if self.search != search:
+                self.res_headers["x-nextjs-rewritten-query"] = search[1:]
+        if self.extra is not None:
+            self.rewritten_locale(pathname)
+        self.set_pathname(pathname)
+        if query:
+            self.query.update(query)
+        self.last_rewrite = rule
+        self.trace.rewritten(phase, rule, params, before, self.pathname)
+        if not check:
+            return None
+        found = self.check_true()
+        self.trace.checked(phase, rule, found, self.pathname)
+        return found
+
+    def planned(self, rule: Rule) -> str | Resolution | General | None:
+        """A rewrite by the rule's plan (`_plan`), for the usual request: the local path it
+        rewrites to, the resolution of a proxied one, None when its source does not match, or
+        `GENERAL` when the general way must tell (no plan, not the usual request)."""
+        if self.trace is not SILENT or self.extra is not None or self.query:
+            return GENERAL
+        found = rule._plan
+        if found is None:
+            found = plan(rule)
+        if found is NO_PLAN or not found.rewrites:
+            return GENERAL
+        target: str | General | None = found.target(self.path, self.router.match_timeout)
+        if type(target) is not str:
+            return target  # None or GENERAL
+        if not found.origin:
+            return target if "#" not in target else GENERAL
+        if _plain_proxied_path(target):
+            # What render, url.format and the URL parser would make of it: origin and path.
+            return new_resolution(
+                _PROXIED, found.origin + target, None, {}, None, {}, None, {}, rule
+            )
+        return GENERAL
+
+    def general_rewrite(
+        self, rule: Rule, phase: Phase
+    ) -> Resolution | tuple[str, str, Params | Query, Mapping[str, Any]] | None:
+        """A rewrite worked out in full: the resolution of a proxied one, else the path,
+        search and query it rewrites to and the params it matched; None when it does not
+        apply."""
         got = self.params_for(rule, phase)
         if got is None:
             return None
@@ -628,26 +712,7 @@ class Run(Steps):
         if url is not None:
             self.trace.proxied(phase, rule, params, url)
             return new_resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
-        before = self.pathname
-        if self.view.headers.get("rsc") == "1":
-            # resolve-routes.js: an RSC request is told where an internal rewrite took it (an
-            # external one only for `experimental.clientParamParsingOrigins`, not modelled).
-            if before != pathname:
-                self.res_headers["x-nextjs-rewritten-path"] = pathname
-            if self.search != search:
-                self.res_headers["x-nextjs-rewritten-query"] = search[1:]
-        if self.extra is not None:
-            self.rewritten_locale(pathname)
-        self.set_pathname(pathname)
-        if query:
-            self.query.update(query)
-        self.last_rewrite = rule
-        self.trace.rewritten(phase, rule, params, before, self.pathname)
-        if not check:
-            return None
-        found = self.check_true()
-        self.trace.checked(phase, rule, found, self.pathname)
-        return found
+        return pathname, search, query, params
 
     def chain(self, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
         """A rewrite phase in order; each rule sees the path as the rules before it left it.

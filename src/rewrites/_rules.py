@@ -51,8 +51,8 @@ class Rule:
     status: int | None = attrs.field(repr=False, eq=False)
     internal: bool = attrs.field(default=False, repr=False, eq=False)
     item: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False, hash=False)
-    #: What resolution works out once about a header rule (`_resolve._header_plan`), None until
-    #: then.
+    #: What resolution works out once about a rule, None until then: a header rule's header
+    #: plan (`_resolve._header_plan`), a redirect's or rewrite's `_plan.Plan` (or `NO_PLAN`).
     _plan: Any = attrs.field(default=None, init=False, repr=False, eq=False, hash=False)
     #: A redirect's or rewrite's outcome for a request that gives its destination no params, no
     #: `$N` values and no query (`_resolve.Run.constant`), None until one has worked it out.
