@@ -7,7 +7,7 @@ values): a caller never tests a string.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import attrs
 
@@ -106,7 +106,7 @@ class Outcome(enum.StrEnum):
 APPLIED = frozenset({Outcome.MATCHED, Outcome.REDIRECT, Outcome.PROXIED, Outcome.REWRITTEN})
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Resolution:
     """Where a request goes.
 
@@ -160,48 +160,62 @@ _RESOLUTION_FIELDS = (
     "middleware",
 )
 assert tuple(field.name for field in attrs.fields(Resolution)) == _RESOLUTION_FIELDS
-(
-    _set_kind,
-    _set_url,
-    _set_path,
-    _set_query,
-    _set_route,
-    _set_params,
-    _set_status,
-    _set_headers,
-    _set_rule,
-    _set_locale,
-    _set_middleware,
-) = (getattr(Resolution, name).__set__ for name in _RESOLUTION_FIELDS)
 
 
-def new_resolution(
-    kind: Kind,
-    url: str,
-    path: str | None,
-    query: Mapping[str, QueryValue],
-    route: str | None,
-    params: Mapping[str, QueryValue],
-    status: int | None,
-    headers: Mapping[str, QueryValue],
-    rule: Rule | None,
-) -> Resolution:
+class _NewResolution:
     """`Resolution(...)` with the fields resolution sets given by position (no locale, no
-    middleware): the same value in about two thirds of the time of attrs' `__init__`, which
-    every request pays (see `_rules.new_rule`)."""
-    resolution: Resolution = object.__new__(Resolution)
-    _set_kind(resolution, kind)
-    _set_url(resolution, url)
-    _set_path(resolution, path)
-    _set_query(resolution, query)
-    _set_route(resolution, route)
-    _set_params(resolution, params)
-    _set_status(resolution, status)
-    _set_headers(resolution, headers)
-    _set_rule(resolution, rule)
-    _set_locale(resolution, None)
-    _set_middleware(resolution, False)
-    return resolution
+    middleware), made in half the time of attrs' `__init__`, which every request pays.
+
+    An object of this class has `Resolution`'s very slots, so it can become one: its
+    `__init__` sets them as plain attributes (the frozen class's `__setattr__` refuses that),
+    then hands the object to `Resolution`. CPython allows that only between classes of the same
+    layout, and a `__weakref__` slot after the fields makes two slotted classes differ: that is
+    why `Resolution` has none.
+    """
+
+    __slots__ = _RESOLUTION_FIELDS
+
+    def __init__(
+        self,
+        kind: Kind,
+        url: str,
+        path: str | None,
+        query: Mapping[str, QueryValue],
+        route: str | None,
+        params: Mapping[str, QueryValue],
+        status: int | None,
+        headers: Mapping[str, QueryValue],
+        rule: Rule | None,
+    ) -> None:
+        self.kind = kind
+        self.url = url
+        self.path = path
+        self.query = query
+        self.route = route
+        self.params = params
+        self.status = status
+        self.headers = headers
+        self.rule = rule
+        self.locale = None
+        self.middleware = False
+        self.__class__ = Resolution  # type: ignore[assignment]
+
+
+#: `_NewResolution`, typed as what it makes.
+new_resolution: Callable[
+    [
+        Kind,
+        str,
+        str | None,
+        Mapping[str, QueryValue],
+        str | None,
+        Mapping[str, QueryValue],
+        int | None,
+        Mapping[str, QueryValue],
+        Rule | None,
+    ],
+    Resolution,
+] = _NewResolution  # type: ignore[assignment]
 
 
 @attrs.frozen
