@@ -201,7 +201,13 @@ def samples(pattern: Pattern, limit: int = 8) -> list[str]:
             values[at] = [first, *others[: repeat - 1]] if key.repeat else [first]
         return values
 
-    plans = [variant(0, 1, False), variant(0, 1, True), variant(1, 2, True)]
+    plans = [variant(0, 1, False), variant(0, 1, True)]
+    for at, key in keys:
+        if key.optional:  # each optional key left out alone: `/blog/1/api` of `/blog/:a?/:b*/api`
+            plan = variant(0, 1, True)
+            plan[at] = None
+            plans.append(plan)
+    plans.append(variant(1, 2, True))
     for at, _ in keys:
         for option in choices[at][1:]:
             plan = variant(0, 1, True)
