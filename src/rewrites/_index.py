@@ -92,10 +92,12 @@ class PathView:
 
     def folded(self) -> PathView:
         """The path folded as JavaScript's case-insensitive matching folds it."""
-        if self._folded is None:
-            text = _js_fold(self.text)
-            self._folded = self if text == self.text else PathView(text)
-        return self._folded
+        folded = self._folded
+        if folded is None:
+            text = self.text
+            lowered = text.lower() if text.isascii() else _js_fold(text)  # (its ASCII case)
+            folded = self._folded = self if lowered == text else PathView(lowered)
+        return folded
 
 
 class PlainIndex:
@@ -153,18 +155,19 @@ class _Keyed:
                 if found:
                     into.append(found)
         if self.segments:
-            get = self.segments.get
             # Index -1 is the text before the path's first '/' (no key is empty: never found).
-            for index, segment in enumerate(path.segments(), -1):
-                entries = get(segment)
+            for index, entries in enumerate(map(self.segments.get, path.segments()), -1):
                 if entries:
                     for at, positions in entries:
                         if at < 0 or at == index:
                             into.append(positions)
-        if self.tails:
-            trimmed = pathname[:-1] if pathname.endswith("/") else pathname
-            for tail, positions in self.tails.items():
-                if pathname.endswith(tail) or trimmed.endswith(tail):
+        tails = self.tails
+        slash = pathname[-1:] == "/"
+        # The built-in '/:path+/' is often the only rule keyed by its tail, and its '/' ends only
+        # a path that ends with one.
+        if tails and (slash or len(tails) > 1 or "/" not in tails):
+            for tail, positions in tails.items():
+                if pathname.endswith(tail) or (slash and pathname[:-1].endswith(tail)):
                     into.append(positions)
 
     def size(self, mine: range) -> int:
@@ -213,7 +216,7 @@ class _Paths:
             self.exact.walk(path, into)
         folded = self.folded
         if folded.lettered:
-            folded.walk(path.folded(), into)
+            folded.walk(path._folded or path.folded(), into)
         elif folded.used:
             folded.walk(path, into)  # the built-in '/:path+/' alone: no letter to fold
 
@@ -450,15 +453,14 @@ class TableIndex:
                 lists.append(hosts)
             elif host:
                 self.hosts.walk(host, path, lists)
-        if self.needs.every:
+        needs = self.needs
+        if needs.every:
             if request is None:
-                for paths in self.needs.groups():
+                for paths in needs.groups():
                     paths.walk(path, lists)
-            else:
-                self.needs.walk(request, path, lists)
-        if len(lists) == 1:
-            return lists[0]
-        return _merged(lists)
+            elif request.headers:
+                needs.walk(request, path, lists)
+        return lists[0] if len(lists) == 1 else _merged(lists)
 
     def split(
         self, path: PathView, host: str | None = None, request: RequestView | None = None

@@ -45,7 +45,14 @@ from .errors import RequestError
 if TYPE_CHECKING:
     from .router import Router
 
-__all__ = ["Recorder", "Run", "Tracer", "has_repeated_slashes", "path_has_prefix"]
+__all__ = [
+    "Recorder",
+    "Run",
+    "Tracer",
+    "has_repeated_slashes",
+    "path_has_prefix",
+    "resolve_indexed",
+]
 
 
 _STAGE = {phase: Stage(phase.value) for phase in Phase}
@@ -326,7 +333,8 @@ class Run(Steps):
                 ("." not in path and "%" not in path) or DOT_SEGMENT.search(path) is None
             ):
                 # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
-                self.set_pathname(path)
+                self.pathname = self.path = path  # (`set_pathname`: a path is never '')
+                self.lookup = PathView(path)
                 if query:
                     self.set_query("?" + query)
                 return
@@ -547,30 +555,25 @@ class Run(Steps):
     def redirects(self) -> Resolution | None:
         """The first matching redirect finishes the request: its resolution."""
         extra = self.extra
-        candidates = (
-            self.candidates(_REDIRECTS)
-            if extra is None or extra.start is None
-            else self.redirect_candidates()
-        )
+        planned = self.trace is SILENT and extra is None
+        candidates: Iterable[tuple[int, Rule]]
+        if planned and self.split_for is self.lookup:
+            candidates = self.split.get(_REDIRECTS_AT, ())  # (`candidates`, read at once)
+        elif extra is None or extra.start is None:
+            candidates = self.candidates(_REDIRECTS)
+        else:
+            candidates = self.redirect_candidates()
         # The usual request takes each rule's plan (`_plan`), and the general way where it has
         # none or cannot tell.
-        planned = self.trace is SILENT and extra is None and not self.query
+        planned = planned and not self.query
         path, timeout = self.path, self.router.match_timeout
         for _, rule in candidates:
             if planned:
-                found = rule._plan
-                if found is None:
-                    found = plan(rule)
-                if found is not NO_PLAN:
-                    target = found.target(path, timeout)
-                    if target is None:
-                        continue
-                    if target is not GENERAL and _FORMATTED.search(target) is None:
-                        location = found.origin + target
-                        if location.isascii() and location.isprintable():
-                            return new_resolution(
-                                _REDIRECT, location, None, {}, None, {}, rule.status, {}, rule
-                            )
+                answer = _planned_redirect(rule, path, timeout)
+                if answer is None:
+                    continue
+                if answer is not GENERAL:
+                    return answer  # type: ignore[return-value]
             got = self.params_for(rule, _REDIRECTS)
             if got is None:
                 continue
@@ -825,18 +828,22 @@ class Run(Steps):
         headers, rule = dict(self.res_headers), self.last_rewrite
         return new_resolution(kind, url, pathname, query, route, params, None, headers, rule)
 
-    def run(self) -> Resolution:
-        """The phases in Next.js's order (a phase without rules is only visited when tracing)."""
+    def run(self, resumed: bool = False, redirected: bool = False) -> Resolution:
+        """The phases in Next.js's order (a phase without rules is only visited when tracing).
+
+        `resumed` goes on from where `resolve_indexed` left off: the target parsed and the path's
+        candidates split, and with `redirected` the redirects tried."""
         extra = self.extra
         try:
-            if extra is not None:
-                redirect = self.locale_redirect()  # router-server, before resolve-routes
-                if redirect is not None:
-                    raise _Done(redirect)
-            self.start()
-            if extra is not None:
-                self.add_locale()
-                self.next_data()
+            if not resumed:
+                if extra is not None:
+                    redirect = self.locale_redirect()  # router-server, before resolve-routes
+                    if redirect is not None:
+                        raise _Done(redirect)
+                self.start()
+                if extra is not None:
+                    self.add_locale()
+                    self.next_data()
             plan = self.router.plan
             files = plan[5] or extra is not None  # (i18n and data routes answer without files)
             if self.trace is not SILENT:
@@ -846,8 +853,9 @@ class Run(Steps):
                 # path (only a phase with candidates can), the path's split says which have one;
                 # after it, the router's plan (with i18n or middleware the path may change
                 # without a rewrite: the plan alone).
-                split = self.split_phases()
-                headers, redirects, before = 0 in split, 1 in split, 2 in split
+                split = self.split if self.split_for is self.lookup else self.split_phases()
+                headers, before = 0 in split, 2 in split
+                redirects = 1 in split and not redirected
                 after = plan[3] if before else 3 in split
                 fallback = plan[4] if before or after else 4 in split
             else:
@@ -884,6 +892,79 @@ class Run(Steps):
         return resolution if extra is None else self.finish(resolution)
 
 
+def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None) -> Resolution:
+    """`Run(router, url, headers).run()` for an indexed router without i18n or middleware.
+
+    Most requests through a large table end in a redirect or meet no rule at all. Such a
+    request, with a plain target and no query, is answered here from the path's candidates and
+    the redirects' plans (`_plan`), without the `Run` that holds what the later phases change
+    (headers added, the path a rewrite takes, the query). Anything else (a header rule or a
+    rewrite among the candidates, a redirect without a plan, pages or files to look up) goes on
+    in a `Run` from where this left off: nothing here is done twice.
+    """
+    plain = _PLAIN_TARGET.fullmatch(url)
+    if plain is None:
+        return Run(router, url, headers).run()
+    path, query = plain.groups()
+    if (
+        query
+        or "//" in path
+        or (("." in path or "%" in path) and DOT_SEGMENT.search(path) is not None)
+    ):
+        return Run(router, url, headers).run()  # (`Run.start` says what to make of it)
+    if headers:
+        view = RequestView(_headers(headers))
+        host = view.host or ""
+    else:
+        view, host = _NO_HEADERS, ""
+    lookup = PathView(path)
+    shared = router.shared
+    assert shared is not None
+    split = shared.split(lookup, host, view)
+    redirected = False
+    if split:
+        candidates = None if _HEADERS_AT in split else split.get(_REDIRECTS_AT)
+        if candidates is not None:
+            timeout = router.match_timeout
+            for _, rule in candidates:
+                answer = _planned_redirect(rule, path, timeout)
+                if answer is None:
+                    continue
+                if answer is GENERAL:
+                    break
+                return answer  # type: ignore[return-value]
+            else:
+                redirected = True
+    if (not split or (redirected and len(split) == 1)) and not router.plan[5]:
+        # Nothing took the request, and there is no page or file to serve it.
+        return new_resolution(_LOCAL, path, path, {}, None, {}, None, {}, None)
+    run = Run(router, url, None)
+    run.view, run.host = view, host
+    run.pathname = run.path = path
+    run.lookup = run.split_for = lookup
+    run.split = split
+    return run.run(resumed=True, redirected=redirected)
+
+
+def _planned_redirect(rule: Rule, path: str, timeout: float | None) -> Resolution | General | None:
+    """A redirect by the rule's plan, for a request with no query: its resolution, None when its
+    source does not match, or `GENERAL` when the general way must tell (no plan, or a Location
+    that url.format would change or Node would refuse)."""
+    found = rule._plan
+    if found is None:
+        found = plan(rule)
+    if found is NO_PLAN:
+        return GENERAL
+    target = found.target(path, timeout)
+    if type(target) is not str:
+        return target  # type: ignore[no-any-return]
+    if _FORMATTED.search(target) is None:
+        location = found.origin + target
+        if location.isascii() and location.isprintable():
+            return new_resolution(_REDIRECT, location, None, {}, None, {}, rule.status, {}, rule)
+    return GENERAL
+
+
 # The members resolution names on every request, as module constants: reading an enum's member
 # costs about three times reading a global.
 _HEADERS, _REDIRECTS, _FALLBACK = Phase.HEADERS, Phase.REDIRECTS, Phase.FALLBACK
@@ -894,6 +975,7 @@ _CHECK_FS, _DYNAMIC_ROUTES = Stage.CHECK_FS, Stage.DYNAMIC_ROUTES
 _NO_QUERY: Query = {}
 #: Each phase's place in `Phase` (and in `TableIndex.split`).
 _NUMBER = {phase: number for number, phase in enumerate(Phase)}
+_HEADERS_AT, _REDIRECTS_AT = _NUMBER[Phase.HEADERS], _NUMBER[Phase.REDIRECTS]
 
 #: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
 _LEGACY_ESCAPED = re.compile(r"[#?]")

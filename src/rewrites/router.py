@@ -22,7 +22,7 @@ from ._load import lazy_table, load_table
 from ._middleware import Middleware, load_middleware
 from ._pages import LocalRoutes, PublicFiles
 from ._pattern import DEFAULT_MATCH_TIMEOUT
-from ._resolve import Recorder, Run
+from ._resolve import Recorder, Run, resolve_indexed
 from ._results import Explanation, Outcome, Resolution, Stage, Step
 from ._rules import Phase, Rule, Table
 from ._steps import Features
@@ -106,6 +106,14 @@ class Router:
                 self.routes, self.public, i18n, self.data, self.table.base_path, self.build_id
             )
         return Features.of(self.table, self.middleware, files, self.build_id)
+
+    #: Whether `resolve()` starts with `_resolve.resolve_indexed`: an indexed router without
+    #: i18n or middleware.
+    quick: bool = attrs.field(init=False, eq=False, repr=False)
+
+    @quick.default
+    def _quick(self) -> bool:
+        return self.shared is not None and self.features is None
 
     @property
     def i18n(self) -> I18n | None:
@@ -239,6 +247,8 @@ class Router:
         """
         if type(url) is not str or (headers is not None and type(headers) is not dict):
             _check_request(url, headers)
+        if self.quick:
+            return resolve_indexed(self, url, headers)
         return Run(self, url, headers).run()
 
     def explain(self, url: str, headers: Mapping[str, Any] | None = None) -> Explanation:
