@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_index import ROUTES, configs
@@ -208,3 +209,62 @@ def test_a_plain_proxied_path_after_a_plain_origin_is_a_url_the_parser_keeps(
     if _plain_proxied_path(path):
         assert _plain_url(origin + path)
         assert rewrites._js.url.parse_url(origin + path).href == origin + path
+
+
+def test_redirects_and_unmatched_requests_are_answered_without_a_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An indexed router without i18n or middleware answers a plain target with no query that
+    ends in a redirect, or meets no rule in an app without pages, without a `Run`; everything
+    else goes on in one from where it stopped, and every answer is the general way's (`Run`)."""
+    config = {
+        "headers": [{"source": "/h", "headers": [{"key": "x-h", "value": "1"}]}],
+        "redirects": [
+            {"source": "/:locale/page-1", "destination": "/:locale/new-1", "permanent": True},
+            {"source": "/old", "destination": "/new?from=old", "permanent": False},
+            {
+                "source": "/c",
+                "destination": "/d",
+                "permanent": True,
+                "has": [{"type": "cookie", "key": "c"}],
+            },
+        ],
+        "rewrites": [{"source": "/api/:path*", "destination": "https://up.example.com/:path*"}],
+    }
+    runs: list[str] = []
+    started = rewrites._resolve.Run.__init__
+
+    def counted(self: Any, router: Any, url: str, *args: Any) -> None:
+        runs.append(url)
+        started(self, router, url, *args)
+
+    without = rewrites.Router.from_next_config(config)
+    with_pages = rewrites.Router.from_next_config(config, ["/", "/new"])
+    assert without.quick and with_pages.quick
+    assert not rewrites.Router.from_next_config(config, indexed=False).quick
+    assert not rewrites.Router.from_next_config(
+        {**config, "i18n": {"locales": ["en"], "defaultLocale": "en"}}
+    ).quick
+    cases = [
+        # (router, url, headers, answered without a Run)
+        (without, "/fr/page-1", None, True),
+        (without, "/FR/page-1/", {"user-agent": "x"}, True),
+        (without, "/nothing/here", None, True),
+        (with_pages, "/fr/page-1", None, True),
+        (without, "/old", None, False),  # a Location with a query: no plan
+        (without, "/c", {"cookie": "c=1"}, False),  # conditions: no plan
+        (without, "/c", None, True),  # (not sent: the rule is no candidate)
+        (without, "/h", None, False),  # a header rule
+        (without, "/api/a", None, False),  # a rewrite
+        (with_pages, "/nothing/here", None, False),  # pages to look up
+        (without, "/fr/page-1?x=1", None, False),  # a query
+        (without, "/a//b", None, False),  # repeated slashes
+    ]
+    for router, url, headers, alone in cases:
+        general = rewrites._resolve.Run(router, url, headers).run()
+        monkeypatch.setattr(rewrites._resolve.Run, "__init__", counted)
+        runs.clear()
+        assert router.resolve(url, headers) == general, url
+        monkeypatch.setattr(rewrites._resolve.Run, "__init__", started)
+        assert (not runs) is alone, url
+        assert len(runs) <= 1, url  # resumed, not started again
