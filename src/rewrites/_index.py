@@ -154,13 +154,15 @@ class _Keyed:
                 found = whole.get(key[:-1])
                 if found:
                     into.append(found)
-        if self.segments:
-            # Index -1 is the text before the path's first '/' (no key is empty: never found).
-            for index, entries in enumerate(map(self.segments.get, path.segments()), -1):
-                if entries:
-                    for at, positions in entries:
-                        if at < 0 or at == index:
-                            into.append(positions)
+        segments = self.segments
+        if segments:
+            # The keys the path has, found at once; then whether each is where its rules need it
+            # (`at` counts from -1, the text before the path's first '/': never a key).
+            texts = path._segments or path.segments()
+            for text in segments.keys() & texts:
+                for at, positions in segments[text]:
+                    if at < 0 or (at + 1 < len(texts) and texts[at + 1] == text):
+                        into.append(positions)
         tails = self.tails
         slash = pathname[-1:] == "/"
         # The built-in '/:path+/' is often the only rule keyed by its tail, and its '/' ends only
@@ -439,12 +441,13 @@ class TableIndex:
         kept = path._found
         if kept is not None and kept[0] is self and kept[1] == host and kept[2] is request:
             return kept[3]
-        found = self._walk(path, host, request)
+        found = self.walk(path, host, request)
         path._found = (self, host, request, found)
         return found
 
-    def _walk(self, path: PathView, host: str | None, request: RequestView | None) -> list[int]:
-        """`found`, worked out (not kept)."""
+    def walk(self, path: PathView, host: str | None, request: RequestView | None) -> list[int]:
+        """`found`, worked out (not kept): the ascending global positions of the candidates (a
+        list the index may own: never changed)."""
         lists: list[list[int]] = []
         self.paths.walk(path, lists)
         hosts = self.hosts.every
@@ -467,9 +470,13 @@ class TableIndex:
     ) -> dict[int, list[tuple[int, Rule]]]:
         """`found` by phase: the number of each phase with candidates (its place in `Phase`) →
         (position in the phase, rule) of each (resolve() asks once per path it routes)."""
+        return self.split_of(self.walk(path, host, request))
+
+    def split_of(self, positions: list[int]) -> dict[int, list[tuple[int, Rule]]]:
+        """`split` of the positions `walk` found."""
         split: dict[int, list[tuple[int, Rule]]] = {}
         entries = self.entries
-        for position in self._walk(path, host, request):
+        for position in positions:
             found = entries[position]
             if found is None:
                 found = entries[position] = self._entry(position)
@@ -480,6 +487,13 @@ class TableIndex:
             else:
                 mine.append(entry)
         return split
+
+    def rule_at(self, position: int) -> Rule:
+        """The rule at a global position (kept in `entries`, as `split` keeps it)."""
+        found = self.entries[position]
+        if found is None:
+            found = self.entries[position] = self._entry(position)
+        return found[1][1]
 
     def _entry(self, position: int) -> tuple[int, tuple[int, Rule]]:
         """The rule at a global position as `split` hands it out: its phase's number, and its

@@ -920,29 +920,34 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
     lookup = PathView(path)
     shared = router.shared
     assert shared is not None
-    split = shared.split(lookup, host, view)
+    found = shared.walk(lookup, host, view)  # the candidates' global positions, in order
     redirected = False
-    if split:
-        candidates = None if _HEADERS_AT in split else split.get(_REDIRECTS_AT)
-        if candidates is not None:
+    if found:
+        offsets = shared.offsets
+        if found[0] >= offsets[_REDIRECTS_AT]:  # (no header rule among them)
+            later = offsets[_REDIRECTS_AT + 1]
             timeout = router.match_timeout
-            for _, rule in candidates:
-                answer = _planned_redirect(rule, path, timeout)
+            redirected = True
+            for position in found:
+                if position >= later:
+                    break  # the rewrites' candidates: for a Run
+                answer = _planned_redirect(shared.rule_at(position), path, timeout)
                 if answer is None:
                     continue
                 if answer is GENERAL:
+                    redirected = False
                     break
                 return answer  # type: ignore[return-value]
             else:
-                redirected = True
-    if (not split or (redirected and len(split) == 1)) and not router.plan[5]:
+                found = []  # redirects alone, none of which matched
+    if not found and not router.plan[5]:
         # Nothing took the request, and there is no page or file to serve it.
         return new_resolution(_LOCAL, path, path, {}, None, {}, None, {}, None)
     run = Run(router, url, None)
     run.view, run.host = view, host
     run.pathname = run.path = path
     run.lookup = run.split_for = lookup
-    run.split = split
+    run.split = shared.split_of(found)
     return run.run(resumed=True, redirected=redirected)
 
 
