@@ -926,12 +926,14 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
         offsets = shared.offsets
         if found[0] >= offsets[_REDIRECTS_AT]:  # (no header rule among them)
             later = offsets[_REDIRECTS_AT + 1]
-            timeout = router.match_timeout
+            timeout, entries = router.match_timeout, shared.entries
             redirected = True
             for position in found:
                 if position >= later:
                     break  # the rewrites' candidates: for a Run
-                answer = _planned_redirect(shared.rule_at(position), path, timeout)
+                entry = entries[position]  # (`rule_at`, read at once once kept)
+                rule = shared.rule_at(position) if entry is None else entry[1][1]
+                answer = _planned_redirect(rule, path, timeout)
                 if answer is None:
                     continue
                 if answer is GENERAL:
