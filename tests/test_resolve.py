@@ -211,12 +211,14 @@ def test_a_plain_proxied_path_after_a_plain_origin_is_a_url_the_parser_keeps(
         assert rewrites._js.url.parse_url(origin + path).href == origin + path
 
 
-def test_redirects_and_unmatched_requests_are_answered_without_a_run(
+def test_the_usual_request_is_answered_without_a_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An indexed router without i18n or middleware answers a plain target with no query that
-    ends in a redirect, or meets no rule in an app without pages, without a `Run`; everything
-    else goes on in one from where it stopped, and every answer is the general way's (`Run`)."""
+    ends in a redirect with a plan, or (in an app without pages or files) meets no rule or only
+    rewrites with plans, without a `Run`; everything else goes on in one (from where it stopped,
+    or from the start when a rewrite's plan cannot tell), and every answer is the general
+    way's (`Run`)."""
     config = {
         "headers": [{"source": "/h", "headers": [{"key": "x-h", "value": "1"}]}],
         "redirects": [
@@ -229,7 +231,18 @@ def test_redirects_and_unmatched_requests_are_answered_without_a_run(
                 "has": [{"type": "cookie", "key": "c"}],
             },
         ],
-        "rewrites": [{"source": "/api/:path*", "destination": "https://up.example.com/:path*"}],
+        "rewrites": {
+            "beforeFiles": [
+                {"source": "/b/:x", "destination": "/a/:x"},
+                {"source": "/b2/:x", "destination": "/q/:x"},
+            ],
+            "afterFiles": [
+                {"source": "/api/:path*", "destination": "https://up.example.com/:path*"},
+                {"source": "/a/:x", "destination": "/z/:x"},
+                {"source": "/q/:x", "destination": "/r?x=:x"},
+            ],
+            "fallback": [{"source": "/z/:x", "destination": "/y/:x"}],
+        },
     }
     runs: list[str] = []
     started = rewrites._resolve.Run.__init__
@@ -242,21 +255,25 @@ def test_redirects_and_unmatched_requests_are_answered_without_a_run(
     with_pages = rewrites.Router.from_next_config(config, ["/", "/new"])
     assert without.quick and with_pages.quick
     assert not rewrites.Router.from_next_config(config, indexed=False).quick
-    assert not rewrites.Router.from_next_config(
-        {**config, "i18n": {"locales": ["en"], "defaultLocale": "en"}}
-    ).quick
+    i18n = {"locales": ["en"], "defaultLocale": "en"}
+    assert not rewrites.Router.from_next_config({**config, "i18n": i18n}).quick
     cases = [
         # (router, url, headers, answered without a Run)
         (without, "/fr/page-1", None, True),
         (without, "/FR/page-1/", {"user-agent": "x"}, True),
         (without, "/nothing/here", None, True),
         (with_pages, "/fr/page-1", None, True),
+        (without, "/api/a", None, True),  # proxied
+        (without, "/b/1", None, True),  # /a/1, /z/1, then /y/1: each rule sees the path before
         (without, "/old", None, False),  # a Location with a query: no plan
         (without, "/c", {"cookie": "c=1"}, False),  # conditions: no plan
         (without, "/c", None, True),  # (not sent: the rule is no candidate)
         (without, "/h", None, False),  # a header rule
-        (without, "/api/a", None, False),  # a rewrite
-        (with_pages, "/nothing/here", None, False),  # pages to look up
+        (without, "/q/1", None, False),  # a destination with a query: no plan (resumed)
+        (without, "/b2/1", None, False),  # rewritten to /q/1, then no plan: started again
+        (without, "/b/1", {"rsc": "1"}, False),  # an RSC request is told where it went
+        (with_pages, "/api/a", None, False),  # pages to look up
+        (with_pages, "/nothing/here", None, False),
         (without, "/fr/page-1?x=1", None, False),  # a query
         (without, "/a//b", None, False),  # repeated slashes
     ]
@@ -267,4 +284,6 @@ def test_redirects_and_unmatched_requests_are_answered_without_a_run(
         assert router.resolve(url, headers) == general, url
         monkeypatch.setattr(rewrites._resolve.Run, "__init__", started)
         assert (not runs) is alone, url
-        assert len(runs) <= 1, url  # resumed, not started again
+        assert len(runs) <= 1, url  # resumed or started again, never both
+    assert without.resolve("/b/1").url == "/y/1"
+    assert without.resolve("/b2/1").url == "/r?x=1"

@@ -159,15 +159,18 @@ class _Keyed:
             # The keys the path has, found at once; then whether each is where its rules need it
             # (`at` counts from -1, the text before the path's first '/': never a key).
             texts = path._segments or path.segments()
-            for text in segments.keys() & texts:
-                for at, positions in segments[text]:
-                    if at < 0 or (at + 1 < len(texts) and texts[at + 1] == text):
-                        into.append(positions)
+            hits = segments.keys() & texts
+            if hits:
+                last = len(texts) - 1
+                for text in hits:
+                    for at, positions in segments[text]:
+                        if at < 0 or (at < last and texts[at + 1] == text):
+                            into.append(positions)
         tails = self.tails
-        slash = pathname[-1:] == "/"
         # The built-in '/:path+/' is often the only rule keyed by its tail, and its '/' ends only
         # a path that ends with one.
-        if tails and (slash or len(tails) > 1 or "/" not in tails):
+        if tails and (pathname[-1:] == "/" or len(tails) > 1 or "/" not in tails):
+            slash = pathname[-1:] == "/"
             for tail, positions in tails.items():
                 if pathname.endswith(tail) or (slash and pathname[:-1].endswith(tail)):
                     into.append(positions)

@@ -16,12 +16,13 @@ line in an explanation goes to a tracer (`Tracer` does nothing, `Recorder` write
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._conditions import ConditionError, RequestView, match_conditions
 from ._destination import Rendered, RenderError, compile_non_path
-from ._index import Candidates, Index, PathView, need_key
+from ._index import Candidates, Index, PathView, TableIndex, need_key
 from ._js.node import (
     format_legacy,
     header_refusal,
@@ -942,15 +943,79 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
                 return answer  # type: ignore[return-value]
             else:
                 found = []  # redirects alone, none of which matched
-    if not found and not router.plan[5]:
-        # Nothing took the request, and there is no page or file to serve it.
-        return new_resolution(_LOCAL, path, path, {}, None, {}, None, {}, None)
+    if not router.plan[5]:
+        if not found:
+            # Nothing took the request, and there is no page or file to serve it.
+            return new_resolution(_LOCAL, path, path, {}, None, {}, None, {}, None)
+        if redirected and "rsc" not in view.headers:
+            rewritten = _planned_rewrites(shared, path, found, host, view, router.match_timeout)
+            if isinstance(rewritten, Resolution):
+                return rewritten
+            if not rewritten:
+                return Run(router, url, headers).run()  # again (nothing here changed a thing)
     run = Run(router, url, None)
     run.view, run.host = view, host
     run.pathname = run.path = path
     run.lookup = run.split_for = lookup
     run.split = shared.split_of(found)
     return run.run(resumed=True, redirected=redirected)
+
+
+def _planned_rewrites(
+    shared: TableIndex,
+    path: str,
+    found: list[int],
+    host: str,
+    view: RequestView,
+    timeout: float | None,
+) -> Resolution | bool:
+    """The rewrite phases by the rules' plans, for a request `resolve_indexed` took this far (no
+    header rule or redirect took it) to an app without pages or files, where no phase looks for
+    one: each phase's candidates in order, the rules after a rewrite seeing the path it wrote
+    (`Run.chain`). The resolution; else, as soon as a rule has no plan or its plan cannot tell,
+    whether a `Run` may go on from the redirects (True: no rule rewrote the path yet) or must
+    start again (False). Nothing here changes anything a `Run` reads."""
+    offsets = shared.offsets
+    ends = (*offsets[1:], len(shared.entries))
+    entries = shared.entries
+    pathname = path
+    last: Rule | None = None
+    for number in _REWRITE_PHASES:
+        low, high = offsets[number], ends[number]
+        at = 0
+        while at < len(found):
+            position = found[at]
+            at += 1
+            if position < low:
+                continue
+            if position >= high:
+                break
+            entry = entries[position]
+            rule = shared.rule_at(position) if entry is None else entry[1][1]
+            found_plan = rule._plan
+            if found_plan is None:
+                found_plan = plan(rule)
+            if found_plan is NO_PLAN or not found_plan.rewrites:
+                return last is None
+            target: str | General | None = found_plan.target(pathname, timeout)
+            if target is None:
+                continue
+            if type(target) is not str or not target:
+                return last is None
+            if found_plan.origin:
+                if not _plain_proxied_path(target):
+                    return last is None
+                url = found_plan.origin + target
+                return new_resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
+            if "#" in target:
+                return last is None
+            last = rule
+            if target != pathname:
+                # Rewritten: the rules after this one see the new path.
+                pathname = target
+                found = shared.walk(PathView(pathname), host, view)
+                at = bisect_right(found, position)
+    return new_resolution(_LOCAL, pathname, pathname, {}, None, {}, None, {}, last)
 
 
 def _planned_redirect(rule: Rule, path: str, timeout: float | None) -> Resolution | General | None:
@@ -983,6 +1048,8 @@ _NO_QUERY: Query = {}
 #: Each phase's place in `Phase` (and in `TableIndex.split`).
 _NUMBER = {phase: number for number, phase in enumerate(Phase)}
 _HEADERS_AT, _REDIRECTS_AT = _NUMBER[Phase.HEADERS], _NUMBER[Phase.REDIRECTS]
+#: The rewrite phases' places, in order.
+_REWRITE_PHASES = (_NUMBER[Phase.BEFORE_FILES], _NUMBER[Phase.AFTER_FILES], _NUMBER[Phase.FALLBACK])
 
 #: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
 _LEGACY_ESCAPED = re.compile(r"[#?]")
