@@ -216,11 +216,15 @@ def test_the_usual_request_is_answered_without_a_run(
 ) -> None:
     """An indexed router without i18n or middleware answers a plain target with no query that
     ends in a redirect with a plan, or (in an app without pages or files) meets no rule or only
-    rewrites with plans, without a `Run`; everything else goes on in one (from where it stopped,
+    rewrites with plans and header rules of fixed headers, without a `Run`; everything else goes on in one (from where it stopped,
     or from the start when a rewrite's plan cannot tell), and every answer is the general
     way's (`Run`)."""
     config = {
-        "headers": [{"source": "/h", "headers": [{"key": "x-h", "value": "1"}]}],
+        "headers": [
+            {"source": "/:path*", "headers": [{"key": "x-frame-options", "value": "DENY"}]},
+            {"source": "/h", "headers": [{"key": "x-h", "value": "1"}]},
+            {"source": "/hp/:x", "headers": [{"key": "x-p", "value": ":x"}]},
+        ],
         "redirects": [
             {"source": "/:locale/page-1", "destination": "/:locale/new-1", "permanent": True},
             {"source": "/old", "destination": "/new?from=old", "permanent": False},
@@ -268,7 +272,8 @@ def test_the_usual_request_is_answered_without_a_run(
         (without, "/old", None, False),  # a Location with a query: no plan
         (without, "/c", {"cookie": "c=1"}, False),  # conditions: no plan
         (without, "/c", None, True),  # (not sent: the rule is no candidate)
-        (without, "/h", None, False),  # a header rule
+        (without, "/h", None, True),  # fixed header rules
+        (without, "/hp/1", None, False),  # a header naming a param
         (without, "/q/1", None, False),  # a destination with a query: no plan (resumed)
         (without, "/b2/1", None, False),  # rewritten to /q/1, then no plan: started again
         (without, "/b/1", {"rsc": "1"}, False),  # an RSC request is told where it went
@@ -287,3 +292,5 @@ def test_the_usual_request_is_answered_without_a_run(
         assert len(runs) <= 1, url  # resumed or started again, never both
     assert without.resolve("/b/1").url == "/y/1"
     assert without.resolve("/b2/1").url == "/r?x=1"
+    assert without.resolve("/h").headers == {"x-frame-options": "DENY", "x-h": "1"}
+    assert without.resolve("/fr/page-1").headers == {}

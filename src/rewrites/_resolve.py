@@ -16,7 +16,7 @@ line in an explanation goes to a tracer (`Tracer` does nothing, `Recorder` write
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -922,16 +922,24 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
     shared = router.shared
     assert shared is not None
     found = shared.walk(lookup, host, view)  # the candidates' global positions, in order
-    redirected = False
+    timeout = router.match_timeout
+    added: Params | None = {}  # what the header rules add (None: only a Run can tell)
+    redirected = False  # whether every redirect was tried, none matching
+    left = False  # whether rewrites are among the candidates
     if found:
         offsets = shared.offsets
-        if found[0] >= offsets[_REDIRECTS_AT]:  # (no header rule among them)
-            later = offsets[_REDIRECTS_AT + 1]
-            timeout, entries = router.match_timeout, shared.entries
+        first, later = offsets[_REDIRECTS_AT], offsets[_REDIRECTS_AT + 1]
+        start = 0
+        if found[0] < first:
+            added = _planned_headers(shared, found, first, path, timeout)
+            start = bisect_left(found, first)
+        if added is not None:
+            entries = shared.entries
             redirected = True
-            for position in found:
+            for at in range(start, len(found)):
+                position = found[at]
                 if position >= later:
-                    break  # the rewrites' candidates: for a Run
+                    break  # the rewrites' candidates
                 entry = entries[position]  # (`rule_at`, read at once once kept)
                 rule = shared.rule_at(position) if entry is None else entry[1][1]
                 answer = _planned_redirect(rule, path, timeout)
@@ -941,14 +949,13 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
                     redirected = False
                     break
                 return answer  # type: ignore[return-value]
-            else:
-                found = []  # redirects alone, none of which matched
-    if not router.plan[5]:
-        if not found:
+        left = found[-1] >= later
+    if added is not None and not router.plan[5]:
+        if not left and (redirected or not found):
             # Nothing took the request, and there is no page or file to serve it.
-            return new_resolution(_LOCAL, path, path, {}, None, {}, None, {}, None)
+            return new_resolution(_LOCAL, path, path, {}, None, {}, None, added, None)
         if redirected and "rsc" not in view.headers:
-            rewritten = _planned_rewrites(shared, path, found, host, view, router.match_timeout)
+            rewritten = _planned_rewrites(shared, path, found, host, view, timeout, added)
             if isinstance(rewritten, Resolution):
                 return rewritten
             if not rewritten:
@@ -961,6 +968,32 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
     return run.run(resumed=True, redirected=redirected)
 
 
+def _planned_headers(
+    shared: TableIndex, found: list[int], end: int, path: str, timeout: float | None
+) -> Params | None:
+    """What the header rules among the candidates (global positions below `end`) add for a
+    request that `resolve_indexed` took, when each is a fixed set of headers Node sends as they
+    are, without `set-cookie` and without conditions (`_header_plan`: most are, such as security
+    headers on `/:path*`); None when one is not, for a `Run` to tell."""
+    added: Params = {}
+    for position in found:
+        if position >= end:
+            break
+        rule = shared.rule_at(position)
+        if rule.has or rule.missing:
+            return None
+        _, sendable, fixed = rule._plan or _header_plan(rule)
+        if fixed is None or not sendable:
+            return None
+        try:
+            if not rule.pattern.matches(path, timeout=timeout):
+                continue
+        except TimeoutError:
+            return None  # (a Run says so)
+        added.update(fixed)
+    return added
+
+
 def _planned_rewrites(
     shared: TableIndex,
     path: str,
@@ -968,11 +1001,13 @@ def _planned_rewrites(
     host: str,
     view: RequestView,
     timeout: float | None,
+    added: Params,
 ) -> Resolution | bool:
     """The rewrite phases by the rules' plans, for a request `resolve_indexed` took this far (no
     header rule or redirect took it) to an app without pages or files, where no phase looks for
     one: each phase's candidates in order, the rules after a rewrite seeing the path it wrote
-    (`Run.chain`). The resolution; else, as soon as a rule has no plan or its plan cannot tell,
+    (`Run.chain`); a local one has the headers the header rules `added`. The resolution; else,
+    as soon as a rule has no plan or its plan cannot tell,
     whether a `Run` may go on from the redirects (True: no rule rewrote the path yet) or must
     start again (False). Nothing here changes anything a `Run` reads."""
     offsets = shared.offsets
@@ -1015,7 +1050,7 @@ def _planned_rewrites(
                 pathname = target
                 found = shared.walk(PathView(pathname), host, view)
                 at = bisect_right(found, position)
-    return new_resolution(_LOCAL, pathname, pathname, {}, None, {}, None, {}, last)
+    return new_resolution(_LOCAL, pathname, pathname, {}, None, {}, None, added, last)
 
 
 def _planned_redirect(rule: Rule, path: str, timeout: float | None) -> Resolution | General | None:
