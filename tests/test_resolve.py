@@ -215,8 +215,8 @@ def test_the_usual_request_is_answered_without_a_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An indexed router without i18n or middleware answers a plain target with no query that
-    ends in a redirect with a plan, or (in an app without pages or files) meets no rule or only
-    rewrites with plans and header rules of fixed headers, without a `Run`; everything else goes on in one (from where it stopped,
+    ends in a redirect with a plan, or meets no rule, or only rewrites with plans and header rules
+    of fixed headers, without a `Run`; everything else goes on in one (from where it stopped,
     or from the start when a rewrite's plan cannot tell), and every answer is the general
     way's (`Run`)."""
     config = {
@@ -277,8 +277,10 @@ def test_the_usual_request_is_answered_without_a_run(
         (without, "/q/1", None, False),  # a destination with a query: no plan (resumed)
         (without, "/b2/1", None, False),  # rewritten to /q/1, then no plan: started again
         (without, "/b/1", {"rsc": "1"}, False),  # an RSC request is told where it went
-        (with_pages, "/api/a", None, False),  # pages to look up
-        (with_pages, "/nothing/here", None, False),
+        (with_pages, "/api/a", None, True),  # pages looked up (none serves it), then proxied
+        (with_pages, "/nothing/here", None, True),  # not found
+        (with_pages, "/new", None, True),  # a page
+        (with_pages, "/b/1", None, True),
         (without, "/fr/page-1?x=1", None, False),  # a query
         (without, "/a//b", None, False),  # repeated slashes
     ]
@@ -294,3 +296,28 @@ def test_the_usual_request_is_answered_without_a_run(
     assert without.resolve("/b2/1").url == "/r?x=1"
     assert without.resolve("/h").headers == {"x-frame-options": "DENY", "x-h": "1"}
     assert without.resolve("/fr/page-1").headers == {}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs(), st.lists(index_requests(), max_size=6))
+def test_resolve_answers_as_explain_does_with_public_files(
+    config: dict[str, Any], batch: list[tuple[str, dict[str, str]]]
+) -> None:
+    """With pages and public files (looked up before the pages, under basePath), `resolve()`
+    (whose usual requests take the rules' plans and look the files up without a `Run`) gives
+    exactly what `explain()` (the general way) gives."""
+    public = ["/robots.txt", "/api", "/docs/x.json", "/%C3%A9"]
+    try:
+        router = rewrites.Router.from_next_config(config, ROUTES, public_files=public)
+    except rewrites.ConfigError:
+        return  # (a public file a page also serves)
+    for url, headers in [*batch, ("/robots.txt", {}), ("/base/robots.txt", {}), ("/api/", {})]:
+        try:
+            resolved: object = router.resolve(url, headers)
+        except rewrites.RequestError as exc:
+            resolved = ("error", exc.status, str(exc))
+        try:
+            explained: object = router.explain(url, headers).resolution
+        except rewrites.RequestError as exc:
+            explained = ("error", exc.status, str(exc))
+        assert resolved == explained, url

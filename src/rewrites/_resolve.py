@@ -740,17 +740,13 @@ class Run(Steps):
         getItem's order, `/_next/image`, then public files, then pages."""
         if self.extra is not None and self.extra.features.files is not None:
             return self.files_check()  # with locales or data routes (`_steps`)
-        routes, public = self.router.routes, self.router.public
-        if routes is None and public is None:
+        router = self.router
+        if router.routes is None and router.public is None:
             return None
         path = self.strip_base(self.path)
-        found = _image_optimizer(path)
+        found = _exact_file(router, path)
         if found is None and path is not None:
-            found = public.find(path) if public is not None else None
-            if found is None and routes is not None:
-                found = routes.find_static(path)
-            if found is None:
-                self.fs_missed = path
+            self.fs_missed = path
         self.trace.page(_CHECK_FS, found, self.pathname)
         return found
 
@@ -758,33 +754,17 @@ class Run(Steps):
         """Next.js's `checkTrue`: an exact page, else the dynamic routes in their order."""
         if self.extra is not None and self.extra.features.files is not None:
             return self.files_check_true()  # with locales or data routes (`_steps`)
-        routes, public = self.router.routes, self.router.public
-        if routes is None and public is None:
+        router = self.router
+        if router.routes is None and router.public is None:
             return None
         path: str | None = self.pathname
         if self.table.base_path:
             path = self.strip_base(self.path)
-        if path is None:
-            return None
-        if (path or "/") == self.fs_missed:
-            # check_fs found nothing for this very path: the same lookups would find nothing.
-            return routes.find_dynamic(path) if routes is not None else None
-        found = _image_optimizer(path or "/")
-        if found is None and public is not None:
-            found = public.find(path or "/")
-        if found is None and routes is not None:
-            found = routes.find(path)
-        return found
+        return None if path is None else _any_page(router, path, self.fs_missed)
 
     def strip_base(self, path: str) -> str | None:
         """The path without basePath (None when it lacks it), as getItem does."""
-        base = self.table.base_path
-        if not base:
-            return path
-        if not path_has_prefix(path, base):
-            return None
-        rest = path[len(base) :]
-        return (rest if rest.startswith("/") else "/" + rest) if rest else "/"
+        return _strip_base(self.table.base_path, path)
 
     # --- output ------------------------------------------------------------------------------
 
@@ -924,8 +904,7 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
     found = shared.walk(lookup, host, view)  # the candidates' global positions, in order
     timeout = router.match_timeout
     added: Params | None = {}  # what the header rules add (None: only a Run can tell)
-    redirected = False  # whether every redirect was tried, none matching
-    left = False  # whether rewrites are among the candidates
+    redirected = True  # whether every redirect among the candidates was tried, none matching
     if found:
         offsets = shared.offsets
         first, later = offsets[_REDIRECTS_AT], offsets[_REDIRECTS_AT + 1]
@@ -933,9 +912,10 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
         if found[0] < first:
             added = _planned_headers(shared, found, first, path, timeout)
             start = bisect_left(found, first)
-        if added is not None:
+        if added is None:
+            redirected = False
+        else:
             entries = shared.entries
-            redirected = True
             for at in range(start, len(found)):
                 position = found[at]
                 if position >= later:
@@ -949,17 +929,12 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
                     redirected = False
                     break
                 return answer  # type: ignore[return-value]
-        left = found[-1] >= later
-    if added is not None and not router.plan[5]:
-        if not left and (redirected or not found):
-            # Nothing took the request, and there is no page or file to serve it.
-            return new_resolution(_LOCAL, path, path, {}, None, {}, None, added, None)
-        if redirected and "rsc" not in view.headers:
-            rewritten = _planned_rewrites(shared, path, found, host, view, timeout, added)
-            if isinstance(rewritten, Resolution):
-                return rewritten
-            if not rewritten:
-                return Run(router, url, headers).run()  # again (nothing here changed a thing)
+    if redirected and added is not None and "rsc" not in view.headers:
+        rest = _planned_rest(router, shared, path, found, host, view, added)
+        if isinstance(rest, Resolution):
+            return rest
+        if not rest:
+            return Run(router, url, headers).run()  # again (nothing here changed a thing)
     run = Run(router, url, None)
     run.view, run.host = view, host
     run.pathname = run.path = path
@@ -994,28 +969,43 @@ def _planned_headers(
     return added
 
 
-def _planned_rewrites(
+def _planned_rest(
+    router: Router,
     shared: TableIndex,
     path: str,
     found: list[int],
     host: str,
     view: RequestView,
-    timeout: float | None,
     added: Params,
 ) -> Resolution | bool:
-    """The rewrite phases by the rules' plans, for a request `resolve_indexed` took this far (no
-    header rule or redirect took it) to an app without pages or files, where no phase looks for
-    one: each phase's candidates in order, the rules after a rewrite seeing the path it wrote
-    (`Run.chain`); a local one has the headers the header rules `added`. The resolution; else,
-    as soon as a rule has no plan or its plan cannot tell,
-    whether a `Run` may go on from the redirects (True: no rule rewrote the path yet) or must
-    start again (False). Nothing here changes anything a `Run` reads."""
+    """The phases after the redirects by the rules' plans, for a request `resolve_indexed` took
+    this far (no redirect took it; the header rules `added` their headers), as `Run.run` takes
+    them: the beforeFiles rewrites, the exact page or file, the afterFiles rewrites (each one
+    that rewrites looking for a page or file, dynamic routes included), the dynamic routes, the
+    fallback rewrites (each looking again), else not found. Each phase's candidates in order,
+    the rules after a rewrite seeing the path it wrote (`Run.chain`).
+
+    The resolution; else, as soon as a rule has no plan or its plan cannot tell, whether a `Run`
+    may go on from the redirects (True: no rule rewrote the path yet) or must start again
+    (False). Nothing here changes anything a `Run` reads.
+    """
     offsets = shared.offsets
     ends = (*offsets[1:], len(shared.entries))
     entries = shared.entries
+    timeout = router.match_timeout
+    files = router.plan[5]
+    base = router.table.base_path
     pathname = path
     last: Rule | None = None
+    missed: str | None = None  # the path the exact check found nothing for
+    page: RouteMatch | None = None
     for number in _REWRITE_PHASES:
+        if files and number == _AFTER_FILES_AT:
+            stripped = _strip_base(base, pathname)
+            page = _exact_file(router, stripped)
+            if page is not None:
+                break
+            missed = stripped
         low, high = offsets[number], ends[number]
         at = 0
         while at < len(found):
@@ -1045,12 +1035,29 @@ def _planned_rewrites(
             if "#" in target:
                 return last is None
             last = rule
+            if files and number != _BEFORE_FILES_AT:
+                stripped = _strip_base(base, target)
+                page = None if stripped is None else _any_page(router, stripped, missed)
+                if page is not None:
+                    pathname = target
+                    break
             if target != pathname:
                 # Rewritten: the rules after this one see the new path.
                 pathname = target
                 found = shared.walk(PathView(pathname), host, view)
                 at = bisect_right(found, position)
-    return new_resolution(_LOCAL, pathname, pathname, {}, None, {}, None, added, last)
+        if page is not None:
+            break
+        if files and number == _AFTER_FILES_AT:
+            stripped = _strip_base(base, pathname)
+            page = None if stripped is None else _any_page(router, stripped, missed)
+            if page is not None:
+                break
+    if page is not None:
+        params = dict(page.params)
+        return new_resolution(_LOCAL, pathname, pathname, {}, page.route, params, None, added, last)
+    kind = _LOCAL if router.routes is None else _NOT_FOUND
+    return new_resolution(kind, pathname, pathname, {}, None, {}, None, added, last)
 
 
 def _planned_redirect(rule: Rule, path: str, timeout: float | None) -> Resolution | General | None:
@@ -1084,7 +1091,8 @@ _NO_QUERY: Query = {}
 _NUMBER = {phase: number for number, phase in enumerate(Phase)}
 _HEADERS_AT, _REDIRECTS_AT = _NUMBER[Phase.HEADERS], _NUMBER[Phase.REDIRECTS]
 #: The rewrite phases' places, in order.
-_REWRITE_PHASES = (_NUMBER[Phase.BEFORE_FILES], _NUMBER[Phase.AFTER_FILES], _NUMBER[Phase.FALLBACK])
+_BEFORE_FILES_AT, _AFTER_FILES_AT = _NUMBER[Phase.BEFORE_FILES], _NUMBER[Phase.AFTER_FILES]
+_REWRITE_PHASES = (_BEFORE_FILES_AT, _AFTER_FILES_AT, _NUMBER[Phase.FALLBACK])
 
 #: What legacy url.format escapes in a pathname ('#', '?') and a search ('#').
 _LEGACY_ESCAPED = re.compile(r"[#?]")
@@ -1253,6 +1261,43 @@ def _header_plan(rule: Rule) -> tuple[bool, bool, dict[str, str] | None]:
     plan = named, sendable, fixed
     set_plan(rule, plan)
     return plan
+
+
+def _exact_file(router: Router, path: str | None) -> RouteMatch | None:
+    """check_fs's lookups, for a path without basePath (None: it lacks basePath): getItem's
+    order, `/_next/image`, then public files, then exact pages."""
+    found = _image_optimizer(path)
+    if found is None and path is not None:
+        public, routes = router.public, router.routes
+        found = public.find(path) if public is not None else None
+        if found is None and routes is not None:
+            found = routes.find_static(path)
+    return found
+
+
+def _any_page(router: Router, path: str, missed: str | None) -> RouteMatch | None:
+    """checkTrue's lookups, for a pathname without basePath: an exact page or file, else the
+    dynamic routes in their order. `missed` is the path check_fs found nothing for: the same
+    lookups would find nothing for it again."""
+    routes = router.routes
+    if (path or "/") == missed:
+        return routes.find_dynamic(path) if routes is not None else None
+    found = _image_optimizer(path or "/")
+    if found is None and router.public is not None:
+        found = router.public.find(path or "/")
+    if found is None and routes is not None:
+        found = routes.find(path)
+    return found
+
+
+def _strip_base(base: str, path: str) -> str | None:
+    """The path without basePath (None when it lacks it), as getItem does."""
+    if not base:
+        return path
+    if not path_has_prefix(path, base):
+        return None
+    rest = path[len(base) :]
+    return (rest if rest.startswith("/") else "/" + rest) if rest else "/"
 
 
 def _image_optimizer(path: str | None) -> RouteMatch | None:
