@@ -414,7 +414,7 @@ class TableIndex:
     `has` needs (`_Needs`), else by its path alone (`_Paths`); within each, by its key.
     """
 
-    __slots__ = ("entries", "hosts", "needs", "offsets", "paths", "phases")
+    __slots__ = ("ends", "entries", "hosts", "needs", "offsets", "paths", "phases")
 
     def __init__(self, phases: Sequence[Sequence[Rule]]) -> None:
         #: Each phase's rules (a restored index gets them again: `attach`).
@@ -426,6 +426,8 @@ class TableIndex:
             rules.extend(phase_rules)
         self.offsets: tuple[int, ...] = tuple(offsets)
         self.entries = _entries(self.phases)
+        #: Where each phase's positions end (the next one's offset, or the table's end).
+        self.ends: tuple[int, ...] = (*self.offsets[1:], len(rules))
         self.paths = _Paths()  # the rules of every request
         self.hosts = _Hosts()  # those that only apply on one host, by host and then by path
         self.needs = _Needs()  # those that need a header or cookie, by it and then by path
@@ -526,6 +528,7 @@ class TableIndex:
         """This unpickled index with its phases' rules again."""
         self.phases = tuple(phases)
         self.entries = _entries(self.phases)
+        self.ends = (*self.offsets[1:], len(self.entries))
         return self
 
 

@@ -989,9 +989,7 @@ def _planned_rest(
     may go on from the redirects (True: no rule rewrote the path yet) or must start again
     (False). Nothing here changes anything a `Run` reads.
     """
-    offsets = shared.offsets
-    ends = (*offsets[1:], len(shared.entries))
-    entries = shared.entries
+    offsets, ends, entries = shared.offsets, shared.ends, shared.entries
     timeout = router.match_timeout
     files = router.plan[5]
     base = router.table.base_path
@@ -1006,15 +1004,13 @@ def _planned_rest(
             if page is not None:
                 break
             missed = stripped
-        low, high = offsets[number], ends[number]
-        at = 0
-        while at < len(found):
+        high = ends[number]
+        at, count = bisect_left(found, offsets[number]), len(found)
+        while at < count:
             position = found[at]
-            at += 1
-            if position < low:
-                continue
             if position >= high:
                 break
+            at += 1
             entry = entries[position]
             rule = shared.rule_at(position) if entry is None else entry[1][1]
             found_plan = rule._plan
@@ -1045,7 +1041,7 @@ def _planned_rest(
                 # Rewritten: the rules after this one see the new path.
                 pathname = target
                 found = shared.walk(PathView(pathname), host, view)
-                at = bisect_right(found, position)
+                at, count = bisect_right(found, position), len(found)
         if page is not None:
             break
         if files and number == _AFTER_FILES_AT:
