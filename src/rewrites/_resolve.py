@@ -876,12 +876,14 @@ class Run(Steps):
 def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None) -> Resolution:
     """`Run(router, url, headers).run()` for an indexed router without i18n or middleware.
 
-    Most requests through a large table end in a redirect or meet no rule at all. Such a
-    request, with a plain target and no query, is answered here from the path's candidates and
-    the redirects' plans (`_plan`), without the `Run` that holds what the later phases change
-    (headers added, the path a rewrite takes, the query). Anything else (a header rule or a
-    rewrite among the candidates, a redirect without a plan, pages or files to look up) goes on
-    in a `Run` from where this left off: nothing here is done twice.
+    The usual request (a target the URL parser leaves as it is, no query) is answered here, in
+    the same phases as `Run.run`, from the path's candidates (global positions: each phase is a
+    range of them), the rules' plans (`_plan`) and the header rules' fixed headers, without the
+    `Run` that holds what every phase may change and tells a tracer each step. The first thing
+    only a `Run` can tell (a header rule that names a param or sets a cookie, a rule with
+    conditions or without a plan, a plan that cannot tell, an RSC request) goes on in a `Run`
+    from where this stopped, or, once a rewrite changed the path, in a new one: nothing here is
+    kept where a `Run` reads it.
     """
     plain = _PLAIN_TARGET.fullmatch(url)
     if plain is None:
@@ -990,8 +992,11 @@ def _planned_rest(
     (False). Nothing here changes anything a `Run` reads.
     """
     offsets, ends, entries = shared.offsets, shared.ends, shared.entries
-    timeout = router.match_timeout
     files = router.plan[5]
+    if not files and (not found or found[-1] < offsets[_BEFORE_FILES_AT]):
+        # No rewrite among the candidates, and no page or file to serve the path.
+        return new_resolution(_LOCAL, path, path, {}, None, {}, None, added, None)
+    timeout = router.match_timeout
     base = router.table.base_path
     pathname = path
     last: Rule | None = None
