@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_index import ROUTES, configs
+from test_index import ROUTES, configs, outcome
 from test_index import requests as index_requests
 
 import rewrites
@@ -175,6 +175,15 @@ def test_plain_queries_are_common() -> None:
     assert _plain_stringify({"2": "x"}) is None
 
 
+def explained(router: rewrites.Router, url: str, headers: dict[str, str]) -> object:
+    """The resolution `explain()` gives (always the general way), or the RequestError's status
+    and message (as `outcome` gives `resolve()`'s)."""
+    try:
+        return router.explain(url, headers).resolution
+    except rewrites.RequestError as exc:
+        return ("error", exc.status, str(exc))
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs(), st.sampled_from((None, ROUTES)), st.lists(index_requests(), max_size=6))
 def test_resolve_answers_as_explain_does(
@@ -186,15 +195,7 @@ def test_resolve_answers_as_explain_does(
     resolution `explain()` (which keeps Next.js's order, source first) gives."""
     router = rewrites.Router.from_next_config(config, routes)
     for url, headers in batch:
-        try:
-            resolved: object = router.resolve(url, headers)
-        except rewrites.RequestError as exc:
-            resolved = ("error", exc.status, str(exc))
-        try:
-            explained: object = router.explain(url, headers).resolution
-        except rewrites.RequestError as exc:
-            explained = ("error", exc.status, str(exc))
-        assert resolved == explained, url
+        assert outcome(router, url, headers) == explained(router, url, headers), url
 
 
 @given(
@@ -312,12 +313,4 @@ def test_resolve_answers_as_explain_does_with_public_files(
     except rewrites.ConfigError:
         return  # (a public file a page also serves)
     for url, headers in [*batch, ("/robots.txt", {}), ("/base/robots.txt", {}), ("/api/", {})]:
-        try:
-            resolved: object = router.resolve(url, headers)
-        except rewrites.RequestError as exc:
-            resolved = ("error", exc.status, str(exc))
-        try:
-            explained: object = router.explain(url, headers).resolution
-        except rewrites.RequestError as exc:
-            explained = ("error", exc.status, str(exc))
-        assert resolved == explained, url
+        assert outcome(router, url, headers) == explained(router, url, headers), url

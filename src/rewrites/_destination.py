@@ -35,6 +35,7 @@ __all__ = [
     "Rendered",
     "Template",
     "Value",
+    "appends",
     "compile_non_path",
     "is_literal",
     "new_template",
@@ -429,6 +430,15 @@ class _Parsed:
     #: The destination's own search text ('?a=:b'), as `parseDestination` keeps it.
     search: str = ""
 
+    @property
+    def origin(self) -> str:
+        """What url.format writes before the path: '' for a bare path, else `http://host:port`
+        (for a destination parsed once: a plain http(s) host, no credentials)."""
+        if not self.external:
+            return ""
+        port = self.port
+        return f"{self.protocol}//{self.hostname}{':' + port if port else ''}"
+
 
 # A path the URL parser leaves exactly as it is (no character it encodes, no dot segment, no
 # query or fragment); path-to-regexp may still find parameters in it (':', '*', '+', '(', ')').
@@ -636,18 +646,21 @@ class Template:
         query: its origin ('' for a bare path, else `http://host:port` as url.format writes
         it) and the path its params render, before any hash in it is split off (the caller
         checks for '#'). None otherwise, for `render` to decide."""
-        if self.broken is not None:
-            return None
-        fixed = (self._encoded or self._encode())[2]
-        if fixed is None or (append and params and _appends(fixed.dest_params, params)):
+        fixed = self.parsed_once()
+        if fixed is None or (append and params and appends(fixed.dest_params, params)):
             return None
         path = fixed.path._render_plain(params)
         if path is None:
             return None
-        if not fixed.external:
-            return "", path
-        port = fixed.port
-        return f"{fixed.protocol}//{fixed.hostname}{':' + port if port else ''}", path
+        return fixed.origin, path
+
+    def parsed_once(self) -> _Parsed | None:
+        """The destination's one parse, when every request parses it alike (a bare path or an
+        http(s) URL with a plain host, with no query, hash or `$N`) and it renders at all; None
+        otherwise."""
+        if self.broken is not None:
+            return None
+        return (self._encoded or self._encode())[2]
 
     def render(
         self,
@@ -772,7 +785,7 @@ def _render_fixed(
         rest = rest.split("#", 1)[0]
         hash_ = f"#{rest}" if rest else ""
     merged: Query = dict(query) if query else {}
-    if append and params and _appends(parsed.dest_params, params):
+    if append and params and appends(parsed.dest_params, params):
         for key in params:
             # `key in destQuery`: a name every object inherits is there already.
             if key != "nextInternalLocale" and not inherits(key):
@@ -782,7 +795,7 @@ def _render_fixed(
     )
 
 
-def _appends(used: frozenset[str], params: Mapping[str, RenderValue]) -> bool:
+def appends(used: frozenset[str], params: Mapping[str, RenderValue]) -> bool:
     """Whether a rewrite appends its params to the query: those the destination does not use
     go there, unless it uses any (Next.js's internal locale param aside)."""
     return used.isdisjoint(params) or (

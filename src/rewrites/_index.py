@@ -94,9 +94,8 @@ class PathView:
         """The path folded as JavaScript's case-insensitive matching folds it."""
         folded = self._folded
         if folded is None:
-            text = self.text
-            lowered = text.lower() if text.isascii() else _js_fold(text)  # (its ASCII case)
-            folded = self._folded = self if lowered == text else PathView(lowered)
+            text = _js_fold(self.text)
+            folded = self._folded = self if text == self.text else PathView(text)
         return folded
 
 

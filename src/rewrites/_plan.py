@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from ._destination import Template, _appends
+from ._destination import appends
 from ._pattern import Pattern
 from ._rules import Rule, set_plan
 from ._syntax import Key
@@ -115,9 +115,9 @@ def plan(rule: Rule) -> Plan | bool:
 
 def _plan(rule: Rule) -> Plan | bool:
     destination = rule.destination
-    if rule.has or rule.missing or destination is None or destination.broken is not None:
+    if rule.has or rule.missing or destination is None:
         return NO_PLAN
-    fixed = (destination._encoded or destination._encode())[2]
+    fixed = destination.parsed_once()
     if fixed is None:
         return NO_PLAN
     pattern = rule.pattern
@@ -126,7 +126,7 @@ def _plan(rule: Rule) -> Plan | bool:
         text = _literal_path(fixed.path.tokens)
         if text is None:
             return NO_PLAN
-        found = Plan(pattern, _origin(destination), True)
+        found = Plan(pattern, fixed.origin, True)
         found.literal, found.fmt = literal, text
         return found
     pattern._matcher()
@@ -142,29 +142,19 @@ def _plan(rule: Rule) -> Plan | bool:
         return NO_PLAN
     fmt, optional, required = template
     # A rewrite appends the params its destination does not use to the query, unless it uses
-    # one (`_appends`): it never does when the source gives none, when the destination uses
+    # one (`appends`): it never does when the source gives none, when the destination uses
     # one the source always gives, or when it uses them all.
     named = {name for name, _ in layout if name is not None}
     used = fixed.dest_params
     rewrites = (
         not named
-        or (bool(required) and not _appends(used, dict.fromkeys(required)))
+        or (bool(required) and not appends(used, dict.fromkeys(required)))
         or ("nextInternalLocale" not in used and named <= used)
     )
-    found = Plan(pattern, _origin(destination), rewrites)
+    found = Plan(pattern, fixed.origin, rewrites)
     found.match, found.free, found.tail = matcher.match, built.free, pattern.tail
     found.fmt, found.optional = fmt, optional
     return found
-
-
-def _origin(destination: Template) -> str:
-    """What `Template.plain_target` puts before the path."""
-    fixed = (destination._encoded or destination._encode())[2]
-    assert fixed is not None
-    if not fixed.external:
-        return ""
-    port = fixed.port
-    return f"{fixed.protocol}//{fixed.hostname}{':' + port if port else ''}"
 
 
 def _literal_path(tokens: tuple[str | Key, ...]) -> str | None:

@@ -327,18 +327,14 @@ class Run(Steps):
     def start(self) -> None:
         """Parse the request target; '//' and '\\' get a 308 before anything else."""
         url = self.url
-        plain = _PLAIN_TARGET.fullmatch(url)
+        plain = _plain_target(url)
         if plain is not None:
-            path, query = plain.groups()
-            if "//" not in path and (
-                ("." not in path and "%" not in path) or DOT_SEGMENT.search(path) is None
-            ):
-                # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
-                self.pathname = self.path = path  # (`set_pathname`: a path is never '')
-                self.lookup = PathView(path)
-                if query:
-                    self.set_query("?" + query)
-                return
+            # Nothing the URL parser would change: skip it (it is most of a resolve's cost).
+            path, query = plain
+            self.set_pathname(path)
+            if query:
+                self.set_query("?" + query)
+            return
         if not url.startswith("/"):
             self.start_absolute(url)
             return
@@ -556,17 +552,14 @@ class Run(Steps):
     def redirects(self) -> Resolution | None:
         """The first matching redirect finishes the request: its resolution."""
         extra = self.extra
-        planned = self.trace is SILENT and extra is None
-        candidates: Iterable[tuple[int, Rule]]
-        if planned and self.split_for is self.lookup:
-            candidates = self.split.get(_REDIRECTS_AT, ())  # (`candidates`, read at once)
-        elif extra is None or extra.start is None:
-            candidates = self.candidates(_REDIRECTS)
-        else:
-            candidates = self.redirect_candidates()
+        candidates = (
+            self.candidates(_REDIRECTS)
+            if extra is None or extra.start is None
+            else self.redirect_candidates()
+        )
         # The usual request takes each rule's plan (`_plan`), and the general way where it has
         # none or cannot tell.
-        planned = planned and not self.query
+        planned = self.trace is SILENT and extra is None and not self.query
         path, timeout = self.path, self.router.match_timeout
         for _, rule in candidates:
             if planned:
@@ -621,7 +614,11 @@ class Run(Steps):
     def rewrite(self, rule: Rule, phase: Phase, check: bool) -> RouteMatch | Resolution | None:
         """Apply one rewrite rule if it matches; with `check`, look for a page afterwards. A
         proxied request is finished: its resolution."""
-        target = self.planned(rule)
+        target = (
+            GENERAL
+            if self.trace is not SILENT or self.extra is not None or self.query
+            else _planned_rewrite(rule, self.path, self.router.match_timeout)
+        )
         if target is None:
             return None
         params: Mapping[str, Any]
@@ -656,29 +653,6 @@ class Run(Steps):
         found = self.check_true()
         self.trace.checked(phase, rule, found, self.pathname)
         return found
-
-    def planned(self, rule: Rule) -> str | Resolution | General | None:
-        """A rewrite by the rule's plan (`_plan`), for the usual request: the local path it
-        rewrites to, the resolution of a proxied one, None when its source does not match, or
-        `GENERAL` when the general way must tell (no plan, not the usual request)."""
-        if self.trace is not SILENT or self.extra is not None or self.query:
-            return GENERAL
-        found = rule._plan
-        if found is None:
-            found = plan(rule)
-        if found is NO_PLAN or not found.rewrites:
-            return GENERAL
-        target: str | General | None = found.target(self.path, self.router.match_timeout)
-        if type(target) is not str:
-            return target  # None or GENERAL
-        if not found.origin:
-            return target if "#" not in target else GENERAL
-        if _plain_proxied_path(target):
-            # What render, url.format and the URL parser would make of it: origin and path.
-            return new_resolution(
-                _PROXIED, found.origin + target, None, {}, None, {}, None, {}, rule
-            )
-        return GENERAL
 
     def general_rewrite(
         self, rule: Rule, phase: Phase
@@ -885,16 +859,10 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
     from where this stopped, or, once a rewrite changed the path, in a new one: nothing here is
     kept where a `Run` reads it.
     """
-    plain = _PLAIN_TARGET.fullmatch(url)
-    if plain is None:
-        return Run(router, url, headers).run()
-    path, query = plain.groups()
-    if (
-        query
-        or "//" in path
-        or (("." in path or "%" in path) and DOT_SEGMENT.search(path) is not None)
-    ):
+    plain = _plain_target(url)
+    if plain is None or plain[1]:
         return Run(router, url, headers).run()  # (`Run.start` says what to make of it)
+    path = plain[0]
     if headers:
         view = RequestView(_headers(headers))
         host = view.host or ""
@@ -917,14 +885,11 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
         if added is None:
             redirected = False
         else:
-            entries = shared.entries
             for at in range(start, len(found)):
                 position = found[at]
                 if position >= later:
                     break  # the rewrites' candidates
-                entry = entries[position]  # (`rule_at`, read at once once kept)
-                rule = shared.rule_at(position) if entry is None else entry[1][1]
-                answer = _planned_redirect(rule, path, timeout)
+                answer = _planned_redirect(shared.rule_at(position), path, timeout)
                 if answer is None:
                     continue
                 if answer is GENERAL:
@@ -939,9 +904,8 @@ def resolve_indexed(router: Router, url: str, headers: Mapping[str, Any] | None)
             return Run(router, url, headers).run()  # again (nothing here changed a thing)
     run = Run(router, url, None)
     run.view, run.host = view, host
-    run.pathname = run.path = path
-    run.lookup = run.split_for = lookup
-    run.split = shared.split_of(found)
+    run.set_pathname(path)
+    run.split, run.split_for = shared.split_of(found), run.lookup
     return run.run(resumed=True, redirected=redirected)
 
 
@@ -991,7 +955,7 @@ def _planned_rest(
     may go on from the redirects (True: no rule rewrote the path yet) or must start again
     (False). Nothing here changes anything a `Run` reads.
     """
-    offsets, ends, entries = shared.offsets, shared.ends, shared.entries
+    offsets, ends = shared.offsets, shared.ends
     files = router.plan[5]
     if not files and (not found or found[-1] < offsets[_BEFORE_FILES_AT]):
         # No rewrite among the candidates, and no page or file to serve the path.
@@ -1016,25 +980,12 @@ def _planned_rest(
             if position >= high:
                 break
             at += 1
-            entry = entries[position]
-            rule = shared.rule_at(position) if entry is None else entry[1][1]
-            found_plan = rule._plan
-            if found_plan is None:
-                found_plan = plan(rule)
-            if found_plan is NO_PLAN or not found_plan.rewrites:
-                return last is None
-            target: str | General | None = found_plan.target(pathname, timeout)
+            rule = shared.rule_at(position)
+            target = _planned_rewrite(rule, pathname, timeout)
             if target is None:
                 continue
-            if type(target) is not str or not target:
-                return last is None
-            if found_plan.origin:
-                if not _plain_proxied_path(target):
-                    return last is None
-                url = found_plan.origin + target
-                return new_resolution(_PROXIED, url, None, {}, None, {}, None, {}, rule)
-            if "#" in target:
-                return last is None
+            if type(target) is not str:
+                return target if isinstance(target, Resolution) else last is None
             last = rule
             if files and number != _BEFORE_FILES_AT:
                 stripped = _strip_base(base, target)
@@ -1059,6 +1010,29 @@ def _planned_rest(
         return new_resolution(_LOCAL, pathname, pathname, {}, page.route, params, None, added, last)
     kind = _LOCAL if router.routes is None else _NOT_FOUND
     return new_resolution(kind, pathname, pathname, {}, None, {}, None, added, last)
+
+
+def _planned_rewrite(
+    rule: Rule, path: str, timeout: float | None
+) -> str | Resolution | General | None:
+    """A rewrite by the rule's plan, for a request with no query: the local path it rewrites to,
+    the resolution of a proxied one, None when its source does not match, or `GENERAL` when the
+    general way must tell (no plan, a plan that cannot tell, a local path with a '#', an
+    upstream URL the URL parser would not keep as it is)."""
+    found = rule._plan
+    if found is None:
+        found = plan(rule)
+    if found is NO_PLAN or not found.rewrites:
+        return GENERAL
+    target: str | General | None = found.target(path, timeout)
+    if type(target) is not str:
+        return target  # None or GENERAL
+    if not found.origin:
+        return target if "#" not in target else GENERAL
+    if _plain_proxied_path(target):
+        # What render, url.format and the URL parser would make of it: origin and path.
+        return new_resolution(_PROXIED, found.origin + target, None, {}, None, {}, None, {}, rule)
+    return GENERAL
 
 
 def _planned_redirect(rule: Rule, path: str, timeout: float | None) -> Resolution | General | None:
@@ -1137,6 +1111,18 @@ _WEB_PROTOCOLS = frozenset({"http:", "https:"})
 _PLAIN_TARGET = re.compile(
     rf"(/[{UNCHANGED_PATH_CHARS}]*)(?:\?([A-Za-z0-9_~!$&()*+,;=:@.%/?\-]*))?"
 )
+
+
+def _plain_target(url: str) -> tuple[str, str | None] | None:
+    """The path and query (None: none) of a request target the URL parser leaves as it is
+    (`_PLAIN_TARGET`, no '//', no dot segment); None for one it would change."""
+    plain = _PLAIN_TARGET.fullmatch(url)
+    if plain is None:
+        return None
+    path, query = plain.groups()
+    if "//" in path or (("." in path or "%" in path) and DOT_SEGMENT.search(path) is not None):
+        return None
+    return path, query
 
 
 # An http(s) URL the WHATWG parser gives back as it is: lower-case host whose last label starts
